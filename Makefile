@@ -1,0 +1,91 @@
+# probekit — recipe-driven ftrace tracer
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+SBINDIR   := $(PREFIX)/sbin
+DATADIR   := $(PREFIX)/share/probekit
+MANDIR    := $(PREFIX)/share/man
+
+CC        ?= cc
+PKGS      := libtracefs libtraceevent jansson
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+WARN      := -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Iinclude $(PKG_CFLAGS) \
+             -DPK_RECIPE_DIR='"$(DATADIR)/recipes"' -MMD -MP
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRCS      := $(wildcard src/*.c)
+LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
+OBJS      := $(SRCS:src/%.c=build/%.o)
+SAN_OBJS  := $(SRCS:src/%.c=build/asan/%.o)
+SAN_LIB   := $(LIB_SRCS:src/%.c=build/asan/%.o)
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(UNIT_SRCS:tests/unit/%.c=build/asan/unit/%.o)
+TOOLS     := build/tools/tcpflow
+
+.PHONY: all asan check check-unit check-integration deps install uninstall clean
+
+all: probekit
+
+probekit: $(OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/%.o: src/%.c | build
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Sanitizer build, used by every test.
+asan: probekit-asan build/asan/unit-tests
+
+probekit-asan: $(SAN_OBJS)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/asan/%.o: src/%.c | build
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+build/asan/unit/%.o: tests/unit/%.c | build
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -c -o $@ $<
+
+build/asan/unit-tests: $(SAN_LIB) $(UNIT_OBJS)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/tools/%: tests/tools/%.c | build
+	$(CC) -std=gnu11 $(WARN) -O2 -o $@ $<
+
+build:
+	@mkdir -p build/asan/unit build/tools
+
+check: check-unit check-integration
+
+check-unit: build/asan/unit-tests
+	cd tests && ../build/asan/unit-tests
+
+check-integration: probekit-asan $(TOOLS)
+	PROBEKIT=$(CURDIR)/probekit-asan TOOLS=$(CURDIR)/build/tools tests/integration/run.sh
+
+# Build and test dependencies (Debian/Ubuntu: apt-get; RHEL family: dnf).
+deps:
+	@if command -v apt-get >/dev/null; then \
+	  apt-get update -qq && apt-get install -y -qq gcc make pkg-config libtracefs-dev \
+	    libtraceevent-dev libjansson-dev nftables iproute2 procps; \
+	elif command -v dnf >/dev/null; then \
+	  dnf install -y gcc make pkgconf-pkg-config libtracefs-devel libtraceevent-devel \
+	    jansson-devel nftables iproute procps-ng libasan libubsan; \
+	else echo "make deps: no apt-get or dnf here; install libtracefs, libtraceevent, jansson" >&2; exit 1; fi
+
+install: probekit
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/recipes $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 probekit $(DESTDIR)$(SBINDIR)/probekit
+	install -m 644 recipes/*.json $(DESTDIR)$(DATADIR)/recipes/
+	install -m 644 man/probekit.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 man/probekit-recipe.5 $(DESTDIR)$(MANDIR)/man5/
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/probekit $(DESTDIR)$(MANDIR)/man8/probekit.8 \
+	  $(DESTDIR)$(MANDIR)/man5/probekit-recipe.5
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build probekit probekit-asan
+
+-include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

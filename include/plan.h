@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PROBEKIT_PLAN_H
+#define PROBEKIT_PLAN_H
+
+#include <sys/types.h>
+#include "caps.h"
+#include "recipe.h"
+
+struct tep_handle;
+struct tep_event;
+
+/* The outcome for one recipe event: which alternative runs, and why not the others. */
+struct planned_event {
+	struct event_decl *decl;
+	int chosen;		/* index into decl->alts, -1: none runnable */
+	char **why;		/* per alternative: why skipped, or NULL */
+	char *system;		/* tracefs system of the chosen event (probe group) */
+	char *name;		/* tracefs event name */
+	char *probe;		/* kprobes: "p:GROUP/EVENT FUNC ARGS" as written */
+	char *probe_args;	/* kprobes: the args part */
+	char *filter;		/* kernel filter after substitution, or NULL */
+};
+
+struct plan_opts {
+	const char *instance;	/* instance and probe group name: probekit_<pid> */
+	bool no_argn;		/* use registers even where $argN exists */
+	char **use;		/* EVENT=INDEX|tracepoint|kprobe|kretprobe, NULL-terminated */
+	const char *clock;	/* override the trace clock */
+};
+
+struct plan {
+	struct recipe *recipe;
+	struct caps *caps;
+	char *instance;		/* instance name == dynamic-event group */
+	const char *clock;
+	bool argn;		/* $argN used as is */
+	struct planned_event *ev;
+	int n_ev;
+	struct tep_handle *tep;	/* formats of the tracepoint systems used */
+};
+
+/*
+ * Choose an alternative for each event. Returns PK_OK, or PK_ERR_KERNEL when a
+ * required event has no runnable alternative (the reasons are in the plan
+ * and printed), or PK_ERR_USAGE for a bad --use.
+ */
+int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct plan_opts *o);
+void plan_print(const struct plan *p);
+/* One line: why a required event cannot run here. */
+void plan_report_unrunnable(const struct plan *p);
+void plan_free(struct plan *p);
+
+/* The tracefs event an alternative's field source lives in. */
+struct tep_event *plan_find_event(struct tep_handle *tep, const char *system, const char *name);
+
+#endif

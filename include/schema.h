@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PROBEKIT_SCHEMA_H
+#define PROBEKIT_SCHEMA_H
+
+#include <jansson.h>
+#include "recipe.h"
+
+/*
+ * Strict walking of a JSON document: every error names the file and the
+ * JSON path (events.retrans.any[1].args.sk) of the offending value.
+ */
+struct schema {
+	const char *file;
+	struct recipe *recipe;
+	bool failed;
+};
+
+void schema_error(struct schema *s, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Reject keys of obj not in the NULL-terminated list allowed. */
+bool schema_known_keys(struct schema *s, const char *path, json_t *obj, const char *const *allowed);
+/* Fetch a member and check its type; required members that are missing are errors. */
+json_t *schema_get(struct schema *s, const char *path, json_t *obj, const char *key,
+		   json_type type, bool required);
+char *schema_string(struct schema *s, const char *path, json_t *obj, const char *key, bool required);
+bool schema_bool(struct schema *s, const char *path, json_t *obj, const char *key, bool def);
+/* A string, or an array of strings; returns the count, -1 on error. */
+int schema_strings(struct schema *s, const char *path, json_t *v, char ***out);
+char *path_key(const char *path, const char *key);
+char *path_index(const char *path, size_t i);
+
+bool recipe_parse_events(struct schema *s, json_t *root);
+bool recipe_parse_output(struct schema *s, json_t *root);
+
+#endif

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Command-line plumbing shared by the subcommands that take a recipe. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void strv_push(char ***v, const char *s)
+{
+	size_t n = 0;
+
+	while (*v && (*v)[n])
+		n++;
+	*v = xrealloc(*v, (n + 2) * sizeof(char *));
+	(*v)[n] = xstrdup(s);
+	(*v)[n + 1] = NULL;
+}
+
+bool common_opt(int c, struct common_opts *o)
+{
+	switch (c) {
+	case 'p': strv_push(&o->params, optarg); return true;
+	case OPT_USE: strv_push(&o->use, optarg); return true;
+	case OPT_TRACING_DIR: o->tracing_dir = optarg; return true;
+	case OPT_ARCH: o->arch = optarg; return true;
+	case OPT_CLOCK: o->clock = optarg; return true;
+	case OPT_NO_ARGN: o->no_argn = true; return true;
+	}
+	return false;
+}
+
+void common_opts_free(struct common_opts *o)
+{
+	free_strv(o->params);
+	free_strv(o->use);
+}
+
+int load_recipe(const char *name, struct recipe **out)
+{
+	char *path = recipe_resolve(name);
+
+	*out = NULL;
+	if (!path) {
+		if (strchr(name, '/') || strstr(name, ".json"))
+			pk_error("%s: no such recipe file", name);
+		else
+			pk_error("no recipe '%s' on the search path (see: probekit list)", name);
+		return PK_ERR_USAGE;
+	}
+	*out = recipe_load(path);
+	free(path);
+	return *out ? PK_OK : PK_ERR_USAGE;
+}
+
+int prepare_plan(const char *recipe_name, struct common_opts *o, const char *instance,
+		 struct recipe **r, struct caps *c, struct plan *p)
+{
+	struct plan_opts po = { .instance = instance, .no_argn = o->no_argn, .use = o->use,
+				.clock = o->clock };
+	int ret = load_recipe(recipe_name, r);
+
+	for (char **a = o->params; !ret && a && *a; a++)
+		ret = recipe_set_param(*r, *a);
+	if (ret)
+		return ret;
+	if ((ret = caps_detect(c, o->tracing_dir)))
+		return ret;
+	if (o->arch)
+		c->arch = o->arch;
+	return plan_build(p, *r, c, &po);
+}

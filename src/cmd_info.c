@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* probekit info: the kernel's tracing capabilities, one per line. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+int cmd_info(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "tracing-dir", required_argument, NULL, OPT_TRACING_DIR },
+		{ "help", no_argument, NULL, 'h' }, { 0 }
+	};
+	const char *dir = NULL;
+	struct caps c;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (opt == OPT_TRACING_DIR) {
+			dir = optarg;
+			continue;
+		}
+		printf("usage: probekit info [--tracing-dir DIR]\n\nThe kernel's tracing "
+		       "capabilities, one per line (NAME: VALUE).\n");
+		return opt == 'h' ? PK_OK : PK_ERR_USAGE;
+	}
+	if (optind != argc) {
+		pk_error("info takes no arguments");
+		return PK_ERR_USAGE;
+	}
+	if ((ret = caps_detect(&c, dir)))
+		return ret;
+	caps_print(&c, false);
+	printf("clock_for_run: %s\n", caps_pick_clock(&c));
+	caps_free(&c);
+	return PK_OK;
+}

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Planning: pick the first alternative of each event this kernel can run, and say why not the others. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <event-parse.h>
+#include <tracefs.h>
+
+#include "fetcharg.h"
+#include "plan.h"
+
+struct tep_event *plan_find_event(struct tep_handle *tep, const char *system, const char *name)
+{
+	return tep ? tep_find_event_by_name(tep, system, name) : NULL;
+}
+
+static char *check_source_size(struct tep_format_field *f, const char *name, int want1, int want2)
+{
+	if (f->size == want1 || f->size == want2)
+		return NULL;
+	return xasprintf("field '%s' has %d bytes, expected %d", name, f->size, want1);
+}
+
+/* Why a field map cannot be served by this tracepoint's format, or NULL. */
+static char *check_map(const struct recipe *r, struct tep_event *ev, const struct field_map *m)
+{
+	enum field_format fmt = r->fields[m->field].format;
+	struct tep_format_field *f;
+	char *why = NULL;
+
+	if (!m->inet) {
+		f = tep_find_any_field(ev, m->source);
+		if (!f)
+			return m->optional ? NULL : xasprintf("field '%s' not in this kernel's format",
+							      m->source);
+		if (fmt == FMT_IPV4)
+			why = check_source_size(f, m->source, 4, 4);
+		else if (fmt == FMT_IPV6)
+			why = check_source_size(f, m->source, 16, 16);
+		else if (fmt == FMT_SOCKADDR || fmt == FMT_INET)
+			why = f->size >= 16 || fmt == FMT_INET ? NULL :
+			      xasprintf("field '%s' is too small for an address", m->source);
+		return why;
+	}
+	if (m->family && !tep_find_any_field(ev, m->family))
+		return xasprintf("field '%s' not in this kernel's format", m->family);
+	if (m->ipv4) {
+		if (!(f = tep_find_any_field(ev, m->ipv4)))
+			return xasprintf("field '%s' not in this kernel's format", m->ipv4);
+		if ((why = check_source_size(f, m->ipv4, 4, 4)))
+			return why;
+	}
+	for (int i = 0; i < m->n_ipv6; i++) {
+		if (!(f = tep_find_any_field(ev, m->ipv6[i])))
+			return xasprintf("field '%s' not in this kernel's format", m->ipv6[i]);
+		if ((why = check_source_size(f, m->ipv6[i], m->n_ipv6 == 2 ? 8 : 16, 0)))
+			return why;
+	}
+	return NULL;
+}
+
+static char *check_tracepoint(struct plan *p, const struct alternative *a)
+{
+	struct tep_event *ev;
+
+	if (!p->caps->readable)
+		return xstrdup("tracefs not readable here (run as root to check)");
+	if (!caps_tracepoint_exists(p->caps, a->system, a->event))
+		return xasprintf("tracepoint %s:%s not in this kernel", a->system, a->event);
+	ev = plan_find_event(p->tep, a->system, a->event);
+	if (!ev)
+		return xasprintf("the format of %s:%s could not be parsed", a->system, a->event);
+	for (int i = 0; i < a->n_maps; i++) {
+		char *why = check_map(p->recipe, ev, &a->maps[i]);
+
+		if (why)
+			return why;
+	}
+	return NULL;
+}
+
+static char *probe_args(struct plan *p, const struct alternative *a, char **why)
+{
+	struct strbuf sb = { 0 };
+
+	for (int i = 0; i < a->n_args; i++) {
+		char *err = NULL;
+		char *spec = fetcharg_translate(a->args[i].spec, p->caps->arch, p->argn,
+						a->kind == ALT_KRETPROBE, &err);
+
+		if (!spec) {
+			*why = xasprintf("arg %s: %s", a->args[i].name, err);
+			free(err);
+			sb_release(&sb);
+			return NULL;
+		}
+		sb_addf(&sb, "%s%s=%s", i ? " " : "", a->args[i].name, spec);
+		free(spec);
+	}
+	return sb_detach(&sb);
+}
+
+static char *check_kprobe(struct plan *p, const struct alternative *a, char **args)
+{
+	char *why = NULL;
+
+	*args = NULL;
+	if (!p->caps->readable)
+		return xstrdup("tracefs not readable here (run as root to check)");
+	if (!p->caps->kprobes)
+		return xstrdup("the kernel has no kprobe_events (CONFIG_KPROBE_EVENTS)");
+	if (!caps_function_exists(p->caps, a->function))
+		return xasprintf("function %s not found in available_filter_functions or kallsyms",
+				 a->function);
+	*args = probe_args(p, a, &why);
+	return why;
+}
+
+static int forced_alt(const struct event_decl *e, char **use, int *forced)
+{
+	size_t len = strlen(e->name);
+
+	*forced = -1;
+	for (char **u = use; u && *u; u++) {
+		const char *val = *u + len + 1;
+
+		if (strncmp(*u, e->name, len) || (*u)[len] != '=')
+			continue;
+		for (int i = 0; i < e->n_alts; i++) {
+			char idx[16];
+
+			snprintf(idx, sizeof(idx), "%d", i);
+			if (!strcmp(val, idx) || !strcmp(val, alt_kind_name(e->alts[i].kind))) {
+				*forced = i;
+				return PK_OK;
+			}
+		}
+		pk_error("--use %s: event '%s' has no alternative '%s' (an index 0-%d, or tracepoint, "
+			 "kprobe, kretprobe)", *u, e->name, val, e->n_alts - 1);
+		return PK_ERR_USAGE;
+	}
+	return PK_OK;
+}
+
+static void choose(struct plan *p, struct planned_event *pe, int forced)
+{
+	struct event_decl *e = pe->decl;
+
+	pe->chosen = -1;
+	pe->why = xcalloc(e->n_alts, sizeof(char *));
+	for (int i = 0; i < e->n_alts; i++) {
+		struct alternative *a = &e->alts[i];
+		char *args = NULL, *why;
+
+		if (forced >= 0 && i != forced) {
+			pe->why[i] = xasprintf("not forced (--use %s=%d)", e->name, forced);
+			continue;
+		}
+		why = a->kind == ALT_TRACEPOINT ? check_tracepoint(p, a) : check_kprobe(p, a, &args);
+		if (why) {
+			pe->why[i] = why;
+			free(args);
+			continue;
+		}
+		if (pe->chosen >= 0) {
+			pe->why[i] = xasprintf("runnable, but [%d] comes first", pe->chosen);
+			free(args);
+			continue;
+		}
+		pe->chosen = i;
+		pe->filter = alt_filter(p->recipe, a);
+		if (a->kind == ALT_TRACEPOINT) {
+			pe->system = xstrdup(a->system);
+			pe->name = xstrdup(a->event);
+		} else {
+			pe->system = xstrdup(p->instance);
+			pe->name = xstrdup(e->name);
+			pe->probe_args = args;
+			pe->probe = xasprintf("%c:%s/%s %s%s%s", a->kind == ALT_KPROBE ? 'p' : 'r',
+					      pe->system, pe->name, a->function, *args ? " " : "", args);
+		}
+	}
+}
+
+static void load_formats(struct plan *p)
+{
+	const char **systems = xcalloc(1, sizeof(char *));
+	int n = 0;
+
+	if (!p->caps->readable)
+		goto out;
+	for (int i = 0; i < p->recipe->n_events; i++) {
+		struct event_decl *e = &p->recipe->events[i];
+
+		for (int j = 0; j < e->n_alts; j++) {
+			const char *sys = e->alts[j].system;
+			bool seen = false;
+
+			if (!sys)
+				continue;
+			for (int k = 0; k < n; k++)
+				seen |= !strcmp(systems[k], sys);
+			if (seen)
+				continue;
+			systems = xrealloc(systems, (n + 2) * sizeof(char *));
+			systems[n++] = sys;
+			systems[n] = NULL;
+		}
+	}
+	/* Only the systems we use: loading all 2000+ events costs a third of a second. */
+	p->tep = tracefs_local_events_system(p->caps->tracing_dir, n ? systems : NULL);
+	if (!p->tep)
+		p->tep = tep_alloc();
+out:
+	free(systems);
+}
+
+int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct plan_opts *o)
+{
+	int ret = PK_OK;
+
+	memset(p, 0, sizeof(*p));
+	p->recipe = r;
+	p->caps = c;
+	p->instance = xstrdup(o->instance);
+	p->argn = c->argn && !o->no_argn;
+	p->clock = o->clock ? o->clock : caps_pick_clock(c);
+	if (o->clock && c->readable && !caps_has_clock(c, o->clock)) {
+		pk_error("--clock %s: this kernel has no such trace clock", o->clock);
+		return PK_ERR_USAGE;
+	}
+	load_formats(p);
+	p->ev = xcalloc(r->n_events, sizeof(*p->ev));
+	p->n_ev = r->n_events;
+	for (int i = 0; i < r->n_events; i++) {
+		struct planned_event *pe = &p->ev[i];
+		int forced;
+
+		pe->decl = &r->events[i];
+		pe->chosen = -1;
+		if ((ret = forced_alt(pe->decl, o->use, &forced)))
+			return ret;
+		choose(p, pe, forced);
+	}
+	for (char **u = o->use; u && *u; u++) {
+		bool known = false;
+
+		for (int i = 0; i < r->n_events; i++) {
+			size_t len = strlen(r->events[i].name);
+
+			known |= !strncmp(*u, r->events[i].name, len) && (*u)[len] == '=';
+		}
+		if (!known) {
+			pk_error("--use %s: recipe '%s' has no such event (EVENT=ALTERNATIVE)", *u, r->name);
+			return PK_ERR_USAGE;
+		}
+	}
+	for (int i = 0; i < p->n_ev; i++)
+		if (p->ev[i].chosen < 0 && !p->ev[i].decl->optional)
+			ret = PK_ERR_KERNEL;
+	return ret;
+}
+
+void plan_report_unrunnable(const struct plan *p)
+{
+	for (int i = 0; i < p->n_ev; i++) {
+		const struct planned_event *pe = &p->ev[i];
+		struct strbuf sb = { 0 };
+
+		if (pe->chosen >= 0 || pe->decl->optional)
+			continue;
+		for (int j = 0; j < pe->decl->n_alts; j++)
+			sb_addf(&sb, "%s[%d] %s", j ? "; " : "", j, pe->why[j]);
+		pk_error("%s: event '%s': no alternative runs on this kernel: %s", p->recipe->path,
+			 pe->decl->name, sb.buf);
+		sb_release(&sb);
+		return;
+	}
+}
+
+void plan_free(struct plan *p)
+{
+	for (int i = 0; i < p->n_ev; i++) {
+		struct planned_event *pe = &p->ev[i];
+
+		for (int j = 0; pe->why && j < pe->decl->n_alts; j++)
+			free(pe->why[j]);
+		free(pe->why);
+		free(pe->system);
+		free(pe->name);
+		free(pe->probe);
+		free(pe->probe_args);
+		free(pe->filter);
+	}
+	free(p->ev);
+	if (p->tep)
+		tep_free(p->tep);
+	free(p->instance);
+	memset(p, 0, sizeof(*p));
+}

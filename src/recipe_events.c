@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Recipe schema: events and their alternatives (tracepoints, kprobes, kretprobes). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "params.h"
+#include "schema.h"
+
+static bool is_ident(const char *s)
+{
+	if (!*s || !(isalpha((unsigned char)*s) || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return false;
+	return true;
+}
+
+/* symbol or symbol+offset; dots occur in compiler-made names (tcp_sendmsg.cold) */
+static bool is_probe_target(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_.+", *s))
+			return false;
+	return true;
+}
+
+static int arg_index(const struct alternative *a, const char *name)
+{
+	for (int i = 0; i < a->n_args; i++)
+		if (!strcmp(a->args[i].name, name))
+			return i;
+	return -1;
+}
+
+static bool check_source(struct schema *s, const char *path, const struct alternative *a,
+			 const char *src)
+{
+	if (!is_ident(src)) {
+		schema_error(s, path, "'%s' is not a field name", src);
+		return false;
+	}
+	if (a->kind != ALT_TRACEPOINT && arg_index(a, src) < 0) {
+		schema_error(s, path, "'%s' is not one of this probe's args", src);
+		return false;
+	}
+	return true;
+}
+
+static bool parse_inet_map(struct schema *s, const char *path, struct alternative *a,
+			   struct field_map *m, json_t *obj)
+{
+	char *p = path_key(path, "ipv6");
+	json_t *v6 = json_object_get(obj, "ipv6");
+	char **halves = NULL;
+	int n = 0;
+
+	m->inet = true;
+	m->family = schema_string(s, path, obj, "family", false);
+	m->ipv4 = schema_string(s, path, obj, "ipv4", false);
+	if (v6 && (n = schema_strings(s, p, v6, &halves)) > 2)
+		schema_error(s, p, "one 16-byte field, or two 8-byte halves");
+	for (int i = 0; i < n; i++) {
+		if (i < 2)
+			m->ipv6[i] = halves[i];
+		else
+			free(halves[i]);
+	}
+	free(halves);
+	m->n_ipv6 = n > 2 ? 2 : n;
+	free(p);
+	if (s->failed)
+		return false;
+	if (!m->ipv4 && !m->n_ipv6) {
+		schema_error(s, path, "an address needs 'ipv4', 'ipv6' or both");
+		return false;
+	}
+	if ((m->family && !check_source(s, path, a, m->family)) ||
+	    (m->ipv4 && !check_source(s, path, a, m->ipv4)))
+		return false;
+	for (int i = 0; i < m->n_ipv6; i++)
+		if (!check_source(s, path, a, m->ipv6[i]))
+			return false;
+	return true;
+}
+
+static bool parse_map(struct schema *s, const char *path, struct alternative *a,
+		      struct field_map *m, json_t *v)
+{
+	static const char *const keys[] = {
+		"source", "network_order", "optional", "family", "ipv4", "ipv6", NULL
+	};
+	const struct field_decl *f = &s->recipe->fields[m->field];
+
+	if (json_is_string(v)) {
+		m->source = xstrdup(json_string_value(v));
+		return check_source(s, path, a, m->source);
+	}
+	if (!json_is_object(v)) {
+		schema_error(s, path, "must be a field name or an object");
+		return false;
+	}
+	if (!schema_known_keys(s, path, v, keys))
+		return false;
+	m->network_order = schema_bool(s, path, v, "network_order", false);
+	m->optional = schema_bool(s, path, v, "optional", false);
+	m->source = schema_string(s, path, v, "source", false);
+	if (s->failed)
+		return false;
+	if (m->source) {
+		if (json_object_get(v, "family") || json_object_get(v, "ipv4") ||
+		    json_object_get(v, "ipv6")) {
+			schema_error(s, path, "'source' and 'family'/'ipv4'/'ipv6' exclude each other");
+			return false;
+		}
+		return check_source(s, path, a, m->source);
+	}
+	if (f->format != FMT_INET) {
+		schema_error(s, path, "needs 'source' (family/ipv4/ipv6 are for fields of format inet)");
+		return false;
+	}
+	return parse_inet_map(s, path, a, m, v);
+}
+
+static bool parse_maps(struct schema *s, const char *path, struct alternative *a, json_t *obj)
+{
+	const char *name;
+	json_t *v;
+
+	a->maps = xcalloc(json_object_size(obj), sizeof(*a->maps));
+	json_object_foreach(obj, name, v) {
+		char *p = path_key(path, name);
+		int idx = recipe_field_index(s->recipe, name);
+		bool ok;
+
+		if (idx < 0)
+			schema_error(s, p, "not a field declared in 'fields'");
+		else if (s->recipe->fields[idx].builtin)
+			schema_error(s, p, "'%s' is built in and cannot be mapped", name);
+		ok = !s->failed;
+		if (ok) {
+			a->maps[a->n_maps].field = idx;
+			ok = parse_map(s, p, a, &a->maps[a->n_maps++], v);
+		}
+		free(p);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static bool parse_args(struct schema *s, const char *path, struct alternative *a, json_t *obj)
+{
+	const char *name;
+	json_t *v;
+
+	a->args = xcalloc(json_object_size(obj), sizeof(*a->args));
+	json_object_foreach(obj, name, v) {
+		char *p = path_key(path, name);
+
+		if (!is_ident(name) || !strncmp(name, "common_", 7))
+			schema_error(s, p, "arg names are identifiers and do not start with common_");
+		else if (!json_is_string(v) || !*json_string_value(v))
+			schema_error(s, p, "must be a fetch arg string such as \"+16($arg1):u16\"");
+		free(p);
+		if (s->failed)
+			return false;
+		a->args[a->n_args].name = xstrdup(name);
+		a->args[a->n_args++].spec = xstrdup(json_string_value(v));
+	}
+	return true;
+}
+
+static bool parse_kind(struct schema *s, const char *path, struct alternative *a, json_t *obj)
+{
+	static const char *const kinds[] = { "tracepoint", "kprobe", "kretprobe" };
+	int found = 0;
+
+	for (int k = 0; k < 3; k++) {
+		char *target = schema_string(s, path, obj, kinds[k], false);
+
+		if (!target)
+			continue;
+		found++;
+		a->kind = k;
+		if (k == ALT_TRACEPOINT) {
+			char *colon = strchr(target, ':');
+
+			if (colon) {
+				*colon = '\0';
+				a->system = xstrdup(target);
+				a->event = xstrdup(colon + 1);
+			}
+			if (!colon || !is_ident(a->system) || !is_ident(a->event)) {
+				char *p = path_key(path, kinds[k]);
+
+				schema_error(s, p, "'%s' is not SYSTEM:EVENT", json_string_value(
+					     json_object_get(obj, kinds[k])));
+				free(p);
+			}
+			free(target);
+		} else {
+			a->function = target;
+			if (!is_probe_target(target)) {
+				char *p = path_key(path, kinds[k]);
+
+				schema_error(s, p, "'%s' is not a kernel symbol[+offset]", target);
+				free(p);
+			}
+		}
+	}
+	if (!s->failed && found != 1)
+		schema_error(s, path, "needs exactly one of 'tracepoint', 'kprobe', 'kretprobe'");
+	return !s->failed;
+}
+
+static bool parse_filter(struct schema *s, const char *path, struct alternative *a, json_t *v)
+{
+	char *p = path_key(path, "filter");
+	char *err = NULL;
+	int n = schema_strings(s, p, v, &a->filter);
+
+	a->n_filter = n < 0 ? 0 : n;
+	for (int i = 0; i < a->n_filter && !s->failed; i++) {
+		if (!filter_clause_expand(s->recipe, a->filter[i], NULL, NULL, &err)) {
+			char *pi = v && json_is_array(v) ? path_index(p, i) : xstrdup(p);
+
+			schema_error(s, pi, "%s", err);
+			free(pi);
+			free(err);
+		}
+	}
+	free(p);
+	return !s->failed;
+}
+
+static bool parse_alt(struct schema *s, const char *path, struct alternative *a, json_t *obj)
+{
+	static const char *const keys[] = {
+		"tracepoint", "kprobe", "kretprobe", "args", "fields", "filter", NULL
+	};
+	json_t *args, *fields, *filter;
+	char *p;
+
+	a->path = xstrdup(path);
+	if (!json_is_object(obj)) {
+		schema_error(s, path, "an alternative is an object");
+		return false;
+	}
+	if (!schema_known_keys(s, path, obj, keys) || !parse_kind(s, path, a, obj))
+		return false;
+	args = schema_get(s, path, obj, "args", JSON_OBJECT, false);
+	if (args && a->kind == ALT_TRACEPOINT) {
+		p = path_key(path, "args");
+		schema_error(s, p, "tracepoints have fields of their own; args are for kprobes");
+		free(p);
+	}
+	if (s->failed)
+		return false;
+	p = path_key(path, "args");
+	if (args && !parse_args(s, p, a, args)) {
+		free(p);
+		return false;
+	}
+	free(p);
+	fields = schema_get(s, path, obj, "fields", JSON_OBJECT, true);
+	if (!fields)
+		return false;
+	p = path_key(path, "fields");
+	if (!parse_maps(s, p, a, fields)) {
+		free(p);
+		return false;
+	}
+	free(p);
+	filter = json_object_get(obj, "filter");
+	return !filter || parse_filter(s, path, a, filter);
+}
+
+static bool parse_event(struct schema *s, const char *path, struct event_decl *e, json_t *obj)
+{
+	static const char *const keys[] = { "any", "optional", NULL };
+	char *p;
+	json_t *any, *alt;
+	size_t i;
+
+	if (!json_is_object(obj)) {
+		schema_error(s, path, "an event is an object with 'any': [alternatives]");
+		return false;
+	}
+	if (!schema_known_keys(s, path, obj, keys))
+		return false;
+	e->optional = schema_bool(s, path, obj, "optional", false);
+	any = schema_get(s, path, obj, "any", JSON_ARRAY, true);
+	if (!any)
+		return false;
+	p = path_key(path, "any");
+	if (!json_array_size(any))
+		schema_error(s, p, "needs at least one alternative");
+	e->alts = xcalloc(json_array_size(any), sizeof(*e->alts));
+	json_array_foreach(any, i, alt) {
+		char *pi = path_index(p, i);
+		bool ok;
+
+		e->n_alts++;
+		ok = !s->failed && parse_alt(s, pi, &e->alts[i], alt);
+		free(pi);
+		if (!ok)
+			break;
+	}
+	free(p);
+	return !s->failed;
+}
+
+bool recipe_parse_events(struct schema *s, json_t *root)
+{
+	json_t *obj = schema_get(s, "", root, "events", JSON_OBJECT, true);
+	struct recipe *r = s->recipe;
+	const char *name;
+	json_t *v;
+
+	if (!obj)
+		return false;
+	if (!json_object_size(obj)) {
+		schema_error(s, "events", "a recipe needs at least one event");
+		return false;
+	}
+	r->events = xcalloc(json_object_size(obj), sizeof(*r->events));
+	json_object_foreach(obj, name, v) {
+		char *p = path_key("events", name);
+		struct event_decl *e = &r->events[r->n_events++];
+		bool ok;
+
+		e->name = xstrdup(name);
+		if (!is_ident(name))
+			schema_error(s, p, "event names are identifiers ([A-Za-z_][A-Za-z0-9_]*)");
+		ok = !s->failed && parse_event(s, p, e, v);
+		free(p);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
