@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Per-CPU trace_pipe_raw: binary pages walked with kbuffer; lost events counted, never silent. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <kbuffer.h>
+#include <tracefs.h>
+
+#include "reader.h"
+
+static int open_cpu(struct reader *rd, int cpu, struct cpu_reader *cr)
+{
+	char rel[64];
+	char *path;
+
+	snprintf(rel, sizeof(rel), "per_cpu/cpu%d/trace_pipe_raw", cpu);
+	path = tracefs_instance_get_file(rd->inst, rel);
+	cr->cpu = cpu;
+	cr->fd = path ? open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
+	tracefs_put_tracing_file(path);
+	if (cr->fd < 0)
+		return -1;	/* offline or absent CPU */
+	cr->tcpu = tracefs_cpu_alloc_fd(cr->fd, rd->page_size, true);
+	cr->kbuf = kbuffer_alloc(KBUFFER_LSIZE_SAME_AS_HOST, KBUFFER_ENDIAN_SAME_AS_HOST);
+	if (!cr->tcpu || !cr->kbuf) {
+		if (cr->tcpu)
+			tracefs_cpu_free_fd(cr->tcpu);
+		if (cr->kbuf)
+			kbuffer_free(cr->kbuf);
+		close(cr->fd);
+		return -1;
+	}
+	cr->page = xcalloc(1, rd->page_size);
+	return 0;
+}
+
+int reader_open(struct reader *rd, struct tracefs_instance *inst)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	long long subbuf_kb = 0;
+
+	memset(rd, 0, sizeof(*rd));
+	rd->inst = inst;
+	/* sub-buffers may be larger than a page (buffer_subbuf_size_kb, 6.8+) */
+	if (tracefs_instance_file_read_number(inst, "buffer_subbuf_size_kb", &subbuf_kb) == 0 &&
+	    subbuf_kb > 0)
+		rd->page_size = (int)subbuf_kb * 1024;
+	else
+		rd->page_size = getpagesize();
+	rd->cpus = xcalloc(ncpu, sizeof(*rd->cpus));
+	for (int cpu = 0; cpu < ncpu; cpu++) {
+		if (open_cpu(rd, cpu, &rd->cpus[rd->n_cpus]) == 0)
+			rd->n_cpus++;
+	}
+	if (!rd->n_cpus) {
+		pk_error("cannot open any per_cpu/cpuN/trace_pipe_raw: %s", strerror(errno));
+		return PK_ERR_RUNTIME;
+	}
+	return PK_OK;
+}
+
+void reader_wait(struct reader *rd, int timeout_ms)
+{
+	struct pollfd pfd[256];
+	int n = rd->n_cpus < 256 ? rd->n_cpus : 256;
+
+	for (int i = 0; i < n; i++)
+		pfd[i] = (struct pollfd){ .fd = rd->cpus[i].fd, .events = POLLIN };
+	poll(pfd, n, timeout_ms);
+}
+
+/* Load this CPU's next sub-buffer; false when none is available now. */
+static bool next_page(struct cpu_reader *cr)
+{
+	int missed;
+
+	do {
+		if (tracefs_cpu_read(cr->tcpu, cr->page, true) <= 0 ||
+		    kbuffer_load_subbuffer(cr->kbuf, cr->page) < 0)
+			return false;
+		missed = kbuffer_missed_events(cr->kbuf);
+		if (missed > 0)
+			cr->loss.missed += missed;
+		else if (missed < 0)
+			cr->loss.missed_unknown = true;
+		cr->cur = kbuffer_read_event(cr->kbuf, &cr->ts);
+	} while (!cr->cur);
+	return true;
+}
+
+static void advance(struct cpu_reader *cr, int *pages)
+{
+	cr->cur = kbuffer_next_event(cr->kbuf, &cr->ts);
+	if (!cr->cur && (*pages)-- > 0)
+		next_page(cr);
+}
+
+void reader_drain(struct reader *rd, record_fn fn, void *ctx)
+{
+	/* bounded, so that a flood cannot keep us from signals and the clock */
+	int pages = 1024 * rd->n_cpus;
+
+	for (int i = 0; i < rd->n_cpus; i++)
+		if (!rd->cpus[i].cur)
+			next_page(&rd->cpus[i]);
+	for (;;) {
+		struct cpu_reader *best = NULL;
+
+		for (int i = 0; i < rd->n_cpus; i++) {
+			struct cpu_reader *cr = &rd->cpus[i];
+
+			if (cr->cur && (!best || cr->ts < best->ts))
+				best = cr;
+		}
+		if (!best)
+			return;
+		fn(ctx, best->cur, kbuffer_event_size(best->kbuf), best->ts, best->cpu);
+		advance(best, &pages);
+	}
+}
+
+uint64_t stats_value(const char *text, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, name, len) && p[len] == ':')
+			return strtoull(p + len + 1, NULL, 10);
+	return 0;
+}
+
+void reader_read_stats(struct reader *rd)
+{
+	for (int i = 0; i < rd->n_cpus; i++) {
+		struct cpu_reader *cr = &rd->cpus[i];
+		char rel[64], *text;
+
+		snprintf(rel, sizeof(rel), "per_cpu/cpu%d/stats", cr->cpu);
+		text = tracefs_instance_file_read(rd->inst, rel, NULL);
+		cr->loss.overrun = stats_value(text, "overrun");
+		cr->loss.dropped = stats_value(text, "dropped events");
+		free(text);
+	}
+}
+
+/*
+ * Page headers and "overrun" count the same overwritten events; "dropped
+ * events" are those refused when overwrite is off. Take the larger view.
+ */
+uint64_t reader_lost_total(const struct reader *rd)
+{
+	uint64_t total = 0;
+
+	for (int i = 0; i < rd->n_cpus; i++) {
+		const struct cpu_loss *l = &rd->cpus[i].loss;
+
+		total += (l->missed > l->overrun ? l->missed : l->overrun) + l->dropped;
+	}
+	return total;
+}
+
+void reader_close(struct reader *rd)
+{
+	for (int i = 0; i < rd->n_cpus; i++) {
+		tracefs_cpu_free_fd(rd->cpus[i].tcpu);	/* leaves the fd open */
+		close(rd->cpus[i].fd);
+		kbuffer_free(rd->cpus[i].kbuf);
+		free(rd->cpus[i].page);
+	}
+	free(rd->cpus);
+	rd->cpus = NULL;
+	rd->n_cpus = 0;
+}

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A run's footprint in tracefs: one instance and one dynamic-event group,
+ * both named probekit_<pid>. Nothing global is written: not the top-level
+ * buffer, not current_tracer, not other tools' probes.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tracefs.h>
+
+#include "session.h"
+
+char *kernel_error_line(struct tracefs_instance *inst)
+{
+	char *log = tracefs_error_last(inst);
+	char *err, *cmd, *line;
+
+	if (!log || !*log) {
+		free(log);
+		return NULL;
+	}
+	/* "[ 123.4] trace_kprobe: error: Failed to ...\n  Command: ...\n   ^" */
+	err = strstr(log, "error: ");
+	err = err ? err + 7 : log;
+	cmd = strstr(log, "Command: ");
+	line = xasprintf("%.*s%s%.*s", (int)strcspn(err, "\n"), err, cmd ? " (command: " : "",
+			 cmd ? (int)strcspn(cmd + 9, "\n") : 0, cmd ? cmd + 9 : "");
+	if (cmd) {
+		char *full = xasprintf("%s)", line);
+
+		free(line);
+		line = full;
+	}
+	free(log);
+	return line;
+}
+
+static int create_probe(struct session *s, struct planned_event *pe, int i)
+{
+	const struct alternative *a = &pe->decl->alts[pe->chosen];
+	struct tracefs_dynevent *dev;
+	char *reason;
+	int err;
+
+	dev = a->kind == ALT_KPROBE
+		? tracefs_kprobe_alloc(pe->system, pe->name, a->function, pe->probe_args)
+		: tracefs_kretprobe_alloc(pe->system, pe->name, a->function, pe->probe_args, 0);
+	if (!dev) {
+		pk_error("%s: cannot build probe '%s'", a->path, pe->probe);
+		return PK_ERR_RUNTIME;
+	}
+	tracefs_error_clear(NULL);
+	if (tracefs_dynevent_create(dev) < 0) {
+		err = errno;
+		reason = kernel_error_line(NULL);
+		pk_error("%s: the kernel rejected '%s': %s", a->path, pe->probe,
+			 reason ? reason : strerror(err));
+		free(reason);
+		tracefs_dynevent_free(dev);
+		/* a missing symbol is the kernel lacking something; anything else is the recipe */
+		return err == ENOENT ? PK_ERR_KERNEL : PK_ERR_USAGE;
+	}
+	s->probes[i] = dev;
+	/* the probe's format did not exist when the plan loaded formats */
+	if (!tracefs_dynevent_get_event(s->plan->tep, dev)) {
+		pk_error("%s: cannot read the format of %s/%s", a->path, pe->system, pe->name);
+		return PK_ERR_RUNTIME;
+	}
+	return PK_OK;
+}
+
+/* The filter file holds the kernel's reason: "... ^\nparse_error: Field not found". */
+static char *filter_reason(struct session *s, const struct planned_event *pe)
+{
+	char *text = tracefs_event_file_read(s->inst, pe->system, pe->name, "filter", NULL);
+	char *p = text ? strstr(text, "parse_error: ") : NULL;
+	char *reason;
+
+	if (p) {
+		reason = xstrndup(p + 13, strcspn(p + 13, "\n"));
+		free(text);
+		return reason;
+	}
+	free(text);
+	return kernel_error_line(NULL);
+}
+
+static int apply_filter(struct session *s, const struct planned_event *pe)
+{
+	const struct alternative *a = &pe->decl->alts[pe->chosen];
+	struct tep_event *ev = plan_find_event(s->plan->tep, pe->system, pe->name);
+	char *reason, *now;
+	bool ok;
+
+	tracefs_error_clear(NULL);
+	tracefs_error_clear(s->inst);
+	ok = ev && tracefs_event_filter_apply(s->inst, ev, pe->filter) >= 0;
+	if (ok) {
+		/* a rejected filter must never pass as an unfiltered event: read it back */
+		now = tracefs_event_file_read(s->inst, pe->system, pe->name, "filter", NULL);
+		ok = now && strncmp(now, "none", 4) && !strstr(now, "parse_error");
+		free(now);
+	}
+	if (ok)
+		return PK_OK;
+	reason = filter_reason(s, pe);
+	pk_error("%s.filter: the kernel rejected filter '%s' on %s:%s: %s", a->path, pe->filter,
+		 pe->system, pe->name, reason ? reason : "no reason given");
+	free(reason);
+	return PK_ERR_USAGE;
+}
+
+static int write_instance(struct session *s, const char *file, const char *val)
+{
+	if (tracefs_instance_file_write(s->inst, file, val) >= 0)
+		return PK_OK;
+	pk_error("instances/%s/%s: cannot write '%s': %s", s->plan->instance, file, val,
+		 strerror(errno));
+	return PK_ERR_RUNTIME;
+}
+
+static int create_instance(struct session *s)
+{
+	s->inst = tracefs_instance_create(s->plan->instance);
+	if (!s->inst) {
+		pk_error("cannot create instance %s: %s", s->plan->instance, strerror(errno));
+		return PK_ERR_RUNTIME;
+	}
+	if (!tracefs_instance_is_new(s->inst)) {
+		/* someone else's: never adopt (and later delete) it */
+		pk_error("instance %s already exists", s->plan->instance);
+		tracefs_instance_free(s->inst);
+		s->inst = NULL;
+		return PK_ERR_RUNTIME;
+	}
+	return PK_OK;
+}
+
+static int setup(struct session *s)
+{
+	struct plan *p = s->plan;
+	int ret;
+
+	for (int i = 0; i < p->n_ev; i++)
+		if (p->ev[i].probe && (ret = create_probe(s, &p->ev[i], i)))
+			return ret;
+	if ((ret = create_instance(s)) || (ret = write_instance(s, "tracing_on", "0")) ||
+	    (ret = write_instance(s, "trace_clock", p->clock)))
+		return ret;
+	for (int i = 0; i < p->n_ev; i++) {
+		const struct planned_event *pe = &p->ev[i];
+
+		if (pe->chosen < 0)
+			continue;
+		if (pe->filter && (ret = apply_filter(s, pe)))
+			return ret;
+		if (tracefs_event_file_write(s->inst, pe->system, pe->name, "enable", "1") < 0) {
+			pk_error("cannot enable %s:%s: %s", pe->system, pe->name, strerror(errno));
+			return PK_ERR_RUNTIME;
+		}
+	}
+	return write_instance(s, "tracing_on", "1");
+}
+
+int session_start(struct session *s, struct plan *p)
+{
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	s->plan = p;
+	s->probes = xcalloc(p->n_ev, sizeof(*s->probes));
+	ret = setup(s);
+	if (ret)
+		session_teardown(s);
+	return ret;
+}
+
+void session_tracing_off(struct session *s)
+{
+	if (s->inst)
+		tracefs_instance_file_write(s->inst, "tracing_on", "0");
+}
+
+int session_teardown(struct session *s)
+{
+	int ret = PK_OK;
+
+	if (s->inst) {
+		session_tracing_off(s);
+		/* rmdir disables the instance's events, so the probes become removable */
+		if (tracefs_instance_destroy(s->inst) < 0) {
+			pk_error("cannot remove instance %s: %s (probekit reset removes it later)",
+				 s->plan->instance, strerror(errno));
+			ret = PK_ERR_RUNTIME;
+		}
+		tracefs_instance_free(s->inst);
+		s->inst = NULL;
+	}
+	for (int i = 0; s->probes && i < s->plan->n_ev; i++) {
+		if (!s->probes[i])
+			continue;
+		if (tracefs_dynevent_destroy(s->probes[i], false) < 0) {
+			pk_error("cannot remove probe %s/%s: %s", s->plan->ev[i].system,
+				 s->plan->ev[i].name, strerror(errno));
+			ret = PK_ERR_RUNTIME;
+		}
+		tracefs_dynevent_free(s->probes[i]);
+		s->probes[i] = NULL;
+	}
+	free(s->probes);
+	s->probes = NULL;
+	return ret;
+}

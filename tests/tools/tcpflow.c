@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Test traffic with known shape: a request/response client and server.
+ * One small request is outstanding at a time, so every retransmission the
+ * kernel makes is exactly one segment (RetransSegs counts segments).
+ *
+ *   tcpflow server ADDR PORT TIMEOUT_S
+ *   tcpflow client ADDR PORT REQUESTS SIZE TIMEOUT_S
+ *
+ * The client prints "lport N" once connected and "done N" at the end.
+ * Everything is bounded by TIMEOUT_S (SIGALRM ends the process).
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static socklen_t make_addr(const char *host, int port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons(port);
+		return sizeof(*in4);
+	}
+	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		return sizeof(*in6);
+	}
+	fprintf(stderr, "tcpflow: bad address %s\n", host);
+	exit(2);
+}
+
+static int serve(const char *host, int port)
+{
+	struct pollfd fds[64];
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(host, port, &ss);
+	int one = 1, n = 1;
+	char buf[65536];
+
+	fds[0].fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	setsockopt(fds[0].fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fds[0].fd, (struct sockaddr *)&ss, len) || listen(fds[0].fd, 16)) {
+		perror("tcpflow: bind/listen");
+		return 1;
+	}
+	fds[0].events = POLLIN;
+	printf("listening\n");
+	fflush(stdout);
+	for (;;) {
+		if (poll(fds, n, -1) < 0)
+			return 1;
+		if ((fds[0].revents & POLLIN) && n < 64) {
+			fds[n].fd = accept(fds[0].fd, NULL, NULL);
+			setsockopt(fds[n].fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			fds[n++].events = POLLIN;
+		}
+		for (int i = 1; i < n; i++) {
+			ssize_t got;
+
+			if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			got = read(fds[i].fd, buf, sizeof(buf));
+			if (got <= 0) {
+				close(fds[i].fd);
+				fds[i--] = fds[--n];
+				continue;
+			}
+			if (write(fds[i].fd, "k", 1) != 1)
+				return 1;
+		}
+	}
+}
+
+static int client(const char *host, int port, int requests, int size)
+{
+	struct sockaddr_storage ss, local;
+	socklen_t len = make_addr(host, port, &ss), llen = sizeof(local);
+	char *buf = calloc(1, size);
+	int one = 1, fd, done = 0;
+	char reply;
+
+	fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(fd, (struct sockaddr *)&ss, len)) {
+		perror("tcpflow: connect");
+		return 1;
+	}
+	getsockname(fd, (struct sockaddr *)&local, &llen);
+	printf("lport %d\n", ntohs(((struct sockaddr_in *)&local)->sin_port));
+	fflush(stdout);
+	memset(buf, 'x', size);
+	for (; done < requests; done++) {
+		/* one request in flight: a retransmission is one segment */
+		if (write(fd, buf, size) != size || read(fd, &reply, 1) != 1)
+			break;
+	}
+	close(fd);
+	free(buf);
+	printf("done %d\n", done);
+	return done == requests ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 5 && !strcmp(argv[1], "server")) {
+		alarm(atoi(argv[4]));
+		return serve(argv[2], atoi(argv[3]));
+	}
+	if (argc == 7 && !strcmp(argv[1], "client")) {
+		alarm(atoi(argv[6]));
+		return client(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
+	}
+	fprintf(stderr, "usage: tcpflow server ADDR PORT TIMEOUT_S\n"
+			"       tcpflow client ADDR PORT REQUESTS SIZE TIMEOUT_S\n");
+	return 2;
+}
