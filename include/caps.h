@@ -26,6 +26,8 @@ struct caps {
  */
 int caps_detect(struct caps *c, const char *dir);
 void caps_free(struct caps *c);
+/* tracefs under root ("" for the real one): /sys/kernel/tracing, else debugfs's. */
+char *caps_find_tracing_dir(const char *root);
 bool caps_has_clock(const struct caps *c, const char *clock);
 /* The clock run will use: comparable across CPUs where the kernel has one. */
 const char *caps_pick_clock(const struct caps *c);

@@ -26,18 +26,28 @@ static bool has_file(const struct caps *c, const char *rel)
 	return ok;
 }
 
-static char *find_tracing_dir(void)
+char *caps_find_tracing_dir(const char *root)
 {
-	const char *d;
-
 	for (size_t i = 0; i < ARRAY_SIZE(std_dirs); i++) {
-		char *readme = xasprintf("%s/README", std_dirs[i]);
+		char *dir = xasprintf("%s%s", root, std_dirs[i]);
+		char *readme = xasprintf("%s/README", dir);
 		bool ok = file_exists(readme);
 
 		free(readme);
 		if (ok)
-			return xstrdup(std_dirs[i]);
+			return dir;
+		free(dir);
 	}
+	return NULL;
+}
+
+static char *find_tracing_dir(void)
+{
+	char *dir = caps_find_tracing_dir("");
+	const char *d;
+
+	if (dir)
+		return dir;
 	/* Not mounted (or not visible to us): libtracefs mounts tracefs when root. */
 	d = tracefs_tracing_dir();
 	return d ? xstrdup(d) : NULL;

@@ -84,8 +84,12 @@ void decoder_free(struct decoder *d)
 
 static const uint8_t v4mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
-void value_set_addr(struct value *v, const uint8_t *raw, int size)
+void value_set_addr(struct value *v, const uint8_t *src, int size)
 {
+	uint8_t raw[28];
+
+	/* src may point into v itself */
+	memcpy(raw, src, size < 28 ? size : 28);
 	memset(v->addr, 0, sizeof(v->addr));
 	v->present = true;
 	if (size == 4) {

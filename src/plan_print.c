@@ -64,7 +64,7 @@ void plan_print(const struct plan *p)
 	const struct recipe *r = p->recipe;
 
 	printf("recipe: %s (%s)\n", r->name, r->path);
-	printf("kernel: ");
+	printf("capabilities: ");
 	caps_print(p->caps, true);
 	printf("clock: %s%s\n", p->clock,
 	       strcmp(p->clock, "local") ? "" : " (per-CPU: no better clock on this kernel)");

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Planning against fixture tracefs trees of a 3.10 (EL7), a 4.18 (EL8) and a new kernel. */
+#include <stdlib.h>
+
+#include "plan.h"
+#include "test.h"
+
+#define EL7 FIXTURE("linux-3.10/sys/kernel/debug/tracing")
+#define EL8 FIXTURE("linux-4.18/sys/kernel/tracing")
+#define NEW FIXTURE("linux-6.x/sys/kernel/tracing")
+
+struct fx {
+	struct recipe *r;
+	struct caps c;
+	struct plan p;
+	int ret;
+};
+
+static void plan_on(struct fx *f, const char *dir, const char *arch, char **use, bool no_argn,
+		    const char *port)
+{
+	struct plan_opts o = { .instance = "probekit_42", .use = use, .no_argn = no_argn };
+
+	memset(f, 0, sizeof(*f));
+	f->r = recipe_load("../recipes/tcp-retrans.json");
+	if (port) {
+		char *a = xasprintf("port=%s", port);
+
+		recipe_set_param(f->r, a);
+		free(a);
+	}
+	CHECK(caps_detect(&f->c, dir) == PK_OK);
+	f->c.arch = arch;
+	f->ret = plan_build(&f->p, f->r, &f->c, &o);
+}
+
+static void fx_free(struct fx *f)
+{
+	plan_free(&f->p);
+	caps_free(&f->c);
+	recipe_free(f->r);
+}
+
+static void finds_debugfs_tracing_dir(void)
+{
+	char *d = caps_find_tracing_dir(FIXTURE("linux-3.10"));
+
+	CHECK_STR(d, FIXTURE("linux-3.10/sys/kernel/debug/tracing"));
+	free(d);
+	d = caps_find_tracing_dir(FIXTURE("linux-4.18"));
+	CHECK_STR(d, FIXTURE("linux-4.18/sys/kernel/tracing"));
+	free(d);
+	CHECK(caps_find_tracing_dir(FIXTURE("nowhere")) == NULL);
+}
+
+static void capabilities_by_kernel(void)
+{
+	struct caps c;
+
+	CHECK(caps_detect(&c, EL7) == PK_OK);
+	CHECK(c.kprobes && !c.argn && !c.dynamic_events && !c.error_log && !c.hist && !c.synth);
+	CHECK_STR(caps_pick_clock(&c), "global");
+	caps_free(&c);
+	CHECK(caps_detect(&c, EL8) == PK_OK);
+	CHECK(c.kprobes && !c.argn && !c.dynamic_events);
+	CHECK_STR(caps_pick_clock(&c), "mono");
+	caps_free(&c);
+	CHECK(caps_detect(&c, NEW) == PK_OK);
+	CHECK(c.kprobes && c.argn && c.dynamic_events && c.error_log && c.hist && c.synth);
+	CHECK(caps_function_exists(&c, "tcp_retransmit_skb"));
+	CHECK(caps_function_exists(&c, "tcp_retransmit_skb+4"));
+	CHECK(!caps_function_exists(&c, "tcp_retransmit"));
+	caps_free(&c);
+}
+
+static void el7_uses_kprobes_with_registers(void)
+{
+	struct fx f;
+
+	plan_on(&f, EL7, "x86_64", NULL, false, "80");
+	CHECK(f.ret == PK_OK);
+	CHECK(f.p.ev[0].chosen == 2);
+	CHECK_CONTAINS(f.p.ev[0].why[0], "tracepoint tcp:tcp_retransmit_skb not in this kernel");
+	CHECK_CONTAINS(f.p.ev[0].probe, "p:probekit_42/retrans tcp_retransmit_skb sk=%di ");
+	CHECK_CONTAINS(f.p.ev[0].probe, "sport=+14(%di):u16");
+	CHECK_CONTAINS(f.p.ev[1].probe, "daddr=+0(%si):u32");	/* tcp_rtx_synack(sk, req) */
+	CHECK_STR(f.p.ev[0].filter, "(sport == 80 || dport == 20480)");
+	CHECK_STR(f.p.clock, "global");
+	fx_free(&f);
+
+	plan_on(&f, EL7, "aarch64", NULL, false, NULL);
+	CHECK_CONTAINS(f.p.ev[0].probe, "sk=%x0 ");
+	CHECK_CONTAINS(f.p.ev[1].probe, "+0(%x1)");
+	CHECK(f.p.ev[0].filter == NULL);
+	fx_free(&f);
+
+	plan_on(&f, EL7, "riscv64", NULL, false, NULL);
+	CHECK(f.ret == PK_ERR_KERNEL);
+	CHECK_CONTAINS(f.p.ev[0].why[2], "no register mapping for riscv64");
+	fx_free(&f);
+}
+
+static void el8_picks_the_alternative_without_family(void)
+{
+	struct fx f;
+
+	plan_on(&f, EL8, "x86_64", NULL, false, "443");
+	CHECK(f.ret == PK_OK);
+	CHECK(f.p.ev[0].chosen == 1);
+	CHECK_CONTAINS(f.p.ev[0].why[0], "field 'family' not in this kernel's format");
+	CHECK_CONTAINS(f.p.ev[0].why[2], "runnable, but [1] comes first");
+	CHECK(f.p.ev[0].probe == NULL);
+	CHECK_STR(f.p.ev[0].system, "tcp");
+	CHECK_STR(f.p.ev[0].filter, "(sport == 443 || dport == 443)");
+	fx_free(&f);
+}
+
+static void new_kernel_uses_argn_unless_told(void)
+{
+	char *use[] = { "retrans=kprobe", "synack=2", NULL };
+	struct fx f;
+
+	plan_on(&f, NEW, "x86_64", NULL, false, NULL);
+	CHECK(f.ret == PK_OK && f.p.ev[0].chosen == 0 && f.p.argn);
+	fx_free(&f);
+
+	plan_on(&f, NEW, "x86_64", use, false, NULL);
+	CHECK(f.ret == PK_OK);
+	CHECK(f.p.ev[0].chosen == 2 && f.p.ev[1].chosen == 2);
+	CHECK_CONTAINS(f.p.ev[0].why[0], "not forced");
+	CHECK_CONTAINS(f.p.ev[0].probe, "sk=$arg1 ");
+	fx_free(&f);
+
+	plan_on(&f, NEW, "x86_64", use, true, NULL);
+	CHECK(!f.p.argn);
+	CHECK_CONTAINS(f.p.ev[0].probe, "sk=%di ");
+	fx_free(&f);
+}
+
+static void bad_use_and_unrunnable(void)
+{
+	char *bad_alt[] = { "retrans=uprobe", NULL };
+	char *bad_event[] = { "nope=0", NULL };
+	char *tok, *err;
+	struct fx f;
+
+	tok = capture_stderr_begin();
+	plan_on(&f, NEW, "x86_64", bad_alt, false, NULL);
+	CHECK(f.ret == PK_ERR_USAGE);
+	fx_free(&f);
+	plan_on(&f, NEW, "x86_64", bad_event, false, NULL);
+	CHECK(f.ret == PK_ERR_USAGE);
+	fx_free(&f);
+	err = capture_stderr_end(tok);
+	CHECK_CONTAINS(err, "--use retrans=uprobe: event 'retrans' has no alternative 'uprobe'");
+	CHECK_CONTAINS(err, "--use nope=0: recipe 'tcp-retrans' has no such event");
+	free(err);
+
+	/* the tracepoint alternative forced on a kernel without it */
+	char *force_tp[] = { "retrans=0", NULL };
+
+	plan_on(&f, EL7, "x86_64", force_tp, false, NULL);
+	CHECK(f.ret == PK_ERR_KERNEL);
+	tok = capture_stderr_begin();
+	plan_report_unrunnable(&f.p);
+	err = capture_stderr_end(tok);
+	CHECK_CONTAINS(err, "event 'retrans': no alternative runs on this kernel: [0] tracepoint");
+	free(err);
+	fx_free(&f);
+}
+
+const struct unit_test plan_tests[] = {
+	{ "plan: tracefs found under debugfs (3.10)", finds_debugfs_tracing_dir },
+	{ "plan: capabilities per fixture kernel", capabilities_by_kernel },
+	{ "plan: 3.10 uses kprobes, registers for $argN", el7_uses_kprobes_with_registers },
+	{ "plan: 4.18 picks the alternative without family", el8_picks_the_alternative_without_family },
+	{ "plan: new kernel, --use and --no-argn", new_kernel_uses_argn_unless_told },
+	{ "plan: bad --use, nothing runnable", bad_use_and_unrunnable },
+	{ NULL, NULL },
+};

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Group counts and /proc/net/snmp parsing. */
+#include <stdlib.h>
+
+#include "reader.h"
+#include "summary.h"
+#include "test.h"
+
+static void counts_per_flow_sorted(void)
+{
+	struct recipe *r = recipe_load("../recipes/tcp-retrans.json");
+	struct value *vals;
+	struct summary s;
+	struct group **g;
+	size_t n;
+	int lport, rport;
+
+	if (!r)
+		return;
+	vals = xcalloc(r->n_fields, sizeof(*vals));
+	lport = recipe_field_index(r, "lport");
+	rport = recipe_field_index(r, "rport");
+	summary_init(&s, r);
+	/* 200 flows (forces the table to grow), flow k seen k+1 times */
+	for (int k = 0; k < 200; k++)
+		for (int i = 0; i <= k; i++) {
+			value_set_addr(&vals[recipe_field_index(r, "laddr")],
+				       (const uint8_t[]){ 10, 0, 0, 1 }, 4);
+			value_set_addr(&vals[recipe_field_index(r, "raddr")],
+				       (const uint8_t[]){ 10, 0, 0, 2 }, 4);
+			vals[lport] = (struct value){ .present = true, .num = 1000 + k };
+			vals[rport] = (struct value){ .present = true, .num = 80 };
+			summary_add(&s, vals, 0);
+		}
+	g = summary_sorted(&s, &n);
+	CHECK(n == 200);
+	CHECK(s.total == 200 * 201 / 2 && s.per_event[0] == s.total);
+	CHECK(g[0]->count == 200 && g[0]->vals[1].num == 1199);
+	CHECK(g[199]->count == 1 && g[199]->vals[1].num == 1000);
+	free(g);
+	summary_free(&s);
+	free(vals);
+	recipe_free(r);
+}
+
+static void snmp_counters(void)
+{
+	struct snmp_snapshot ss = {
+		.snmp = xstrdup("Ip: Forwarding DefaultTTL\nIp: 1 64\n"
+				"Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens "
+				"AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs\n"
+				"Tcp: 1 200 120000 -1 5 6 0 0 2 1000 2000 37 0\n"),
+		.netstat = xstrdup("TcpExt: SyncookiesSent TCPLossProbes\nTcpExt: 0 12\n"),
+	};
+	uint64_t v = 0;
+
+	CHECK(snmp_get(&ss, "Tcp:RetransSegs", &v) && v == 37);
+	CHECK(snmp_get(&ss, "Tcp:OutSegs", &v) && v == 2000);
+	CHECK(snmp_get(&ss, "Tcp:RtoAlgorithm", &v) && v == 1);
+	CHECK(snmp_get(&ss, "TcpExt:TCPLossProbes", &v) && v == 12);
+	CHECK(!snmp_get(&ss, "Tcp:Nope", &v));
+	CHECK(!snmp_get(&ss, "Udp:InDatagrams", &v));
+	snmp_free(&ss);
+	CHECK(stats_value("entries: 3\noverrun: 17\ndropped events: 4\n", "overrun") == 17);
+	CHECK(stats_value("entries: 3\noverrun: 17\ndropped events: 4\n", "dropped events") == 4);
+}
+
+const struct unit_test summary_tests[] = {
+	{ "summary: counts per flow, sorted, table growth", counts_per_flow_sorted },
+	{ "summary: snmp and per-CPU stats parsing", snmp_counters },
+	{ NULL, NULL },
+};
