@@ -63,10 +63,8 @@ static char *check_tracepoint(struct plan *p, const struct alternative *a)
 {
 	struct tep_event *ev;
 
-	if (!p->caps->readable)
-		return xstrdup("tracefs not readable here (run as root to check)");
 	if (!caps_tracepoint_exists(p->caps, a->system, a->event))
-		return xasprintf("tracepoint %s:%s not in this kernel", a->system, a->event);
+		return xstrdup("not in this kernel");
 	ev = plan_find_event(p->tep, a->system, a->event);
 	if (!ev)
 		return xasprintf("the format of %s:%s could not be parsed", a->system, a->event);
@@ -105,8 +103,6 @@ static char *check_kprobe(struct plan *p, const struct alternative *a, char **ar
 	char *why = NULL;
 
 	*args = NULL;
-	if (!p->caps->readable)
-		return xstrdup("tracefs not readable here (run as root to check)");
 	if (!p->caps->kprobes)
 		return xstrdup("the kernel has no kprobe_events (CONFIG_KPROBE_EVENTS)");
 	if (!caps_function_exists(p->caps, a->function))
@@ -150,13 +146,22 @@ static void choose(struct plan *p, struct planned_event *pe, int forced)
 	pe->why = xcalloc(e->n_alts, sizeof(char *));
 	for (int i = 0; i < e->n_alts; i++) {
 		struct alternative *a = &e->alts[i];
-		char *args = NULL, *why;
+		char *args = NULL, *why = NULL;
 
+		if (!p->caps->readable && (forced >= 0 ? i != forced : i > 0)) {
+			/* without root nothing can be checked: show what would be tried first */
+			pe->why[i] = xstrdup("not checked (tracefs not readable)");
+			continue;
+		}
 		if (forced >= 0 && i != forced) {
 			pe->why[i] = xasprintf("not forced (--use %s=%d)", e->name, forced);
 			continue;
 		}
-		why = a->kind == ALT_TRACEPOINT ? check_tracepoint(p, a) : check_kprobe(p, a, &args);
+		if (!p->caps->readable)
+			args = a->kind == ALT_TRACEPOINT ? NULL : probe_args(p, a, &why);
+		else
+			why = a->kind == ALT_TRACEPOINT ? check_tracepoint(p, a)
+							: check_kprobe(p, a, &args);
 		if (why) {
 			pe->why[i] = why;
 			free(args);
@@ -208,7 +213,8 @@ static void load_formats(struct plan *p)
 		}
 	}
 	/* Only the systems we use: loading all 2000+ events costs a third of a second. */
-	p->tep = tracefs_local_events_system(p->caps->tracing_dir, n ? systems : NULL);
+	if (n)
+		p->tep = tracefs_local_events_system(p->caps->tracing_dir, systems);
 	if (!p->tep)
 		p->tep = tep_alloc();
 out:
@@ -223,7 +229,8 @@ int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct pl
 	p->recipe = r;
 	p->caps = c;
 	p->instance = xstrdup(o->instance);
-	p->argn = c->argn && !o->no_argn;
+	/* unreadable tracefs: assume a kernel new enough for $argN */
+	p->argn = (c->argn || !c->readable) && !o->no_argn;
 	p->clock = o->clock ? o->clock : caps_pick_clock(c);
 	if (o->clock && c->readable && !caps_has_clock(c, o->clock)) {
 		pk_error("--clock %s: this kernel has no such trace clock", o->clock);
@@ -269,8 +276,12 @@ void plan_report_unrunnable(const struct plan *p)
 
 		if (pe->chosen >= 0 || pe->decl->optional)
 			continue;
-		for (int j = 0; j < pe->decl->n_alts; j++)
-			sb_addf(&sb, "%s[%d] %s", j ? "; " : "", j, pe->why[j]);
+		for (int j = 0; j < pe->decl->n_alts; j++) {
+			char target[256];
+
+			alt_describe(&pe->decl->alts[j], target, sizeof(target));
+			sb_addf(&sb, "%s[%d] %s: %s", j ? "; " : "", j, target, pe->why[j]);
+		}
 		pk_error("%s: event '%s': no alternative runs on this kernel: %s", p->recipe->path,
 			 pe->decl->name, sb.buf);
 		sb_release(&sb);

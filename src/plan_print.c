@@ -9,9 +9,7 @@ static void print_alt(const struct alternative *a, int i, const char *why)
 {
 	char target[256];
 
-	snprintf(target, sizeof(target), "%s %s%s%s", alt_kind_name(a->kind),
-		 a->kind == ALT_TRACEPOINT ? a->system : a->function,
-		 a->kind == ALT_TRACEPOINT ? ":" : "", a->kind == ALT_TRACEPOINT ? a->event : "");
+	alt_describe(a, target, sizeof(target));
 	printf("  [%d] %-44s %s%s\n", i, target, why ? "skipped: " : "chosen", why ? why : "");
 }
 
@@ -64,10 +62,16 @@ void plan_print(const struct plan *p)
 	const struct recipe *r = p->recipe;
 
 	printf("recipe: %s (%s)\n", r->name, r->path);
+	if (!p->caps->readable)
+		printf("NOTE: %s is not readable by this user: nothing below was checked against "
+		       "the kernel (run plan as root for real choices)\n", p->caps->tracing_dir);
 	printf("capabilities: ");
 	caps_print(p->caps, true);
-	printf("clock: %s%s\n", p->clock,
-	       strcmp(p->clock, "local") ? "" : " (per-CPU: no better clock on this kernel)");
+	if (!p->caps->readable)
+		printf("clock: not checked\n");
+	else
+		printf("clock: %s%s\n", p->clock,
+		       strcmp(p->clock, "local") ? "" : " (per-CPU: no better clock on this kernel)");
 	printf("fetch args: %s\n", p->argn ? "$argN" : "registers for $argN");
 	printf("parameters:");
 	for (int i = 0; i < r->n_params; i++)

@@ -1,0 +1,138 @@
+# Helpers for the integration tests: private network namespaces, induced loss,
+# kernel counters, and checks that nothing of probekit is left in tracefs.
+# Everything a test creates carries the test's pid in its name and is removed
+# by cleanup(), which the runner calls after every test.
+
+PK=${PROBEKIT:?set PROBEKIT to the probekit binary}
+TOOLS=${TOOLS:?set TOOLS to the test tools directory}
+REPO=${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+T=/sys/kernel/tracing
+[ -d $T/instances ] || T=/sys/kernel/debug/tracing
+ID=$$
+NS_A=pkA$ID
+NS_B=pkB$ID
+V4_A=10.231.$((ID % 250)).1
+V4_B=10.231.$((ID % 250)).2
+V6_A=fd00:231:$((ID % 9999))::1
+V6_B=fd00:231:$((ID % 9999))::2
+BG_PIDS=()
+WORK=$(mktemp -d /tmp/probekit-it.XXXXXX)
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+# Start something in the background and remember it for cleanup.
+bg() {
+	"$@" &
+	BG_PIDS+=($!)
+}
+
+netns_pair() {
+	ip netns add $NS_A && ip netns add $NS_B || fail "ip netns add"
+	ip link add va$ID type veth peer name vb$ID || fail "veth"
+	ip link set va$ID netns $NS_A
+	ip link set vb$ID netns $NS_B
+	ip -n $NS_A addr add $V4_A/24 dev va$ID
+	ip -n $NS_B addr add $V4_B/24 dev vb$ID
+	ip -n $NS_A addr add $V6_A/64 dev va$ID nodad
+	ip -n $NS_B addr add $V6_B/64 dev vb$ID nodad
+	for ns in $NS_A $NS_B; do
+		ip -n $ns link set lo up
+	done
+	ip -n $NS_A link set va$ID up
+	ip -n $NS_B link set vb$ID up
+}
+
+# Drop PCT% of the data segments (PSH) arriving in NS for the listed ports, on
+# the input hook: the sender then really retransmits (output drops are requeued).
+# Handshakes and pure ACKs pass, so every retransmission is of one data segment.
+add_loss() {
+	local ns=$1 pct=$2
+	shift 2
+	local ports
+	ports=$(IFS=,; echo "$*")
+	ip netns exec $ns nft -f - <<-NFT || fail "nft"
+	table inet pkloss$ID {
+		chain input {
+			type filter hook input priority 0;
+			tcp dport { $ports } tcp flags & psh == psh numgen random mod 100 < $pct drop
+			tcp sport { $ports } tcp flags & psh == psh numgen random mod 100 < $pct drop
+		}
+	}
+	NFT
+}
+
+retrans_segs() {
+	ip netns exec "$1" awk '/^Tcp:/ { if (h) { print $13; exit } h = 1 }' /proc/net/snmp
+}
+
+server() {	# NS ADDR PORT
+	bg ip netns exec "$1" "$TOOLS/tcpflow" server "$2" "$3" 60
+	sleep 0.2
+}
+
+client() {	# NS ADDR PORT REQUESTS -> prints "lport N" / "done N"
+	ip netns exec "$1" "$TOOLS/tcpflow" client "$2" "$3" "$4" 100 60
+}
+
+# Start probekit in the background; wait until its instance is tracing.
+pk_start() {	# OUTFILE ARGS...
+	local out=$1
+	shift
+	"$PK" "$@" >"$out" 2>"$out.err" &
+	PK_PID=$!
+	BG_PIDS+=($PK_PID)
+	for _ in $(seq 100); do
+		[ "$(cat $T/instances/probekit_$PK_PID/tracing_on 2>/dev/null)" = 1 ] && return 0
+		kill -0 $PK_PID 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$out.err"
+	fail "probekit did not start tracing"
+}
+
+pk_stop() {	# SIGNAL -> waits, sets PK_RC
+	kill -"${1:-INT}" $PK_PID
+	wait $PK_PID
+	PK_RC=$?
+}
+
+# probekit's state in tracefs: instances and dynamic events (empty when clean)
+leftovers() {
+	ls $T/instances 2>/dev/null | grep '^probekit_'
+	cat $T/dynamic_events $T/kprobe_events 2>/dev/null | grep 'probekit_'
+}
+
+assert_clean() {
+	local l
+	l=$(leftovers)
+	[ -z "$l" ] || fail "left behind in tracefs: $l"
+}
+
+# count NDJSON events matching a jq-free predicate: field=value pairs
+count_events() {	# FILE laddr lport raddr rport
+	python3 - "$@" <<-'PY'
+	import json, sys
+	f, la, lp, ra, rp = sys.argv[1:6]
+	n = 0
+	for line in open(f):
+	    o = json.loads(line)
+	    if o.get("type") == "event" and o["laddr"] == la and str(o["lport"]) == lp \
+	       and o["raddr"] == ra and str(o["rport"]) == rp:
+	        n += 1
+	print(n)
+	PY
+}
+
+cleanup() {
+	for p in "${BG_PIDS[@]}"; do
+		kill -9 "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	ip netns del $NS_A 2>/dev/null
+	ip netns del $NS_B 2>/dev/null
+	rm -rf "$WORK"
+	true
+}
