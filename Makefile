@@ -67,10 +67,10 @@ check-integration: probekit-asan $(TOOLS)
 deps:
 	@if command -v apt-get >/dev/null; then \
 	  apt-get update -qq && apt-get install -y -qq gcc make pkg-config libtracefs-dev \
-	    libtraceevent-dev libjansson-dev nftables iproute2 procps; \
+	    libtraceevent-dev libjansson-dev nftables iproute2 procps python3 util-linux; \
 	elif command -v dnf >/dev/null; then \
 	  dnf install -y gcc make pkgconf-pkg-config libtracefs-devel libtraceevent-devel \
-	    jansson-devel nftables iproute procps-ng libasan libubsan; \
+	    jansson-devel nftables iproute procps-ng libasan libubsan python3 util-linux; \
 	else echo "make deps: no apt-get or dnf here; install libtracefs, libtraceevent, jansson" >&2; exit 1; fi
 
 install: probekit
