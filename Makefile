@@ -9,7 +9,7 @@ CC        ?= cc
 PKGS      := libtracefs libtraceevent jansson
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
-WARN      := -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
+WARN      := -Wall -Wextra -Werror -D_GNU_SOURCE
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Iinclude $(PKG_CFLAGS) \
              -DPK_RECIPE_DIR='"$(DATADIR)/recipes"' -MMD -MP
