@@ -40,6 +40,8 @@ enum { OPT_TRACING_DIR = 1000, OPT_ARCH, OPT_NO_ARGN, OPT_USE, OPT_CLOCK, OPT_JS
 bool common_opt(int c, struct common_opts *o);
 void common_opts_free(struct common_opts *o);
 void strv_push(char ***v, const char *s);
+/* Print usage (stdout for -h, else stderr), free the options, return the exit status. */
+int cli_usage(const char *text, bool help, struct common_opts *o);
 
 /* Resolve and load RECIPE (name or path); prints the error itself. */
 int load_recipe(const char *name, struct recipe **out);

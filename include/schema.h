@@ -26,6 +26,9 @@ char *schema_string(struct schema *s, const char *path, json_t *obj, const char 
 bool schema_bool(struct schema *s, const char *path, json_t *obj, const char *key, bool def);
 /* A string, or an array of strings; returns the count, -1 on error. */
 int schema_strings(struct schema *s, const char *path, json_t *v, char ***out);
+/* Call fn for each member of the optional object root[key]; each member must be an object. */
+bool schema_each_object(struct schema *s, json_t *root, const char *key,
+			bool (*fn)(struct schema *s, const char *path, const char *name, json_t *obj));
 char *path_key(const char *path, const char *key);
 char *path_index(const char *path, size_t i);
 

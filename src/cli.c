@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Command-line plumbing shared by the subcommands that take a recipe. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,13 @@ void common_opts_free(struct common_opts *o)
 {
 	free_strv(o->params);
 	free_strv(o->use);
+}
+
+int cli_usage(const char *text, bool help, struct common_opts *o)
+{
+	fputs(text, help ? stdout : stderr);
+	common_opts_free(o);
+	return help ? PK_OK : PK_ERR_USAGE;
 }
 
 int load_recipe(const char *name, struct recipe **out)

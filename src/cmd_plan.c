@@ -22,17 +22,11 @@ int cmd_plan(int argc, char **argv)
 	int opt, ret;
 
 	while ((opt = getopt_long(argc, argv, "p:h", longopts, NULL)) != -1) {
-		if (common_opt(opt, &o))
-			continue;
-		fputs(usage_text, opt == 'h' ? stdout : stderr);
-		common_opts_free(&o);
-		return opt == 'h' ? PK_OK : PK_ERR_USAGE;
+		if (!common_opt(opt, &o))
+			return cli_usage(usage_text, opt == 'h', &o);
 	}
-	if (optind != argc - 1) {
-		fputs(usage_text, stderr);
-		common_opts_free(&o);
-		return PK_ERR_USAGE;
-	}
+	if (optind != argc - 1)
+		return cli_usage(usage_text, false, &o);
 	ret = prepare_plan(argv[optind], &o, "probekit_<pid>", &r, &c, &p);
 	if (ret == PK_OK || (ret == PK_ERR_KERNEL && p.ev)) {
 		plan_print(&p);

@@ -208,16 +208,11 @@ int cmd_run(int argc, char **argv)
 		} else {
 			if (opt == 'd')
 				pk_error("-d %s: not a duration (SECONDS, or with s/m/h)", optarg);
-			fputs(usage_text, opt == 'h' ? stdout : stderr);
-			common_opts_free(&o);
-			return opt == 'h' ? PK_OK : PK_ERR_USAGE;
+			return cli_usage(usage_text, opt == 'h', &o);
 		}
 	}
-	if (optind != argc - 1) {
-		fputs(usage_text, stderr);
-		common_opts_free(&o);
-		return PK_ERR_USAGE;
-	}
+	if (optind != argc - 1)
+		return cli_usage(usage_text, false, &o);
 	/* from here on every way out goes through the teardown */
 	install_signals();
 	snprintf(instance, sizeof(instance), "%s_%d", PK_NAME, (int)getpid());

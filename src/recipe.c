@@ -141,27 +141,6 @@ static bool parse_field(struct schema *s, const char *path, const char *name, js
 	return !s->failed;
 }
 
-static bool parse_fields(struct schema *s, json_t *root)
-{
-	json_t *obj = schema_get(s, "", root, "fields", JSON_OBJECT, false);
-	const char *name;
-	json_t *v;
-
-	json_object_foreach(obj, name, v) {
-		char *p = path_key("fields", name);
-		bool ok = json_is_object(v);
-
-		if (!ok)
-			schema_error(s, p, "must be an object");
-		else
-			ok = parse_field(s, p, name, v);
-		free(p);
-		if (!ok)
-			return false;
-	}
-	return !s->failed;
-}
-
 static bool parse_param(struct schema *s, const char *path, const char *name, json_t *obj)
 {
 	static const char *const keys[] = { "type", "help", "default", NULL };
@@ -215,27 +194,6 @@ static bool parse_param(struct schema *s, const char *path, const char *name, js
 	return !s->failed;
 }
 
-static bool parse_params(struct schema *s, json_t *root)
-{
-	json_t *obj = schema_get(s, "", root, "parameters", JSON_OBJECT, false);
-	const char *name;
-	json_t *v;
-
-	json_object_foreach(obj, name, v) {
-		char *p = path_key("parameters", name);
-		bool ok = json_is_object(v);
-
-		if (!ok)
-			schema_error(s, p, "must be an object");
-		else
-			ok = parse_param(s, p, name, v);
-		free(p);
-		if (!ok)
-			return false;
-	}
-	return !s->failed;
-}
-
 static bool parse_header(struct schema *s, json_t *root)
 {
 	static const char *const keys[] = {
@@ -279,7 +237,8 @@ struct recipe *recipe_load(const char *path)
 	r->path = xstrdup(path);
 	s.recipe = r;
 	add_builtin_fields(r);
-	if (!parse_header(&s, root) || !parse_params(&s, root) || !parse_fields(&s, root) ||
+	if (!parse_header(&s, root) || !schema_each_object(&s, root, "parameters", parse_param) ||
+	    !schema_each_object(&s, root, "fields", parse_field) ||
 	    !recipe_parse_events(&s, root) || !recipe_parse_output(&s, root)) {
 		json_decref(root);
 		recipe_free(r);

@@ -141,3 +141,25 @@ int schema_strings(struct schema *s, const char *path, json_t *v, char ***out)
 	}
 	return (int)json_array_size(v);
 }
+
+bool schema_each_object(struct schema *s, json_t *root, const char *key,
+			bool (*fn)(struct schema *s, const char *path, const char *name, json_t *obj))
+{
+	json_t *obj = schema_get(s, "", root, key, JSON_OBJECT, false);
+	const char *name;
+	json_t *v;
+
+	json_object_foreach(obj, name, v) {
+		char *p = path_key(key, name);
+		bool ok = json_is_object(v);
+
+		if (!ok)
+			schema_error(s, p, "must be an object");
+		else
+			ok = fn(s, p, name, v);
+		free(p);
+		if (!ok)
+			return false;
+	}
+	return !s->failed;
+}
