@@ -207,6 +207,20 @@ static void summary_groups_text(struct output *o, struct group **groups, size_t 
 		fprintf(o->f, "  ... %zu more (--json lists all)\n", n - shown);
 }
 
+static void loss_text(struct output *o, const struct reader *rd)
+{
+	fprintf(o->f, "lost per CPU:");
+	for (int i = 0; i < rd->n_cpus; i++) {
+		const struct cpu_loss *l = &rd->cpus[i].loss;
+
+		if (l->missed || l->overrun || l->dropped || l->missed_unknown)
+			fprintf(o->f, " cpu%d %llu%s", rd->cpus[i].cpu,
+				(unsigned long long)((l->missed > l->overrun ? l->missed : l->overrun) +
+						     l->dropped), l->missed_unknown ? "+" : "");
+	}
+	fprintf(o->f, " (a larger buffer: more per-CPU memory; a kernel filter: fewer events)\n");
+}
+
 static void summary_text(struct output *o, const struct summary *s, const struct run_totals *t,
 			 struct group **groups, size_t n)
 {
@@ -220,6 +234,8 @@ static void summary_text(struct output *o, const struct summary *s, const struct
 			(unsigned long long)s->per_event[e]);
 	fprintf(o->f, "%s, lost %llu%s\n", r->n_events > 1 ? ")" : "", (unsigned long long)lost,
 		lost ? " (ring buffer overrun: counts are lower bounds)" : "");
+	if (lost)
+		loss_text(o, t->reader);
 	if (r->n_group_by)
 		summary_groups_text(o, groups, n);
 	for (int i = 0; i < r->n_ratios; i++) {
