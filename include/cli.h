@@ -15,9 +15,11 @@ struct common_opts {
 	const char *arch;
 	const char *clock;
 	bool no_argn;
+	unsigned long buffer_kb;
+	bool bad;		/* an option value was rejected (already reported) */
 };
 
-enum { OPT_TRACING_DIR = 1000, OPT_ARCH, OPT_NO_ARGN, OPT_USE, OPT_CLOCK, OPT_JSON };
+enum { OPT_BUFFER_KB = 'b', OPT_TRACING_DIR = 1000, OPT_ARCH, OPT_NO_ARGN, OPT_USE, OPT_CLOCK, OPT_JSON };
 
 #define COMMON_LONG_OPTS \
 	{ "param", required_argument, NULL, 'p' }, \
@@ -26,6 +28,7 @@ enum { OPT_TRACING_DIR = 1000, OPT_ARCH, OPT_NO_ARGN, OPT_USE, OPT_CLOCK, OPT_JS
 	{ "arch", required_argument, NULL, OPT_ARCH }, \
 	{ "clock", required_argument, NULL, OPT_CLOCK }, \
 	{ "no-argn", no_argument, NULL, OPT_NO_ARGN }, \
+	{ "buffer-kb", required_argument, NULL, OPT_BUFFER_KB }, \
 	{ "help", no_argument, NULL, 'h' }
 
 #define COMMON_OPTS_HELP \
@@ -33,6 +36,7 @@ enum { OPT_TRACING_DIR = 1000, OPT_ARCH, OPT_NO_ARGN, OPT_USE, OPT_CLOCK, OPT_JS
 	"      --use EVENT=ALT     force an alternative: its index, or tracepoint/kprobe/kretprobe\n" \
 	"      --no-argn           translate $argN to registers even where the kernel has $argN\n" \
 	"      --clock CLOCK       trace clock for the instance (default: mono, else global)\n" \
+	"  -b, --buffer-kb KB      per-CPU ring buffer of the run's instance (default: kernel's)\n" \
 	"      --tracing-dir DIR   use DIR as tracefs (default: find or mount it)\n" \
 	"      --arch ARCH         architecture for register translation (default: uname -m)\n"
 

@@ -26,6 +26,7 @@ struct plan_opts {
 	bool no_argn;		/* use registers even where $argN exists */
 	char **use;		/* EVENT=INDEX|tracepoint|kprobe|kretprobe, NULL-terminated */
 	const char *clock;	/* override the trace clock */
+	unsigned long buffer_kb;	/* per-CPU ring buffer size, 0: the kernel's default */
 };
 
 struct plan {
@@ -34,6 +35,7 @@ struct plan {
 	char *instance;		/* instance name == dynamic-event group */
 	const char *clock;
 	bool argn;		/* $argN used as is */
+	unsigned long buffer_kb;
 	struct planned_event *ev;
 	int n_ev;
 	struct tep_handle *tep;	/* formats of the tracepoint systems used */

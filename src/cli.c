@@ -26,6 +26,17 @@ bool common_opt(int c, struct common_opts *o)
 	case OPT_ARCH: o->arch = optarg; return true;
 	case OPT_CLOCK: o->clock = optarg; return true;
 	case OPT_NO_ARGN: o->no_argn = true; return true;
+	case OPT_BUFFER_KB: {
+		char *end;
+
+		o->buffer_kb = strtoul(optarg, &end, 10);
+		if (*end || !o->buffer_kb || o->buffer_kb > (1UL << 22)) {
+			pk_error("-b %s: a size in KiB per CPU, 1 to 4194304", optarg);
+			o->buffer_kb = 0;
+			o->bad = true;
+		}
+		return true;
+	}
 	}
 	return false;
 }
@@ -64,8 +75,12 @@ int prepare_plan(const char *recipe_name, struct common_opts *o, const char *ins
 		 struct recipe **r, struct caps *c, struct plan *p)
 {
 	struct plan_opts po = { .instance = instance, .no_argn = o->no_argn, .use = o->use,
-				.clock = o->clock };
-	int ret = load_recipe(recipe_name, r);
+				.clock = o->clock, .buffer_kb = o->buffer_kb };
+	int ret;
+
+	if (o->bad)
+		return PK_ERR_USAGE;
+	ret = load_recipe(recipe_name, r);
 
 	for (char **a = o->params; !ret && a && *a; a++)
 		ret = recipe_set_param(*r, *a);

@@ -21,7 +21,7 @@ int cmd_plan(int argc, char **argv)
 	struct plan p = { 0 };
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "p:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:b:h", longopts, NULL)) != -1) {
 		if (!common_opt(opt, &o))
 			return cli_usage(usage_text, opt == 'h', &o);
 	}

@@ -196,7 +196,7 @@ int cmd_run(int argc, char **argv)
 	char instance[64];
 	int opt, ret, removed;
 
-	while ((opt = getopt_long(argc, argv, "p:d:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:b:d:qh", longopts, NULL)) != -1) {
 		if (common_opt(opt, &o))
 			continue;
 		if (opt == OPT_JSON) {

@@ -232,6 +232,7 @@ int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct pl
 	/* unreadable tracefs: assume a kernel new enough for $argN */
 	p->argn = (c->argn || !c->readable) && !o->no_argn;
 	p->clock = o->clock ? o->clock : caps_pick_clock(c);
+	p->buffer_kb = o->buffer_kb;
 	if (o->clock && c->readable && !caps_has_clock(c, o->clock)) {
 		pk_error("--clock %s: this kernel has no such trace clock", o->clock);
 		return PK_ERR_USAGE;

@@ -33,6 +33,13 @@ static void print_writes(const struct plan *p)
 	print_write(file, ">", "0");
 	snprintf(file, sizeof(file), "%s/trace_clock", inst);
 	print_write(file, ">", p->clock);
+	if (p->buffer_kb) {
+		char kb[32];
+
+		snprintf(kb, sizeof(kb), "%lu", p->buffer_kb);
+		snprintf(file, sizeof(file), "%s/buffer_size_kb", inst);
+		print_write(file, ">", kb);
+	}
 	for (int i = 0; i < p->n_ev; i++) {
 		const struct planned_event *pe = &p->ev[i];
 

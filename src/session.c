@@ -5,6 +5,7 @@
  * buffer, not current_tracer, not other tools' probes.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tracefs.h>
@@ -148,6 +149,13 @@ static int setup(struct session *s)
 	if ((ret = create_instance(s)) || (ret = write_instance(s, "tracing_on", "0")) ||
 	    (ret = write_instance(s, "trace_clock", p->clock)))
 		return ret;
+	if (p->buffer_kb) {
+		char kb[32];
+
+		snprintf(kb, sizeof(kb), "%lu", p->buffer_kb);
+		if ((ret = write_instance(s, "buffer_size_kb", kb)))
+			return ret;
+	}
 	for (int i = 0; i < p->n_ev; i++) {
 		const struct planned_event *pe = &p->ev[i];
 
