@@ -17,6 +17,7 @@ struct common_opts {
 	bool no_argn;
 	unsigned long buffer_kb;
 	bool bad;		/* an option value was rejected (already reported) */
+	bool ask_kernel;	/* run: probe targets are judged by the kernel */
 };
 
 enum { OPT_BUFFER_KB = 'b', OPT_TRACING_DIR = 1000, OPT_ARCH, OPT_NO_ARGN, OPT_USE, OPT_CLOCK, OPT_JSON };

@@ -28,7 +28,8 @@ int format_width(const struct field_decl *f);
 const char *tcp_state_name(uint64_t state);
 /* "ENOMEM" for 12, "-ENOMEM" for -12, "0" for 0, a number when unknown. */
 void errno_text(int64_t err, char *buf, size_t len);
-/* The process name of pid from /proc, cached without allocating; NULL if gone. */
+/* The process name of pid from /proc, else the kernel's saved_cmdlines; NULL if unknown. */
 const char *comm_of(int pid);
+void comm_init(struct tep_handle *tep, const char *tracing_dir);
 
 #endif

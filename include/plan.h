@@ -13,6 +13,7 @@ struct tep_event;
 struct planned_event {
 	struct event_decl *decl;
 	int chosen;		/* index into decl->alts, -1: none runnable */
+	int forced;		/* --use: the only alternative tried, -1: none */
 	char **why;		/* per alternative: why skipped, or NULL */
 	char *system;		/* tracefs system of the chosen event (probe group) */
 	char *name;		/* tracefs event name */
@@ -27,6 +28,7 @@ struct plan_opts {
 	char **use;		/* EVENT=INDEX|tracepoint|kprobe|kretprobe, NULL-terminated */
 	const char *clock;	/* override the trace clock */
 	unsigned long buffer_kb;	/* per-CPU ring buffer size, 0: the kernel's default */
+	bool ask_kernel;	/* run: let the kernel judge probe targets */
 };
 
 struct plan {
@@ -35,6 +37,7 @@ struct plan {
 	char *instance;		/* instance name == dynamic-event group */
 	const char *clock;
 	bool argn;		/* $argN used as is */
+	bool ask_kernel;
 	unsigned long buffer_kb;
 	struct planned_event *ev;
 	int n_ev;
@@ -50,6 +53,14 @@ int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct pl
 void plan_print(const struct plan *p);
 /* One line: why a required event cannot run here. */
 void plan_report_unrunnable(const struct plan *p);
+/*
+ * The kernel refused the chosen alternative of event ev (reason is taken
+ * over): choose the next runnable one. PK_ERR_KERNEL when none is left for a
+ * required event.
+ */
+int plan_fallback(struct plan *p, int ev, char *reason);
+/* Leave out events whose "when" does not hold for the current choices. */
+void plan_apply_when(struct plan *p);
 void plan_free(struct plan *p);
 
 /* The tracefs event an alternative's field source lives in. */

@@ -78,7 +78,10 @@ struct alternative {
 
 struct event_decl {
 	char *name;
+	char *when;		/* "EVENT=KIND" as written, resolved after all events */
 	bool optional;		/* no runnable alternative: skip instead of failing */
+	int when_event;		/* traced only if this event runs ... (-1: always) */
+	enum alt_kind when_kind;	/* ... an alternative of this kind */
 	struct alternative *alts;
 	int n_alts;
 };

@@ -20,8 +20,8 @@ void session_tracing_off(struct session *s);
 /* Remove the instance and the probes; safe to call twice and after a failed start. */
 int session_teardown(struct session *s);
 
-/* The kernel's last error_log entry as one line, or NULL. */
-char *kernel_error_line(struct tracefs_instance *inst);
+/* The kernel's last error_log entry as one line (with the command it quotes), or NULL. */
+char *kernel_error_line(struct tracefs_instance *inst, bool with_command);
 
 /* Remove instances and probe groups of probekit runs whose process is gone. */
 int cleanup_dead_runs(bool verbose, int *removed);

@@ -75,7 +75,8 @@ int prepare_plan(const char *recipe_name, struct common_opts *o, const char *ins
 		 struct recipe **r, struct caps *c, struct plan *p)
 {
 	struct plan_opts po = { .instance = instance, .no_argn = o->no_argn, .use = o->use,
-				.clock = o->clock, .buffer_kb = o->buffer_kb };
+				.clock = o->clock, .buffer_kb = o->buffer_kb,
+				.ask_kernel = o->ask_kernel };
 	int ret;
 
 	if (o->bad)

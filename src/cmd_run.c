@@ -123,7 +123,8 @@ static void warn_skipped(const struct plan *p)
 	for (int i = 0; i < p->n_ev; i++) {
 		const struct planned_event *pe = &p->ev[i];
 
-		if (pe->chosen < 0 && pe->decl->optional)
+		if (pe->chosen < 0 && pe->decl->optional && !strstr(pe->why[pe->decl->n_alts - 1],
+								      "not needed: "))
 			pk_warn("optional event '%s' is not traced: %s", pe->decl->name,
 				pe->why[pe->decl->n_alts - 1]);
 	}
@@ -140,6 +141,7 @@ static int trace(struct plan *p, bool json, bool quiet, double duration)
 
 	if ((ret = session_start(&s, p)))
 		return ret;
+	warn_skipped(p);	/* after start: the kernel may have refused a probe */
 	ret = reader_open(&rd, s.inst);
 	if (!ret)
 		ret = decoder_init(&run.dec, p);
@@ -150,6 +152,7 @@ static int trace(struct plan *p, bool json, bool quiet, double duration)
 		run.out.json = json;
 		run.out.quiet = quiet;
 		run.out.fc.tep = p->tep;
+		comm_init(p->tep, p->caps->tracing_dir);
 		run.out.fc.wall_offset_ns = wall_offset(p->clock);
 		output_header(&run.out);
 		snmp_take(&snmp0);
@@ -215,6 +218,7 @@ int cmd_run(int argc, char **argv)
 		return cli_usage(usage_text, false, &o);
 	/* from here on every way out goes through the teardown */
 	install_signals();
+	o.ask_kernel = true;
 	snprintf(instance, sizeof(instance), "%s_%d", PK_NAME, (int)getpid());
 	ret = prepare_plan(argv[optind], &o, instance, &r, &c, &p);
 	if (ret == PK_ERR_KERNEL && p.ev)
@@ -225,10 +229,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (!ret && cleanup_dead_runs(false, &removed))
 		pk_warn("leftovers of dead runs could not all be removed; continuing");
-	if (!ret) {
-		warn_skipped(&p);
+	if (!ret)
 		ret = trace(&p, json, quiet, duration);
-	}
 	plan_free(&p);
 	caps_free(&c);
 	recipe_free(r);

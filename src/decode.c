@@ -8,10 +8,13 @@
 
 #include "decode.h"
 
-/* trace_entry flags: the current task is not the one the event is about */
+/*
+ * trace_entry flags: in interrupt context the current task is not the one the
+ * event is about. Not the NMI flag: x86 kprobes hit through int3 run in NMI
+ * context on behalf of the interrupted task itself.
+ */
 #define TRACE_FLAG_HARDIRQ 0x08
 #define TRACE_FLAG_SOFTIRQ 0x10
-#define TRACE_FLAG_NMI 0x40
 
 static struct tep_format_field *lookup(struct tep_event *ev, const char *name)
 {
@@ -259,7 +262,7 @@ const struct event_rt *decode_record(struct decoder *d, void *data, int size,
 	vals[FIELD_PID].num = read_int(d->common_pid, data, false);
 	/* In interrupt context (or the idle task) the current task is a bystander. */
 	vals[FIELD_PID].present = vals[FIELD_PID].num != 0 &&
-		!(flags & (TRACE_FLAG_HARDIRQ | TRACE_FLAG_SOFTIRQ | TRACE_FLAG_NMI));
+		!(flags & (TRACE_FLAG_HARDIRQ | TRACE_FLAG_SOFTIRQ));
 	vals[FIELD_COMM] = vals[FIELD_PID];
 	for (int i = 0; i < rt->n_maps; i++)
 		read_map(d, &rt->maps[i], data, size);

@@ -105,7 +105,8 @@ static char *check_kprobe(struct plan *p, const struct alternative *a, char **ar
 	*args = NULL;
 	if (!p->caps->kprobes)
 		return xstrdup("the kernel has no kprobe_events (CONFIG_KPROBE_EVENTS)");
-	if (!caps_function_exists(p->caps, a->function))
+	/* run asks the kernel itself, and quotes its reason when it refuses */
+	if (!p->ask_kernel && !caps_function_exists(p->caps, a->function))
 		return xasprintf("function %s not found in available_filter_functions or kallsyms",
 				 a->function);
 	*args = probe_args(p, a, &why);
@@ -138,23 +139,54 @@ static int forced_alt(const struct event_decl *e, char **use, int *forced)
 	return PK_OK;
 }
 
-static void choose(struct plan *p, struct planned_event *pe, int forced)
+static void select_alt(struct plan *p, struct planned_event *pe, int i, char *args)
+{
+	const struct alternative *a = &pe->decl->alts[i];
+
+	pe->chosen = i;
+	pe->filter = alt_filter(p->recipe, a);
+	if (a->kind == ALT_TRACEPOINT) {
+		pe->system = xstrdup(a->system);
+		pe->name = xstrdup(a->event);
+		free(args);
+		return;
+	}
+	pe->system = xstrdup(p->instance);
+	pe->name = xstrdup(pe->decl->name);
+	pe->probe_args = args;
+	pe->probe = xasprintf("%c:%s/%s %s%s%s", a->kind == ALT_KPROBE ? 'p' : 'r', pe->system,
+			      pe->name, a->function, *args ? " " : "", args);
+}
+
+static void clear_choice(struct planned_event *pe)
+{
+	free(pe->system);
+	free(pe->name);
+	free(pe->probe);
+	free(pe->probe_args);
+	free(pe->filter);
+	pe->system = pe->name = pe->probe = pe->probe_args = pe->filter = NULL;
+	pe->chosen = -1;
+}
+
+/* Evaluate alternatives from start on; the first runnable one is chosen. */
+static void choose(struct plan *p, struct planned_event *pe, int start)
 {
 	struct event_decl *e = pe->decl;
 
-	pe->chosen = -1;
-	pe->why = xcalloc(e->n_alts, sizeof(char *));
-	for (int i = 0; i < e->n_alts; i++) {
+	for (int i = start; i < e->n_alts; i++) {
 		struct alternative *a = &e->alts[i];
 		char *args = NULL, *why = NULL;
 
-		if (!p->caps->readable && (forced >= 0 ? i != forced : i > 0)) {
+		free(pe->why[i]);
+		pe->why[i] = NULL;
+		if (!p->caps->readable && (pe->forced >= 0 ? i != pe->forced : i > 0)) {
 			/* without root nothing can be checked: show what would be tried first */
 			pe->why[i] = xstrdup("not checked (tracefs not readable)");
 			continue;
 		}
-		if (forced >= 0 && i != forced) {
-			pe->why[i] = xasprintf("not forced (--use %s=%d)", e->name, forced);
+		if (pe->forced >= 0 && i != pe->forced) {
+			pe->why[i] = xasprintf("not forced (--use %s=%d)", e->name, pe->forced);
 			continue;
 		}
 		if (!p->caps->readable)
@@ -162,29 +194,45 @@ static void choose(struct plan *p, struct planned_event *pe, int forced)
 		else
 			why = a->kind == ALT_TRACEPOINT ? check_tracepoint(p, a)
 							: check_kprobe(p, a, &args);
+		if (!why && pe->chosen >= 0)
+			why = xasprintf("runnable, but [%d] comes first", pe->chosen);
 		if (why) {
 			pe->why[i] = why;
 			free(args);
 			continue;
 		}
-		if (pe->chosen >= 0) {
-			pe->why[i] = xasprintf("runnable, but [%d] comes first", pe->chosen);
-			free(args);
-			continue;
-		}
-		pe->chosen = i;
-		pe->filter = alt_filter(p->recipe, a);
-		if (a->kind == ALT_TRACEPOINT) {
-			pe->system = xstrdup(a->system);
-			pe->name = xstrdup(a->event);
-		} else {
-			pe->system = xstrdup(p->instance);
-			pe->name = xstrdup(e->name);
-			pe->probe_args = args;
-			pe->probe = xasprintf("%c:%s/%s %s%s%s", a->kind == ALT_KPROBE ? 'p' : 'r',
-					      pe->system, pe->name, a->function, *args ? " " : "", args);
-		}
+		select_alt(p, pe, i, args);
 	}
+}
+
+void plan_apply_when(struct plan *p)
+{
+	for (int i = 0; i < p->n_ev; i++) {
+		struct planned_event *pe = &p->ev[i];
+		const struct event_decl *e = pe->decl;
+		const struct planned_event *other;
+
+		if (e->when_event < 0 || pe->chosen < 0)
+			continue;
+		other = &p->ev[e->when_event];
+		if (other->chosen >= 0 && other->decl->alts[other->chosen].kind == e->when_kind)
+			continue;
+		free(pe->why[pe->chosen]);
+		pe->why[pe->chosen] = xasprintf("not needed: traced only when %s", e->when);
+		clear_choice(pe);
+	}
+}
+
+int plan_fallback(struct plan *p, int ev, char *reason)
+{
+	struct planned_event *pe = &p->ev[ev];
+	int failed = pe->chosen;
+
+	clear_choice(pe);
+	free(pe->why[failed]);
+	pe->why[failed] = reason;
+	choose(p, pe, failed + 1);
+	return pe->chosen >= 0 || pe->decl->optional ? PK_OK : PK_ERR_KERNEL;
 }
 
 static void load_formats(struct plan *p)
@@ -233,6 +281,7 @@ int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct pl
 	p->argn = (c->argn || !c->readable) && !o->no_argn;
 	p->clock = o->clock ? o->clock : caps_pick_clock(c);
 	p->buffer_kb = o->buffer_kb;
+	p->ask_kernel = o->ask_kernel;
 	if (o->clock && c->readable && !caps_has_clock(c, o->clock)) {
 		pk_error("--clock %s: this kernel has no such trace clock", o->clock);
 		return PK_ERR_USAGE;
@@ -242,13 +291,13 @@ int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct pl
 	p->n_ev = r->n_events;
 	for (int i = 0; i < r->n_events; i++) {
 		struct planned_event *pe = &p->ev[i];
-		int forced;
 
 		pe->decl = &r->events[i];
 		pe->chosen = -1;
-		if ((ret = forced_alt(pe->decl, o->use, &forced)))
+		pe->why = xcalloc(pe->decl->n_alts, sizeof(char *));
+		if ((ret = forced_alt(pe->decl, o->use, &pe->forced)))
 			return ret;
-		choose(p, pe, forced);
+		choose(p, pe, 0);
 	}
 	for (char **u = o->use; u && *u; u++) {
 		bool known = false;
@@ -263,6 +312,7 @@ int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct pl
 			return PK_ERR_USAGE;
 		}
 	}
+	plan_apply_when(p);
 	for (int i = 0; i < p->n_ev; i++)
 		if (p->ev[i].chosen < 0 && !p->ev[i].decl->optional)
 			ret = PK_ERR_KERNEL;

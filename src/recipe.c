@@ -302,6 +302,7 @@ void recipe_free(struct recipe *r)
 			free_alt(&r->events[i].alts[j]);
 		free(r->events[i].alts);
 		free(r->events[i].name);
+		free(r->events[i].when);
 	}
 	free(r->events);
 	free_columns(r->columns, r->n_columns);

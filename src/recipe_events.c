@@ -281,7 +281,7 @@ static bool parse_alt(struct schema *s, const char *path, struct alternative *a,
 
 static bool parse_event(struct schema *s, const char *path, struct event_decl *e, json_t *obj)
 {
-	static const char *const keys[] = { "any", "optional", NULL };
+	static const char *const keys[] = { "any", "optional", "when", NULL };
 	char *p;
 	json_t *any, *alt;
 	size_t i;
@@ -293,6 +293,8 @@ static bool parse_event(struct schema *s, const char *path, struct event_decl *e
 	if (!schema_known_keys(s, path, obj, keys))
 		return false;
 	e->optional = schema_bool(s, path, obj, "optional", false);
+	e->when_event = -1;
+	e->when = schema_string(s, path, obj, "when", false);
 	any = schema_get(s, path, obj, "any", JSON_ARRAY, true);
 	if (!any)
 		return false;
@@ -311,6 +313,36 @@ static bool parse_event(struct schema *s, const char *path, struct event_decl *e
 			break;
 	}
 	free(p);
+	return !s->failed;
+}
+
+static const char *const kind_names[] = { "tracepoint", "kprobe", "kretprobe" };
+
+/* "when": "EVENT=KIND": traced only when EVENT runs an alternative of KIND. */
+static bool resolve_when(struct schema *s, struct event_decl *e, int self)
+{
+	struct recipe *r = s->recipe;
+	char *path = xasprintf("events.%s.when", e->name);
+	char *eq = strchr(e->when, '=');
+	int k;
+
+	if (eq)
+		*eq = '\0';
+	for (int i = 0; eq && i < r->n_events; i++)
+		if (i != self && !strcmp(r->events[i].name, e->when))
+			e->when_event = i;
+	if (eq)
+		*eq = '=';
+	for (k = 0; eq && k < 3; k++)
+		if (!strcmp(eq + 1, kind_names[k]))
+			break;
+	if (!eq || e->when_event < 0 || k == 3)
+		schema_error(s, path, "'%s' is not OTHER_EVENT=tracepoint|kprobe|kretprobe", e->when);
+	else
+		e->when_kind = k;
+	if (!s->failed && !e->optional)
+		schema_error(s, path, "an event with 'when' must also be optional");
+	free(path);
 	return !s->failed;
 }
 
@@ -341,5 +373,8 @@ bool recipe_parse_events(struct schema *s, json_t *root)
 		if (!ok)
 			return false;
 	}
+	for (int i = 0; i < r->n_events; i++)
+		if (r->events[i].when && !resolve_when(s, &r->events[i], i))
+			return false;
 	return true;
 }

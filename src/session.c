@@ -12,7 +12,7 @@
 
 #include "session.h"
 
-char *kernel_error_line(struct tracefs_instance *inst)
+char *kernel_error_line(struct tracefs_instance *inst, bool with_command)
 {
 	char *log = tracefs_error_last(inst);
 	char *err, *cmd, *line;
@@ -24,7 +24,7 @@ char *kernel_error_line(struct tracefs_instance *inst)
 	/* "[ 123.4] trace_kprobe: error: Failed to ...\n  Command: ...\n   ^" */
 	err = strstr(log, "error: ");
 	err = err ? err + 7 : log;
-	cmd = strstr(log, "Command: ");
+	cmd = with_command ? strstr(log, "Command: ") : NULL;
 	line = xasprintf("%.*s%s%.*s", (int)strcspn(err, "\n"), err, cmd ? " (command: " : "",
 			 cmd ? (int)strcspn(cmd + 9, "\n") : 0, cmd ? cmd + 9 : "");
 	if (cmd) {
@@ -37,11 +37,17 @@ char *kernel_error_line(struct tracefs_instance *inst)
 	return line;
 }
 
-static int create_probe(struct session *s, struct planned_event *pe, int i)
+/*
+ * Create the chosen probe of event i. When the kernel refuses it, *reason says
+ * why (its error_log line) and *recipe_error whether the recipe is to blame
+ * (a bad fetch arg) rather than the kernel (a missing or unprobeable symbol).
+ */
+static int create_probe(struct session *s, int i, char **reason, bool *recipe_error)
 {
+	struct planned_event *pe = &s->plan->ev[i];
 	const struct alternative *a = &pe->decl->alts[pe->chosen];
 	struct tracefs_dynevent *dev;
-	char *reason;
+	char *log;
 	int err;
 
 	dev = a->kind == ALT_KPROBE
@@ -54,19 +60,43 @@ static int create_probe(struct session *s, struct planned_event *pe, int i)
 	tracefs_error_clear(NULL);
 	if (tracefs_dynevent_create(dev) < 0) {
 		err = errno;
-		reason = kernel_error_line(NULL);
-		pk_error("%s: the kernel rejected '%s': %s", a->path, pe->probe,
-			 reason ? reason : strerror(err));
-		free(reason);
+		log = kernel_error_line(NULL, false);	/* the command is the probe itself */
+		*reason = xasprintf("the kernel rejected '%s': %s", pe->probe, log ? log : strerror(err));
+		*recipe_error = err != ENOENT && !(log && strstr(log, "symbol"));
+		free(log);
 		tracefs_dynevent_free(dev);
-		/* a missing symbol is the kernel lacking something; anything else is the recipe */
-		return err == ENOENT ? PK_ERR_KERNEL : PK_ERR_USAGE;
+		return PK_ERR_KERNEL;
 	}
 	s->probes[i] = dev;
 	/* the probe's format did not exist when the plan loaded formats */
 	if (!tracefs_dynevent_get_event(s->plan->tep, dev)) {
 		pk_error("%s: cannot read the format of %s/%s", a->path, pe->system, pe->name);
 		return PK_ERR_RUNTIME;
+	}
+	return PK_OK;
+}
+
+/* Create every chosen probe, falling back to later alternatives the kernel accepts. */
+static int create_probes(struct session *s)
+{
+	struct plan *p = s->plan;
+	bool recipe_error = false;
+
+	for (int i = 0; i < p->n_ev; i++) {
+		while (p->ev[i].probe && !s->probes[i]) {
+			char *reason = NULL;
+			int ret = create_probe(s, i, &reason, &recipe_error);
+
+			if (ret == PK_OK)
+				break;
+			if (ret != PK_ERR_KERNEL)
+				return ret;
+			if (plan_fallback(p, i, reason)) {
+				plan_report_unrunnable(p);
+				return recipe_error ? PK_ERR_USAGE : PK_ERR_KERNEL;
+			}
+			plan_apply_when(p);
+		}
 	}
 	return PK_OK;
 }
@@ -84,7 +114,7 @@ static char *filter_reason(struct session *s, const struct planned_event *pe)
 		return reason;
 	}
 	free(text);
-	return kernel_error_line(NULL);
+	return kernel_error_line(NULL, true);
 }
 
 static int apply_filter(struct session *s, const struct planned_event *pe)
@@ -143,10 +173,7 @@ static int setup(struct session *s)
 	struct plan *p = s->plan;
 	int ret;
 
-	for (int i = 0; i < p->n_ev; i++)
-		if (p->ev[i].probe && (ret = create_probe(s, &p->ev[i], i)))
-			return ret;
-	if ((ret = create_instance(s)) || (ret = write_instance(s, "tracing_on", "0")) ||
+	if ((ret = create_probes(s)) || (ret = create_instance(s)) || (ret = write_instance(s, "tracing_on", "0")) ||
 	    (ret = write_instance(s, "trace_clock", p->clock)))
 		return ret;
 	if (p->buffer_kb) {

@@ -45,10 +45,21 @@ static bool setup(struct dfx *f, char **use)
 	f->r = recipe_load("../recipes/tcp-retrans.json");
 	CHECK(caps_detect(&f->c, NEW) == PK_OK);
 	CHECK(plan_build(&f->p, f->r, &f->c, &o) == PK_OK);
-	if (use)
+	if (use) {
+		/* the same layout serves the tlp probe (tcp_send_loss_probe) */
+		char *tlp = xstrdup(kprobe_format);
+
+		memcpy(strstr(tlp, "name: retrans"), "name: tlp    ", 13);
+		memcpy(strstr(tlp, "ID: 3001"), "ID: 3002", 8);
 		CHECK(tep_parse_event(f->p.tep, kprobe_format, sizeof(kprobe_format) - 1,
 				      "probekit_42") == 0);
-	return decoder_init(&f->d, &f->p) == PK_OK;
+		CHECK(tep_parse_event(f->p.tep, tlp, strlen(tlp), "probekit_42") == 0);
+		free(tlp);
+	}
+	if (decoder_init(&f->d, &f->p) == PK_OK)
+		return true;
+	CHECK(!"decoder_init failed");
+	return false;
 }
 
 static void teardown(struct dfx *f)

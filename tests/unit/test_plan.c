@@ -82,6 +82,7 @@ static void el7_uses_kprobes_with_registers(void)
 	CHECK(f.p.ev[0].chosen == 2);
 	CHECK_STR(f.p.ev[0].why[0], "not in this kernel");
 	CHECK_CONTAINS(f.p.ev[0].probe, "p:probekit_42/retrans tcp_retransmit_skb sk=%di ");
+	CHECK_CONTAINS(f.p.ev[2].probe, "p:probekit_42/tlp tcp_send_loss_probe sk=%di ");
 	CHECK_CONTAINS(f.p.ev[0].probe, "sport=+14(%di):u16");
 	CHECK_CONTAINS(f.p.ev[1].probe, "daddr=+0(%si):u32");	/* tcp_rtx_synack(sk, req) */
 	CHECK_STR(f.p.ev[0].filter, "(sport == 80 || dport == 20480)");
@@ -122,6 +123,9 @@ static void new_kernel_uses_argn_unless_told(void)
 
 	plan_on(&f, NEW, "x86_64", NULL, false, NULL);
 	CHECK(f.ret == PK_OK && f.p.ev[0].chosen == 0 && f.p.argn);
+	/* the tracepoint already reports tail loss probes: tlp is left out */
+	CHECK(f.p.ev[2].chosen < 0);
+	CHECK_STR(f.p.ev[2].why[0], "not needed: traced only when retrans=kprobe");
 	fx_free(&f);
 
 	plan_on(&f, NEW, "x86_64", use, false, NULL);

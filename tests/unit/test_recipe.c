@@ -50,8 +50,8 @@ static void shipped_recipe_loads(void)
 	if (!r)
 		return;
 	CHECK_STR(r->name, "tcp-retrans");
-	CHECK(r->n_events == 2);
-	CHECK(r->events[0].n_alts == 3);
+		CHECK(r->events[0].n_alts == 3);
+	CHECK(r->n_events == 3 && r->events[2].when_event == 0 && r->events[2].when_kind == ALT_KPROBE);
 	CHECK(r->events[0].alts[2].kind == ALT_KPROBE);
 	CHECK_STR(r->events[0].alts[2].args[0].name, "sk");
 	CHECK(r->events[1].optional);

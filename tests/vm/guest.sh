@@ -1,0 +1,257 @@
+#!/bin/sh
+# Guest side of make check-vm (busybox sh, a real Debian kernel with kprobes,
+# hist triggers and synthetic events). One line per test on the console:
+#   PKVM ok NAME | PKVM FAIL NAME, then "PKVM | " lines with the test's output.
+T=/sys/kernel/tracing
+PK=/bin/probekit
+export PROBEKIT_RECIPES=/recipes
+cd /tmp
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+leftovers() {
+	ls $T/instances | grep '^probekit_'
+	grep probekit_ $T/dynamic_events $T/kprobe_events
+}
+
+# loopback loss: netem's drops look sent to TCP, so it really retransmits
+# iproute2's tc (busybox has a tc applet of its own, without netem)
+TC=/usr/sbin/tc
+loss_on() { $TC qdisc add dev lo root netem loss "$1%" || fail "tc netem"; }
+loss_off() { $TC qdisc del dev lo root 2>/dev/null; }
+
+retrans_segs() { awk '/^Tcp:/ { if (h) { print $13; exit } h = 1 }' /proc/net/snmp; }
+loss_probes() {
+	awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "TCPLossProbes") c = i; h = 1 }
+			   else { print $c; exit } }' /proc/net/netstat
+}
+count() { grep -c "\"event\":\"$1\"" /tmp/out; }
+
+pk_start() {	# OUT ARGS...
+	out=$1
+	shift
+	$PK "$@" >$out 2>$out.err &
+	PKPID=$!
+	i=0
+	while [ $i -lt 200 ]; do
+		[ "$(cat $T/instances/probekit_$PKPID/tracing_on 2>/dev/null)" = 1 ] && return 0
+		kill -0 $PKPID 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cat $out.err
+	fail "probekit did not start tracing"
+}
+
+pk_stop() {	# SIGNAL
+	kill -$1 $PKPID
+	wait $PKPID
+	PKRC=$?
+}
+
+# Every retransmission the kernel counts is reported with the kprobe alternatives.
+retrans_kprobe() {	# SERVER_ADDR EXPECT_ADDR EXTRA_ARGS...
+	addr=$1 want=$2
+	shift 2
+	tcpflow server $addr 5001 120 >/dev/null &
+	srv=$!
+	sleep 0.3
+	loss_on 8
+	pk_start /tmp/out run tcp-retrans --use retrans=kprobe --use synack=kprobe -p port=5001 --json "$@"
+	r0=$(retrans_segs)
+	t0=$(loss_probes)
+	tcpflow client $addr 5001 100 100 120 >/tmp/client || fail "client: $(cat /tmp/client)"
+	sleep 0.5
+	r1=$(retrans_segs)
+	t1=$(loss_probes)
+	pk_stop INT
+	loss_off
+	kill $srv
+	[ $PKRC = 0 ] || fail "probekit exit $PKRC: $(cat /tmp/out.err)"
+	events=$(grep -c '"type":"event"' /tmp/out)
+	ours=$(grep '"type":"event"' /tmp/out | grep -c "\"laddr\":\"$want\",.*\"raddr\":\"$want\"")
+	established=$(grep -c '"state":"ESTABLISHED"' /tmp/out)
+	rtx=$(( $(count retrans) + $(count synack) ))
+	tlp=$(count tlp)
+	echo "kernel: RetransSegs $((r1 - r0)), of which TCPLossProbes $((t1 - t0))"
+	echo "probekit: retrans+synack $rtx, tlp $tlp (addresses right: $ours of $events, ESTABLISHED: $established)"
+	[ $((r1 - r0)) -gt 0 ] || fail "no retransmissions induced"
+	# one request in flight: every tail loss probe re-sends it, none sends new data
+	[ "$rtx" = $((r1 - r0 - (t1 - t0))) ] || { cat /tmp/out; fail "retransmissions differ"; }
+	# a probe timer can fire without sending (one outstanding, or still queued in the host)
+	[ "$tlp" -ge $((t1 - t0)) ] || { cat /tmp/out; fail "tail loss probes missing"; }
+	[ "$ours" = "$events" ] || fail "wrong addresses: $(grep -v "$want" /tmp/out | head -3)"
+	[ "$established" -gt 0 ] || fail "no state decoded"
+	grep -q '"lport":5001\|"rport":5001' /tmp/out || fail "ports not decoded"
+}
+
+test_capabilities() {
+	$PK info || fail "info"
+	for l in 'kprobe_events: yes' 'argN: yes' 'hist_triggers: yes' 'synthetic_events: yes' \
+		 'dynamic_events: yes' 'error_log: yes'; do
+		$PK info | grep -qx "$l" || fail "missing: $l"
+	done
+}
+
+test_kprobe_retrans_ipv4_argn() {
+	$PK plan tcp-retrans --use retrans=kprobe | grep -q 'tcp_retransmit_skb sk=$arg1 ' || fail "plan: no \$arg1"
+	retrans_kprobe 127.0.0.1 127.0.0.1
+}
+
+test_kprobe_retrans_ipv4_registers() {
+	$PK plan tcp-retrans --use retrans=kprobe --no-argn | grep -q 'tcp_retransmit_skb sk=%di ' ||
+		fail "plan: no %di"
+	retrans_kprobe 127.0.0.1 127.0.0.1 --no-argn
+}
+
+test_kprobe_retrans_ipv6() {
+	retrans_kprobe ::1 ::1
+}
+
+test_tracepoint_and_kprobe_agree() {
+	# the same lossy flow seen by both alternatives at once
+	tcpflow server 127.0.0.1 5002 120 >/dev/null &
+	srv=$!
+	sleep 0.3
+	loss_on 8
+	$PK run tcp-retrans -p port=5002 --json >/tmp/tp 2>&1 &
+	tp=$!
+	pk_start /tmp/kp run tcp-retrans --use retrans=kprobe -p port=5002 --json
+	sleep 0.5
+	tcpflow client 127.0.0.1 5002 80 100 120 >/dev/null
+	sleep 0.5
+	pk_stop INT
+	kill -INT $tp
+	wait $tp
+	loss_off
+	kill $srv
+	# the tracepoint's retransmissions are the kprobe's retrans and tlp events
+	# the tracepoint's retransmissions are the kprobe's retrans plus tlp events
+	# (tlp also has the odd probe timer that sent nothing): per flow direction
+	tuples() { grep -E "\"event\":\"($2)\"" $1 | sed -e 's/.*"laddr"/"laddr"/' -e 's/,"state".*//'; }
+	tp_n=$(grep -c '"event":"retrans"' /tmp/tp)
+	echo "tracepoint $tp_n; kprobe retrans $(grep -c '"event":"retrans"' /tmp/kp), tlp $(grep -c '"event":"tlp"' /tmp/kp)"
+	[ "$tp_n" -gt 0 ] || fail "no events"
+	for t in $(tuples /tmp/tp retrans | sort -u); do
+		a=$(tuples /tmp/tp retrans | grep -cxF "$t")
+		r=$(tuples /tmp/kp retrans | grep -cxF "$t")
+		b=$(tuples /tmp/kp 'retrans|tlp' | grep -cxF "$t")
+		echo "$t: tracepoint $a, kprobe retrans $r, retrans+tlp $b"
+		[ "$r" -le "$a" ] && [ "$a" -le "$b" ] || fail "the alternatives disagree"
+	done
+	nk=$(tuples /tmp/kp 'retrans|tlp' | sort -u | wc -l)
+	nt=$(tuples /tmp/tp retrans | sort -u | wc -l)
+	[ "$nk" = "$nt" ] || fail "different flows: kprobe $nk, tracepoint $nt"
+}
+
+test_kernel_rejects_missing_function() {
+	$PK run vmtest-nosuch -d 2 >/tmp/out 2>/tmp/err
+	rc=$?
+	cat /tmp/err
+	[ $rc = 3 ] || fail "exit $rc, want 3"
+	[ "$(wc -l </tmp/err)" = 1 ] || fail "more than one line"
+	grep -q "the kernel rejected 'p:probekit_[0-9]*/e no_such_function_xyz sk=\$arg1'" /tmp/err || fail "no probe text"
+	grep -qE "rejected '[^']+': [A-Z][a-z]+" /tmp/err || fail "no reason from error_log"
+}
+
+test_kernel_rejects_bad_fetch_arg() {
+	$PK run vmtest-badarg -d 2 >/tmp/out 2>/tmp/err
+	rc=$?
+	cat /tmp/err
+	[ $rc = 2 ] || fail "exit $rc, want 2"
+	[ "$(wc -l </tmp/err)" = 1 ] || fail "more than one line"
+	grep -qE "rejected '[^']*%zz9[^']*': [A-Z][a-z]+" /tmp/err || fail "no reason from error_log"
+}
+
+test_kernel_refusal_falls_back() {
+	pk_start /tmp/out run vmtest-fallback
+	grep -q "probekit_$PKPID/e tcp_retransmit_skb" $T/dynamic_events || fail "fallback not in place"
+	pk_stop INT
+	[ $PKRC = 0 ] || fail "exit $PKRC: $(cat /tmp/out.err)"
+}
+
+test_kretprobe_return_value_and_comm() {
+	tcpflow server 127.0.0.1 5003 120 >/dev/null &
+	srv=$!
+	sleep 0.3
+	pk_start /tmp/out run vmtest-sendmsg-ret -p bytes=100 --json
+	grep -q "^r.*:probekit_$PKPID/sendmsg tcp_sendmsg" $T/dynamic_events || fail "no kretprobe"
+	tcpflow client 127.0.0.1 5003 30 100 60 >/dev/null
+	sleep 0.3
+	pk_stop INT
+	kill $srv
+	grep -o '"pid":[0-9]*,"comm":"[^"]*"' /tmp/out | sort | uniq -c
+	n=$(grep '"type":"event"' /tmp/out | grep -c '"ret":100')
+	c=$(grep '"type":"event"' /tmp/out | grep -c '"comm":"tcpflow"')
+	echo "events with ret=100: $n, comm tcpflow: $c"
+	[ "$n" = 30 ] || fail "want 30 returns of 100 bytes"
+	[ "$c" = 30 ] || fail "comm not known in process context"
+	grep -q '"groups":\[{"comm":"tcpflow","ret":100,"count":30}\]' /tmp/out || fail "summary: $(tail -1 /tmp/out)"
+}
+
+test_signals_remove_probes_and_instance() {
+	for sig in INT TERM; do
+		pk_start /tmp/out run tcp-retrans --use retrans=kprobe --use synack=kprobe
+		grep -q "probekit_$PKPID/retrans" $T/dynamic_events || fail "probe not created"
+		pk_stop $sig
+		[ $PKRC = 0 ] || fail "SIG$sig: exit $PKRC"
+		[ -z "$(leftovers)" ] || fail "SIG$sig left: $(leftovers)"
+	done
+}
+
+test_reset_spares_foreign_kprobe() {
+	echo 'p:foreign/x tcp_sendmsg' >>$T/kprobe_events || fail "foreign kprobe"
+	pk_start /tmp/out run tcp-retrans --use retrans=kprobe
+	$PK reset
+	grep -q 'foreign/x' $T/dynamic_events || fail "reset removed a foreign kprobe"
+	grep -q "probekit_$PKPID/retrans" $T/dynamic_events || fail "reset removed a live run's probe"
+	pk_stop INT
+	grep -q 'foreign/x' $T/dynamic_events || fail "run removed a foreign kprobe"
+	echo '-:foreign/x' >>$T/kprobe_events
+}
+
+test_kill9_leftovers_removed() {
+	pk_start /tmp/out run tcp-retrans --use retrans=kprobe --use synack=kprobe
+	dead=$PKPID
+	kill -9 $dead
+	wait $dead
+	grep -q "probekit_$dead/retrans" $T/dynamic_events || fail "expected the dead run's probe"
+	$PK reset | tee /tmp/reset
+	grep -q "removed probe probekit_$dead/retrans" /tmp/reset || fail "reset did not remove the probe"
+	[ -z "$(leftovers)" ] || fail "left: $(leftovers)"
+	pk_start /tmp/out run tcp-retrans --use retrans=kprobe
+	dead=$PKPID
+	kill -9 $dead
+	wait $dead
+	$PK run tcp-retrans --use retrans=kprobe -d 1 -q >/dev/null || fail "next run failed"
+	[ -z "$(leftovers)" ] || fail "next run left: $(leftovers)"
+}
+
+insmod /modules/sch_netem.ko || echo "PKVM | insmod sch_netem failed"
+pass=0
+failed=0
+for t in $(grep -oE '^test_[a-z0-9_]+' /tests/guest.sh); do
+	start=$(date +%s)
+	( $t ) >/tmp/log 2>&1
+	rc=$?
+	left=$(leftovers)
+	loss_off
+	if [ $rc = 0 ] && [ -z "$left" ]; then
+		echo "PKVM ok $t ($(( $(date +%s) - start ))s)"
+		head -4 /tmp/log | sed 's/^/PKVM . /'
+		pass=$((pass + 1))
+	else
+		echo "PKVM FAIL $t"
+		sed 's/^/PKVM | /' /tmp/log
+		[ -n "$left" ] && echo "PKVM | left in tracefs: $left"
+		failed=$((failed + 1))
+	fi
+	# whatever a test left running goes, so the next test starts clean
+	if pgrep -x probekit >/dev/null || pgrep -x tcpflow >/dev/null; then
+		killall -INT probekit tcpflow 2>/dev/null
+		sleep 1
+		killall -9 probekit tcpflow 2>/dev/null
+		$PK reset >/dev/null 2>&1
+	fi
+done
+echo "PKVM done $pass passed, $failed failed"
