@@ -26,6 +26,8 @@ json_t *format_json(const struct format_ctx *fc, int field, const struct value *
 int format_width(const struct field_decl *f);
 
 const char *tcp_state_name(uint64_t state);
+/* 890 ns, 56.700 us, 1.234 ms, 2.000 s */
+void format_duration(uint64_t ns, char *buf, size_t len);
 /* "ENOMEM" for 12, "-ENOMEM" for -12, "0" for 0, a number when unknown. */
 void errno_text(int64_t err, char *buf, size_t len);
 /* The process name of pid from /proc, else the kernel's saved_cmdlines; NULL if unknown. */

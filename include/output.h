@@ -25,7 +25,9 @@ struct run_totals {
 
 void output_init(struct output *o, const struct recipe *r);
 void output_header(struct output *o);
-void output_event(struct output *o, const struct value *vals, int event);
+/* One line: the recipe's columns; JSON type "event" or "pair" (with its analysis). */
+void output_record(struct output *o, const struct value *vals, int event, const char *type,
+		   const char *analysis);
 void output_summary(struct output *o, const struct summary *s, const struct run_totals *t);
 void output_free(struct output *o);
 

@@ -59,6 +59,10 @@ void plan_report_unrunnable(const struct plan *p);
  * required event.
  */
 int plan_fallback(struct plan *p, int ev, char *reason);
+/* Latency pairs: choose the two events' alternatives with the same label. */
+void plan_couple(struct plan *p);
+/* Does event ev's "when" hold for the current choices (true without one)? */
+bool plan_when_holds(const struct plan *p, int ev);
 /* Leave out events whose "when" does not hold for the current choices. */
 void plan_apply_when(struct plan *p);
 void plan_free(struct plan *p);

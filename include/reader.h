@@ -34,6 +34,8 @@ struct reader {
 	struct cpu_reader *cpus;
 	int n_cpus;
 	int page_size;
+	void (*on_loss)(void *ctx);	/* a page says events were lost */
+	void *loss_ctx;
 };
 
 /* Open per_cpu/cpuN/trace_pipe_raw of every CPU, non-blocking. */
@@ -45,7 +47,9 @@ void reader_drain(struct reader *rd, record_fn fn, void *ctx);
 /* Read the ring buffer's overrun/dropped counters (before the instance goes). */
 void reader_read_stats(struct reader *rd);
 uint64_t reader_lost_total(const struct reader *rd);
+/* Close the files (the instance cannot go while they are open); the loss counts stay. */
 void reader_close(struct reader *rd);
+void reader_free(struct reader *rd);
 
 /* Parse "name: N" from a per_cpu stats text. */
 uint64_t stats_value(const char *text, const char *name);

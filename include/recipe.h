@@ -27,7 +27,7 @@ struct param {
 /* How a field value is shown; see probekit-recipe(5), FIELD FORMATS. */
 enum field_format {
 	FMT_DECIMAL, FMT_HEX, FMT_IPV4, FMT_IPV6, FMT_INET, FMT_SOCKADDR,
-	FMT_PORT, FMT_TCP_STATE, FMT_ERRNO, FMT_KSYM, FMT_STRING,
+	FMT_PORT, FMT_TCP_STATE, FMT_ERRNO, FMT_KSYM, FMT_STRING, FMT_DURATION,
 	/* built-in fields, filled from the record header */
 	FMT_TIME, FMT_CPU, FMT_PID, FMT_COMM, FMT_EVENT,
 };
@@ -40,7 +40,11 @@ struct field_decl {
 };
 
 /* Built-in fields occupy the first slots of recipe->fields. */
-enum { FIELD_TIME, FIELD_CPU, FIELD_PID, FIELD_COMM, FIELD_EVENT, FIELD_NR_BUILTIN };
+enum {
+	FIELD_TIME, FIELD_CPU, FIELD_PID, FIELD_COMM, FIELD_EVENT,
+	FIELD_LATENCY,		/* set on the end event of a pair: its latency, ns */
+	FIELD_NR_BUILTIN
+};
 
 /* Where one common field comes from in one alternative. */
 struct field_map {
@@ -74,6 +78,7 @@ struct alternative {
 	char **filter;		/* clauses, ANDed; ${param} substituted */
 	int n_filter;
 	char *path;		/* JSON path, for messages: events.retrans.any[0] */
+	char *label;		/* latency pairs: alternatives of the two events must agree */
 };
 
 struct event_decl {
@@ -106,6 +111,23 @@ struct snmp_ratio {
 	char *denominator;
 };
 
+enum start_policy { START_FIRST, START_LAST };
+
+/* Time between two events with the same key (see probekit-recipe(5), LATENCY). */
+struct latency_decl {
+	char *name;
+	char *title;
+	int from, to;		/* event indices */
+	int key[4];		/* field indices */
+	int n_key;
+	enum start_policy start;	/* several starts before an end: which one counts */
+	bool consume;		/* an end removes its start */
+	uint64_t timeout_ns;	/* unmatched starts older than this are dropped */
+	int max_pending;	/* bound on pending keys; the oldest is evicted */
+	struct column *group_by;
+	int n_group_by;
+};
+
 struct recipe {
 	char *path;
 	char *name;
@@ -127,6 +149,8 @@ struct recipe {
 	int limit;
 	struct snmp_ratio *ratios;
 	int n_ratios;
+	struct latency_decl *latency;
+	int n_latency;
 };
 
 /*
@@ -154,6 +178,12 @@ bool param_parse(struct param *p, const char *text);
  * that use an unset parameter are left out. NULL when no clause remains.
  */
 char *alt_filter(const struct recipe *r, const struct alternative *alt);
+
+/* A column from "field" or "addr:port"; *err says why not (caller frees). */
+bool column_parse(const struct recipe *r, const char *spec, struct column *c, char **err);
+
+/* "500us", "2ms", "1.5s", "10" (seconds), "2m", "1h"; false if not a duration. */
+bool parse_duration_ns(const char *text, uint64_t *ns);
 
 /* Find a recipe by name on the search path, or accept a path. */
 char *recipe_resolve(const char *name_or_path);

@@ -34,5 +34,9 @@ char *path_index(const char *path, size_t i);
 
 bool recipe_parse_events(struct schema *s, json_t *root);
 bool recipe_parse_output(struct schema *s, json_t *root);
+bool recipe_parse_latency(struct schema *s, json_t *root);
+/* "field" or "addr:port" */
+bool parse_column(struct schema *s, const char *path, const char *spec, struct column *c);
+int parse_columns(struct schema *s, const char *path, json_t *v, struct column **out);
 
 #endif

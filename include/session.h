@@ -12,6 +12,7 @@ struct session {
 	struct plan *plan;
 	struct tracefs_instance *inst;
 	struct tracefs_dynevent **probes;	/* per planned event; NULL for tracepoints */
+	int *probe_alt;				/* the alternative each probe was made for */
 };
 
 /* Create probes, the instance, clock, filters, enables; tracing on. Undoes itself on error. */

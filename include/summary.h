@@ -2,21 +2,12 @@
 #ifndef PROBEKIT_SUMMARY_H
 #define PROBEKIT_SUMMARY_H
 
-#include "decode.h"
-
-/* Key values of one group, copied out of the record (strings included). */
-struct group {
-	uint64_t hash;
-	uint64_t count;
-	struct value *vals;	/* n_keys * 2: field, port field */
-	char (*strs)[64];
-};
+#include "grouptab.h"
 
 /* Counts per group_by key, and per event. Allocates per new group only. */
 struct summary {
 	const struct recipe *recipe;
-	struct group *slots;	/* open addressing */
-	size_t cap, used;
+	struct grouptab groups;	/* payload: uint64_t count */
 	uint64_t total;
 	uint64_t *per_event;
 };
@@ -25,6 +16,7 @@ void summary_init(struct summary *s, const struct recipe *r);
 void summary_add(struct summary *s, const struct value *vals, int event);
 /* Groups sorted as the recipe says; caller frees the array (not the groups). */
 struct group **summary_sorted(const struct summary *s, size_t *n);
+uint64_t group_count(const struct group *g);
 void summary_free(struct summary *s);
 
 /* /proc/net/snmp and /proc/net/netstat of this network namespace. */

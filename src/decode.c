@@ -253,8 +253,8 @@ const struct event_rt *decode_record(struct decoder *d, void *data, int size,
 			rt = &d->events[i];
 	if (!rt)
 		return NULL;
-	for (int i = 0; i < d->recipe->n_fields; i++)
-		vals[i].present = false;
+	/* whole values: bytes left by another event type must not reach group keys */
+	memset(vals, 0, d->recipe->n_fields * sizeof(*vals));
 	vals[FIELD_TIME] = (struct value){ .present = true, .num = ts };
 	vals[FIELD_CPU] = (struct value){ .present = true, .num = (uint64_t)cpu };
 	vals[FIELD_EVENT] = (struct value){ .present = true, .num = (uint64_t)rt->decl };

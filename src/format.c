@@ -82,6 +82,18 @@ static void format_ksym(const struct format_ctx *fc, uint64_t addr, char *buf, s
 		snprintf(buf, len, "0x%" PRIx64, addr);
 }
 
+void format_duration(uint64_t ns, char *buf, size_t len)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%" PRIu64 " ns", ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.3f us", ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.3f ms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.3f s", ns / 1e9);
+}
+
 void format_value(const struct format_ctx *fc, int field, const struct value *v,
 		  char *buf, size_t len)
 {
@@ -115,6 +127,7 @@ void format_value(const struct format_ctx *fc, int field, const struct value *v,
 	case FMT_ERRNO: errno_text((int64_t)v->num, buf, len); break;
 	case FMT_KSYM: format_ksym(fc, v->num, buf, len); break;
 	case FMT_STRING: snprintf(buf, len, "%.*s", v->len, v->str); break;
+	case FMT_DURATION: format_duration(v->num, buf, len); break;
 	case FMT_TIME: format_time(fc, v->num, buf, len); break;
 	case FMT_COMM:
 		s = comm_of((int)v->num);
@@ -129,7 +142,8 @@ int format_width(const struct field_decl *f)
 	static const int widths[] = {
 		[FMT_DECIMAL] = 10, [FMT_HEX] = 18, [FMT_IPV4] = 15, [FMT_IPV6] = 39,
 		[FMT_INET] = 15, [FMT_SOCKADDR] = 21, [FMT_PORT] = 5, [FMT_TCP_STATE] = 11,
-		[FMT_ERRNO] = 7, [FMT_KSYM] = 24, [FMT_STRING] = 16, [FMT_TIME] = 15,
+		[FMT_ERRNO] = 7, [FMT_KSYM] = 24, [FMT_STRING] = 16, [FMT_DURATION] = 11,
+		[FMT_TIME] = 15,
 		[FMT_CPU] = 3, [FMT_PID] = 7, [FMT_COMM] = 15, [FMT_EVENT] = 7,
 	};
 	int w = widths[f->format];
@@ -160,7 +174,7 @@ json_t *format_json(const struct format_ctx *fc, int field, const struct value *
 	if (!v->present)
 		return json_null();
 	switch (f->format) {
-	case FMT_DECIMAL: case FMT_PORT: case FMT_CPU: case FMT_PID:
+	case FMT_DECIMAL: case FMT_PORT: case FMT_CPU: case FMT_PID: case FMT_DURATION:
 		if (v->num > INT64_MAX && f->format != FMT_DECIMAL)
 			break;
 		return json_integer((json_int_t)v->num);

@@ -58,21 +58,25 @@ static void emit_json(struct output *o, json_t *obj)
 	json_decref(obj);
 }
 
-static void event_json(struct output *o, const struct value *vals, int event)
+static void record_json(struct output *o, const struct value *vals, int event, const char *type,
+			const char *analysis)
 {
 	const struct recipe *r = o->fc.recipe;
 	json_t *obj = json_object();
 
-	json_object_set_new(obj, "type", json_string("event"));
+	json_object_set_new(obj, "type", json_string(type));
+	if (analysis)
+		json_object_set_new(obj, "analysis", json_string(analysis));
 	json_object_set_new(obj, "event", json_string(r->events[event].name));
 	json_object_set_new(obj, "ts_ns", json_integer((json_int_t)vals[FIELD_TIME].num));
 	for (int f = 0; f < r->n_fields; f++)
-		if (f != FIELD_EVENT)
+		if (f != FIELD_EVENT && (f != FIELD_LATENCY || analysis))
 			json_object_set_new(obj, r->fields[f].name, format_json(&o->fc, f, &vals[f]));
 	emit_json(o, obj);
 }
 
-void output_event(struct output *o, const struct value *vals, int event)
+void output_record(struct output *o, const struct value *vals, int event, const char *type,
+		   const char *analysis)
 {
 	const struct recipe *r = o->fc.recipe;
 	char buf[128];
@@ -80,7 +84,7 @@ void output_event(struct output *o, const struct value *vals, int event)
 	if (o->quiet)
 		return;
 	if (o->json) {
-		event_json(o, vals, event);
+		record_json(o, vals, event, type, analysis);
 	} else {
 		for (int i = 0; i < r->n_columns; i++) {
 			cell_text(o, &r->columns[i], vals, buf, sizeof(buf));
@@ -128,7 +132,7 @@ static json_t *group_json(const struct output *o, const struct group *g)
 			json_object_set_new(obj, r->fields[c->port_field].name,
 					    format_json(&o->fc, c->port_field, &g->vals[2 * k + 1]));
 	}
-	json_object_set_new(obj, "count", json_integer((json_int_t)g->count));
+	json_object_set_new(obj, "count", json_integer((json_int_t)group_count(g)));
 	return obj;
 }
 
@@ -190,7 +194,7 @@ static void summary_groups_text(struct output *o, struct group **groups, size_t 
 		fprintf(o->f, "  %-*s", column_width(r, &r->group_by[k]), r->group_by[k].title);
 	fputc('\n', o->f);
 	for (size_t i = 0; i < shown; i++) {
-		fprintf(o->f, "  %8llu", (unsigned long long)groups[i]->count);
+		fprintf(o->f, "  %8llu", (unsigned long long)group_count(groups[i]));
 		for (int k = 0; k < r->n_group_by; k++) {
 			const struct column *c = &r->group_by[k];
 

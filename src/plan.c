@@ -205,20 +205,91 @@ static void choose(struct plan *p, struct planned_event *pe, int start)
 	}
 }
 
+static bool runnable(const struct planned_event *pe, int i)
+{
+	return pe->chosen == i || (pe->why[i] && !strncmp(pe->why[i], "runnable, but", 13));
+}
+
+static bool same_label(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* Make alternative i of pe the chosen one (it was found runnable before). */
+static void rechoose(struct plan *p, struct planned_event *pe, int i, const char *why_old)
+{
+	char *args = NULL, *why = NULL;
+	int old = pe->chosen;
+
+	clear_choice(pe);
+	if (old >= 0) {
+		free(pe->why[old]);
+		pe->why[old] = xstrdup(why_old);
+	}
+	free(pe->why[i]);
+	pe->why[i] = NULL;
+	if (pe->decl->alts[i].kind != ALT_TRACEPOINT)
+		args = probe_args(p, &pe->decl->alts[i], &why);
+	free(why);
+	select_alt(p, pe, i, args);
+}
+
+void plan_couple(struct plan *p)
+{
+	for (int l = 0; l < p->recipe->n_latency; l++) {
+		const struct latency_decl *d = &p->recipe->latency[l];
+		struct planned_event *a = &p->ev[d->from], *b = &p->ev[d->to];
+
+		if (a->chosen < 0 || b->chosen < 0 ||
+		    same_label(a->decl->alts[a->chosen].label, b->decl->alts[b->chosen].label))
+			continue;
+		/* the first start alternative whose label an end alternative shares */
+		for (int i = 0; i < a->decl->n_alts; i++) {
+			const char *label = a->decl->alts[i].label;
+			int j;
+
+			if (!runnable(a, i))
+				continue;
+			for (j = 0; j < b->decl->n_alts; j++)
+				if (runnable(b, j) && same_label(label, b->decl->alts[j].label))
+					break;
+			if (j == b->decl->n_alts)
+				continue;
+			if (a->chosen != i)
+				rechoose(p, a, i, "runnable, but its pair event has no alternative like it");
+			if (b->chosen != j)
+				rechoose(p, b, j, "runnable, but its pair event has no alternative like it");
+			break;
+		}
+		if (!same_label(a->decl->alts[a->chosen].label, b->decl->alts[b->chosen].label)) {
+			free(b->why[b->chosen]);
+			b->why[b->chosen] = xasprintf("no alternative of '%s' pairs with it (label)",
+						      a->decl->name);
+			clear_choice(b);
+		}
+	}
+}
+
+bool plan_when_holds(const struct plan *p, int ev)
+{
+	const struct event_decl *e = p->ev[ev].decl;
+	const struct planned_event *other;
+
+	if (e->when_event < 0)
+		return true;
+	other = &p->ev[e->when_event];
+	return other->chosen >= 0 && other->decl->alts[other->chosen].kind == e->when_kind;
+}
+
 void plan_apply_when(struct plan *p)
 {
 	for (int i = 0; i < p->n_ev; i++) {
 		struct planned_event *pe = &p->ev[i];
-		const struct event_decl *e = pe->decl;
-		const struct planned_event *other;
 
-		if (e->when_event < 0 || pe->chosen < 0)
-			continue;
-		other = &p->ev[e->when_event];
-		if (other->chosen >= 0 && other->decl->alts[other->chosen].kind == e->when_kind)
+		if (pe->chosen < 0 || plan_when_holds(p, i))
 			continue;
 		free(pe->why[pe->chosen]);
-		pe->why[pe->chosen] = xasprintf("not needed: traced only when %s", e->when);
+		pe->why[pe->chosen] = xasprintf("not needed: traced only when %s", pe->decl->when);
 		clear_choice(pe);
 	}
 }
@@ -312,6 +383,7 @@ int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct pl
 			return PK_ERR_USAGE;
 		}
 	}
+	plan_couple(p);
 	plan_apply_when(p);
 	for (int i = 0; i < p->n_ev; i++)
 		if (p->ev[i].chosen < 0 && !p->ev[i].decl->optional)

@@ -73,7 +73,7 @@ void reader_wait(struct reader *rd, int timeout_ms)
 }
 
 /* Load this CPU's next sub-buffer; false when none is available now. */
-static bool next_page(struct cpu_reader *cr)
+static bool next_page(struct reader *rd, struct cpu_reader *cr)
 {
 	int missed;
 
@@ -86,16 +86,18 @@ static bool next_page(struct cpu_reader *cr)
 			cr->loss.missed += missed;
 		else if (missed < 0)
 			cr->loss.missed_unknown = true;
+		if (missed && rd->on_loss)
+			rd->on_loss(rd->loss_ctx);
 		cr->cur = kbuffer_read_event(cr->kbuf, &cr->ts);
 	} while (!cr->cur);
 	return true;
 }
 
-static void advance(struct cpu_reader *cr, int *pages)
+static void advance(struct reader *rd, struct cpu_reader *cr, int *pages)
 {
 	cr->cur = kbuffer_next_event(cr->kbuf, &cr->ts);
 	if (!cr->cur && (*pages)-- > 0)
-		next_page(cr);
+		next_page(rd, cr);
 }
 
 void reader_drain(struct reader *rd, record_fn fn, void *ctx)
@@ -105,7 +107,7 @@ void reader_drain(struct reader *rd, record_fn fn, void *ctx)
 
 	for (int i = 0; i < rd->n_cpus; i++)
 		if (!rd->cpus[i].cur)
-			next_page(&rd->cpus[i]);
+			next_page(rd, &rd->cpus[i]);
 	for (;;) {
 		struct cpu_reader *best = NULL;
 
@@ -118,7 +120,7 @@ void reader_drain(struct reader *rd, record_fn fn, void *ctx)
 		if (!best)
 			return;
 		fn(ctx, best->cur, kbuffer_event_size(best->kbuf), best->ts, best->cpu);
-		advance(best, &pages);
+		advance(rd, best, &pages);
 	}
 }
 
@@ -165,11 +167,25 @@ uint64_t reader_lost_total(const struct reader *rd)
 void reader_close(struct reader *rd)
 {
 	for (int i = 0; i < rd->n_cpus; i++) {
-		tracefs_cpu_free_fd(rd->cpus[i].tcpu);	/* leaves the fd open */
-		close(rd->cpus[i].fd);
-		kbuffer_free(rd->cpus[i].kbuf);
-		free(rd->cpus[i].page);
+		struct cpu_reader *cr = &rd->cpus[i];
+
+		if (cr->fd < 0)
+			continue;
+		tracefs_cpu_free_fd(cr->tcpu);	/* leaves the fd open */
+		close(cr->fd);
+		kbuffer_free(cr->kbuf);
+		free(cr->page);
+		cr->fd = -1;
+		cr->tcpu = NULL;
+		cr->kbuf = NULL;
+		cr->page = NULL;
+		cr->cur = NULL;
 	}
+}
+
+void reader_free(struct reader *rd)
+{
+	reader_close(rd);
 	free(rd->cpus);
 	rd->cpus = NULL;
 	rd->n_cpus = 0;

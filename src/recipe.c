@@ -11,7 +11,7 @@ static const char *const format_names[] = {
 	[FMT_DECIMAL] = "decimal", [FMT_HEX] = "hex", [FMT_IPV4] = "ipv4",
 	[FMT_IPV6] = "ipv6", [FMT_INET] = "inet", [FMT_SOCKADDR] = "sockaddr",
 	[FMT_PORT] = "port", [FMT_TCP_STATE] = "tcp_state", [FMT_ERRNO] = "errno",
-	[FMT_KSYM] = "ksym", [FMT_STRING] = "string",
+	[FMT_KSYM] = "ksym", [FMT_STRING] = "string", [FMT_DURATION] = "duration",
 	[FMT_TIME] = "time", [FMT_CPU] = "cpu", [FMT_PID] = "pid",
 	[FMT_COMM] = "comm", [FMT_EVENT] = "event",
 };
@@ -78,6 +78,7 @@ static void add_builtin_fields(struct recipe *r)
 		[FIELD_PID] = { "pid", "PID", FMT_PID },
 		[FIELD_COMM] = { "comm", "COMM", FMT_COMM },
 		[FIELD_EVENT] = { "event", "EVENT", FMT_EVENT },
+		[FIELD_LATENCY] = { "latency", "LATENCY", FMT_DURATION },
 	};
 
 	r->fields = xcalloc(FIELD_NR_BUILTIN, sizeof(*r->fields));
@@ -124,7 +125,7 @@ static bool parse_field(struct schema *s, const char *path, const char *name, js
 		char *p = path_key(path, "format");
 
 		schema_error(s, p, "unknown format '%s' (decimal, hex, ipv4, ipv6, inet, sockaddr, "
-			     "port, tcp_state, errno, ksym, string)", fmt);
+			     "port, tcp_state, errno, ksym, string, duration)", fmt);
 		free(p);
 		free(fmt);
 		return false;
@@ -198,7 +199,7 @@ static bool parse_header(struct schema *s, json_t *root)
 {
 	static const char *const keys[] = {
 		"probekit", "name", "description", "parameters", "fields", "events",
-		"match", "output", NULL
+		"match", "latency", "output", NULL
 	};
 	struct recipe *r = s->recipe;
 	json_t *v;
@@ -239,7 +240,8 @@ struct recipe *recipe_load(const char *path)
 	add_builtin_fields(r);
 	if (!parse_header(&s, root) || !schema_each_object(&s, root, "parameters", parse_param) ||
 	    !schema_each_object(&s, root, "fields", parse_field) ||
-	    !recipe_parse_events(&s, root) || !recipe_parse_output(&s, root)) {
+	    !recipe_parse_events(&s, root) || !recipe_parse_latency(&s, root) ||
+	    !recipe_parse_output(&s, root)) {
 		json_decref(root);
 		recipe_free(r);
 		return NULL;
@@ -272,6 +274,7 @@ static void free_alt(struct alternative *a)
 		free(a->filter[i]);
 	free(a->filter);
 	free(a->path);
+	free(a->label);
 }
 
 static void free_columns(struct column *c, int n)
@@ -316,6 +319,12 @@ void recipe_free(struct recipe *r)
 		free(r->ratios[i].denominator);
 	}
 	free(r->ratios);
+	for (int i = 0; i < r->n_latency; i++) {
+		free(r->latency[i].name);
+		free(r->latency[i].title);
+		free_columns(r->latency[i].group_by, r->latency[i].n_group_by);
+	}
+	free(r->latency);
 	free(r->summary_title);
 	free(r->sort);
 	free(r->name);

@@ -240,7 +240,7 @@ static bool parse_filter(struct schema *s, const char *path, struct alternative 
 static bool parse_alt(struct schema *s, const char *path, struct alternative *a, json_t *obj)
 {
 	static const char *const keys[] = {
-		"tracepoint", "kprobe", "kretprobe", "args", "fields", "filter", NULL
+		"tracepoint", "kprobe", "kretprobe", "args", "fields", "filter", "label", NULL
 	};
 	json_t *args, *fields, *filter;
 	char *p;
@@ -250,6 +250,7 @@ static bool parse_alt(struct schema *s, const char *path, struct alternative *a,
 		schema_error(s, path, "an alternative is an object");
 		return false;
 	}
+	a->label = schema_string(s, path, obj, "label", false);
 	if (!schema_known_keys(s, path, obj, keys) || !parse_kind(s, path, a, obj))
 		return false;
 	args = schema_get(s, path, obj, "args", JSON_OBJECT, false);

@@ -10,36 +10,47 @@ static bool is_address(enum field_format f)
 	return f == FMT_IPV4 || f == FMT_IPV6 || f == FMT_INET;
 }
 
-/* "field" or "addr:port" (shown joined, [v6]:port). */
-static bool parse_column(struct schema *s, const char *path, const char *spec, struct column *c)
+bool column_parse(const struct recipe *r, const char *spec, struct column *c, char **err)
 {
-	struct recipe *r = s->recipe;
 	char *name = xstrdup(spec);
 	char *port = strchr(name, ':');
 
+	*err = NULL;
 	c->port_field = -1;
 	if (port)
 		*port++ = '\0';
 	c->field = recipe_field_index(r, name);
 	if (c->field < 0)
-		schema_error(s, path, "'%s' is not a field (declared or built-in)", name);
+		*err = xasprintf("'%s' is not a field (declared or built-in)", name);
 	else if (port) {
 		c->port_field = recipe_field_index(r, port);
 		if (c->port_field < 0)
-			schema_error(s, path, "'%s' is not a field", port);
+			*err = xasprintf("'%s' is not a field", port);
 		else if (!is_address(r->fields[c->field].format) ||
 			 r->fields[c->port_field].format != FMT_PORT)
-			schema_error(s, path, "ADDR:PORT joins an address field and a port field");
+			*err = xstrdup("ADDR:PORT joins an address field and a port field");
 	}
-	if (!s->failed)
+	if (!*err)
 		c->title = port ? xasprintf("%s:%s", r->fields[c->field].title,
 					    r->fields[c->port_field].title)
 				: xstrdup(r->fields[c->field].title);
 	free(name);
+	return !*err;
+}
+
+/* "field" or "addr:port" (shown joined, [v6]:port). */
+bool parse_column(struct schema *s, const char *path, const char *spec, struct column *c)
+{
+	char *err;
+
+	if (!column_parse(s->recipe, spec, c, &err)) {
+		schema_error(s, path, "%s", err);
+		free(err);
+	}
 	return !s->failed;
 }
 
-static int parse_columns(struct schema *s, const char *path, json_t *v, struct column **out)
+int parse_columns(struct schema *s, const char *path, json_t *v, struct column **out)
 {
 	char **specs;
 	int n = schema_strings(s, path, v, &specs);

@@ -76,27 +76,48 @@ static int create_probe(struct session *s, int i, char **reason, bool *recipe_er
 	return PK_OK;
 }
 
-/* Create every chosen probe, falling back to later alternatives the kernel accepts. */
+/*
+ * Create every chosen probe, falling back to later alternatives the kernel
+ * accepts. A fallback can change other events' choices (latency pairs,
+ * "when"), so the probes are checked again from the start after one.
+ */
 static int create_probes(struct session *s)
 {
 	struct plan *p = s->plan;
 	bool recipe_error = false;
 
+restart:
 	for (int i = 0; i < p->n_ev; i++) {
-		while (p->ev[i].probe && !s->probes[i]) {
-			char *reason = NULL;
-			int ret = create_probe(s, i, &reason, &recipe_error);
+		struct planned_event *pe = &p->ev[i];
 
-			if (ret == PK_OK)
-				break;
-			if (ret != PK_ERR_KERNEL)
-				return ret;
-			if (plan_fallback(p, i, reason)) {
+		if (s->probes[i] && (!pe->probe || s->probe_alt[i] != pe->chosen)) {
+			tracefs_dynevent_destroy(s->probes[i], false);
+			tracefs_dynevent_free(s->probes[i]);
+			s->probes[i] = NULL;
+		}
+		if (!pe->probe || s->probes[i])
+			continue;
+		char *reason = NULL;
+		int ret = create_probe(s, i, &reason, &recipe_error);
+
+		if (ret == PK_OK) {
+			s->probe_alt[i] = pe->chosen;
+			continue;
+		}
+		if (ret != PK_ERR_KERNEL)
+			return ret;
+		if (plan_fallback(p, i, reason)) {
+			plan_report_unrunnable(p);
+			return recipe_error ? PK_ERR_USAGE : PK_ERR_KERNEL;
+		}
+		plan_couple(p);
+		plan_apply_when(p);
+		for (int j = 0; j < p->n_ev; j++)
+			if (p->ev[j].chosen < 0 && !p->ev[j].decl->optional) {
 				plan_report_unrunnable(p);
 				return recipe_error ? PK_ERR_USAGE : PK_ERR_KERNEL;
 			}
-			plan_apply_when(p);
-		}
+		goto restart;
 	}
 	return PK_OK;
 }
@@ -205,6 +226,7 @@ int session_start(struct session *s, struct plan *p)
 	memset(s, 0, sizeof(*s));
 	s->plan = p;
 	s->probes = xcalloc(p->n_ev, sizeof(*s->probes));
+	s->probe_alt = xcalloc(p->n_ev, sizeof(*s->probe_alt));
 	ret = setup(s);
 	if (ret)
 		session_teardown(s);
@@ -245,5 +267,7 @@ int session_teardown(struct session *s)
 	}
 	free(s->probes);
 	s->probes = NULL;
+	free(s->probe_alt);
+	s->probe_alt = NULL;
 	return ret;
 }

@@ -6,6 +6,12 @@
  *
  *   tcpflow server ADDR PORT TIMEOUT_S
  *   tcpflow client ADDR PORT REQUESTS SIZE TIMEOUT_S
+ *   tcpflow delay-server ADDR PORT DELAY_MS TIMEOUT_S
+ *   tcpflow periodic ADDR PORT REQUESTS SIZE INTERVAL_MS TIMEOUT_S
+ *
+ * delay-server reads each request exactly DELAY_MS after it became readable
+ * (ground truth for receive-queue latency); periodic sends a request, waits
+ * for the reply, sleeps INTERVAL_MS.
  *
  * The client prints "lport N" once connected and "done N" at the end.
  * Everything is bounded by TIMEOUT_S (SIGALRM ends the process).
@@ -18,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static socklen_t make_addr(const char *host, int port, struct sockaddr_storage *ss)
@@ -82,7 +89,54 @@ static int serve(const char *host, int port)
 	}
 }
 
-static int client(const char *host, int port, int requests, int size)
+static int listen_on(const char *host, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(host, port, &ss);
+	int one = 1, fd = socket(ss.ss_family, SOCK_STREAM, 0);
+
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 16)) {
+		perror("tcpflow: bind/listen");
+		exit(1);
+	}
+	return fd;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts))
+		;
+}
+
+static int delay_server(const char *host, int port, int delay_ms)
+{
+	int lfd = listen_on(host, port);
+	char buf[65536];
+
+	printf("listening\n");
+	fflush(stdout);
+	for (;;) {
+		int fd = accept(lfd, NULL, NULL);
+
+		for (;;) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+			ssize_t got;
+
+			if (poll(&p, 1, -1) < 0)
+				return 1;
+			sleep_ms(delay_ms);	/* the data waits this long in the socket */
+			got = read(fd, buf, sizeof(buf));
+			if (got <= 0 || write(fd, "k", 1) != 1)
+				break;
+		}
+		close(fd);
+	}
+}
+
+static int client(const char *host, int port, int requests, int size, int interval_ms)
 {
 	struct sockaddr_storage ss, local;
 	socklen_t len = make_addr(host, port, &ss), llen = sizeof(local);
@@ -104,6 +158,8 @@ static int client(const char *host, int port, int requests, int size)
 		/* one request in flight: a retransmission is one segment */
 		if (write(fd, buf, size) != size || read(fd, &reply, 1) != 1)
 			break;
+		if (interval_ms)
+			sleep_ms(interval_ms);
 	}
 	close(fd);
 	free(buf);
@@ -119,9 +175,19 @@ int main(int argc, char **argv)
 	}
 	if (argc == 7 && !strcmp(argv[1], "client")) {
 		alarm(atoi(argv[6]));
-		return client(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
+		return client(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), 0);
+	}
+	if (argc == 6 && !strcmp(argv[1], "delay-server")) {
+		alarm(atoi(argv[5]));
+		return delay_server(argv[2], atoi(argv[3]), atoi(argv[4]));
+	}
+	if (argc == 8 && !strcmp(argv[1], "periodic")) {
+		alarm(atoi(argv[7]));
+		return client(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), atoi(argv[6]));
 	}
 	fprintf(stderr, "usage: tcpflow server ADDR PORT TIMEOUT_S\n"
-			"       tcpflow client ADDR PORT REQUESTS SIZE TIMEOUT_S\n");
+			"       tcpflow client ADDR PORT REQUESTS SIZE TIMEOUT_S\n"
+			"       tcpflow delay-server ADDR PORT DELAY_MS TIMEOUT_S\n"
+			"       tcpflow periodic ADDR PORT REQUESTS SIZE INTERVAL_MS TIMEOUT_S\n");
 	return 2;
 }

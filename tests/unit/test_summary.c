@@ -35,8 +35,8 @@ static void counts_per_flow_sorted(void)
 	g = summary_sorted(&s, &n);
 	CHECK(n == 200);
 	CHECK(s.total == 200 * 201 / 2 && s.per_event[0] == s.total);
-	CHECK(g[0]->count == 200 && g[0]->vals[1].num == 1199);
-	CHECK(g[199]->count == 1 && g[199]->vals[1].num == 1000);
+	CHECK(group_count(g[0]) == 200 && g[0]->vals[1].num == 1199);
+	CHECK(group_count(g[199]) == 1 && g[199]->vals[1].num == 1000);
 	free(g);
 	summary_free(&s);
 	free(vals);
