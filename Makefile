@@ -48,7 +48,7 @@ build/asan/unit/%.o: tests/unit/%.c | build
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -c -o $@ $<
 
 build/asan/unit-tests: $(SAN_LIB) $(UNIT_OBJS)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 build/tools/%: tests/tools/%.c | build
 	$(CC) -std=gnu11 $(WARN) -O2 -o $@ $<

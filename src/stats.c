@@ -65,6 +65,10 @@ uint64_t stats_percentile(const struct stats *s, double p)
 
 	if (!s->count)
 		return 0;
+	if (p <= 0)
+		return s->min;
+	if (p >= 100)
+		return s->max;
 	/* the smallest value with at least p% of the values at or below it */
 	rank = (uint64_t)(p / 100.0 * (double)s->count + 0.999999);
 	if (rank < 1)

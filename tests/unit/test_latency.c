@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Pairing policies and statistics, on hand-made event streams. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "latency.h"
+#include "test.h"
+
+#define KEY FIELD_NR_BUILTIN	/* the one declared field: the key */
+#define FROM 0
+#define TO 1
+
+static struct value vals[FIELD_NR_BUILTIN + 1];
+
+static struct latency_decl decl(enum start_policy start, bool consume, uint64_t timeout, int max)
+{
+	return (struct latency_decl){ .name = "t", .title = "t", .from = FROM, .to = TO,
+				      .key = { KEY }, .n_key = 1, .start = start, .consume = consume,
+				      .timeout_ns = timeout, .max_pending = max };
+}
+
+static int64_t feed(struct latency *l, int event, uint64_t key, uint64_t ts)
+{
+	memset(vals, 0, sizeof(vals));
+	vals[KEY] = (struct value){ .present = true, .num = key };
+	return latency_feed(l, event, vals, ts);
+}
+
+static void pairs_by_key(void)
+{
+	struct latency_decl d = decl(START_FIRST, true, 1000000, 16);
+	struct latency l;
+
+	latency_init(&l, &d);
+	CHECK(feed(&l, FROM, 1, 100) == -1);
+	CHECK(feed(&l, FROM, 2, 150) == -1);
+	CHECK(feed(&l, TO, 2, 400) == 250);	/* keys pair, not order */
+	CHECK(vals[FIELD_LATENCY].present && vals[FIELD_LATENCY].num == 250);
+	CHECK(feed(&l, TO, 1, 600) == 500);
+	CHECK(feed(&l, TO, 1, 700) == -1);	/* consumed */
+	CHECK(l.c.pairs == 2 && l.c.unmatched_ends == 1 && l.n_pending == 0);
+	CHECK(l.all.count == 2 && l.all.min == 250 && l.all.max == 500);
+	vals[KEY].present = false;
+	CHECK(latency_feed(&l, FROM, vals, 800) == -1 && l.n_pending == 0);	/* no key, no start */
+	latency_free(&l);
+}
+
+static void several_starts_before_an_end(void)
+{
+	struct latency_decl first = decl(START_FIRST, true, 1000000, 16);
+	struct latency_decl last = decl(START_LAST, true, 1000000, 16);
+	struct latency l;
+
+	latency_init(&l, &first);
+	feed(&l, FROM, 7, 100);
+	feed(&l, FROM, 7, 200);
+	feed(&l, FROM, 7, 300);
+	CHECK(feed(&l, TO, 7, 1000) == 900);	/* from the first */
+	CHECK(l.c.restarts == 2 && l.c.starts == 3);
+	latency_free(&l);
+
+	latency_init(&l, &last);
+	feed(&l, FROM, 7, 100);
+	feed(&l, FROM, 8, 150);
+	feed(&l, FROM, 7, 300);
+	CHECK(feed(&l, TO, 7, 1000) == 700);	/* from the last */
+	CHECK(l.oldest && l.pool[l.oldest].ts == 150);	/* age order follows the restart */
+	latency_free(&l);
+}
+
+static void ends_that_do_not_consume(void)
+{
+	struct latency_decl d = decl(START_FIRST, false, 1000000, 16);
+	struct latency l;
+
+	latency_init(&l, &d);
+	feed(&l, FROM, 1, 100);
+	CHECK(feed(&l, TO, 1, 200) == 100);
+	CHECK(feed(&l, TO, 1, 500) == 400);	/* still measured from the start */
+	CHECK(l.n_pending == 1 && l.c.pairs == 2);
+	latency_free(&l);
+}
+
+static void unmatched_starts_time_out(void)
+{
+	struct latency_decl d = decl(START_FIRST, true, 1000, 16);
+	struct latency l;
+
+	latency_init(&l, &d);
+	feed(&l, FROM, 1, 0);
+	feed(&l, FROM, 2, 500);
+	feed(&l, FROM, 3, 2000);		/* 1 and 2 are older than 1000 ns now */
+	CHECK(l.c.timeouts == 2 && l.n_pending == 1);
+	CHECK(feed(&l, TO, 1, 2100) == -1);
+	CHECK(feed(&l, TO, 3, 2100) == 100);
+	CHECK(l.c.unmatched_ends == 1);
+	latency_free(&l);
+}
+
+static void pending_bound_evicts_the_oldest(void)
+{
+	struct latency_decl d = decl(START_FIRST, true, 1000000000, 3);
+	struct latency l;
+
+	latency_init(&l, &d);
+	for (uint64_t k = 1; k <= 5; k++)
+		feed(&l, FROM, k, k * 10);
+	CHECK(l.c.evictions == 2 && l.n_pending == 3);
+	CHECK(feed(&l, TO, 1, 100) == -1 && feed(&l, TO, 2, 100) == -1);
+	CHECK(feed(&l, TO, 3, 100) == 70 && feed(&l, TO, 5, 100) == 50);
+	/* the pool is reused after removals, thousands of times over */
+	for (uint64_t k = 0; k < 10000; k++) {
+		feed(&l, FROM, 100 + k, 1000 + k);
+		if (feed(&l, TO, 100 + k, 1001 + k) != 1)
+			test_failures++;
+	}
+	CHECK(l.n_pending == 1 && l.c.pairs == 10002);
+	latency_free(&l);
+}
+
+static void lost_events_invalidate_pending_starts(void)
+{
+	struct latency_decl d = decl(START_FIRST, true, 1000000, 16);
+	struct latency l;
+
+	latency_init(&l, &d);
+	feed(&l, FROM, 1, 100);
+	feed(&l, FROM, 2, 100);
+	latency_invalidate(&l);	/* their ends may be among the lost */
+	CHECK(l.c.invalidated == 2 && l.n_pending == 0);
+	CHECK(feed(&l, TO, 1, 5000) == -1);
+	CHECK(l.all.count == 0);
+	latency_free(&l);
+}
+
+static void end_before_start_is_not_a_pair(void)
+{
+	struct latency_decl d = decl(START_FIRST, true, 1000000, 16);
+	struct latency l;
+
+	latency_init(&l, &d);
+	/* an end stamped before its start (clocks of two CPUs that disagree) */
+	feed(&l, FROM, 1, 1000);
+	CHECK(feed(&l, TO, 1, 900) == -1);
+	CHECK(l.c.negative == 1 && l.c.pairs == 0 && l.n_pending == 0);
+	latency_free(&l);
+}
+
+static void per_group_and_interval_stats(void)
+{
+	static struct column by_key[] = { { .title = "K", .field = KEY, .port_field = -1 } };
+	struct latency_decl d = decl(START_FIRST, true, 1000000, 16);
+	struct latency l;
+	struct group **g;
+	size_t n;
+
+	d.group_by = by_key;
+	d.n_group_by = 1;
+	latency_init(&l, &d);
+	for (int i = 0; i < 10; i++) {
+		feed(&l, FROM, 1, 1000 * i);
+		feed(&l, TO, 1, 1000 * i + 100);
+		feed(&l, FROM, 2, 1000 * i);
+		feed(&l, TO, 2, 1000 * i + 300);
+	}
+	g = grouptab_list(&l.groups, &n);
+	CHECK(n == 2);
+	for (size_t i = 0; i < n; i++) {
+		const struct lat_group_stats *s = g[i]->payload;
+
+		CHECK(s->all.count == 10);
+		CHECK(stats_percentile(&s->all, 50) == (g[i]->vals[0].num == 1 ? 100 : 300));
+	}
+	latency_interval_reset(&l);
+	CHECK(l.interval.count == 0 && l.all.count == 20);
+	CHECK(((struct lat_group_stats *)g[0]->payload)->interval.count == 0);
+	free(g);
+	latency_free(&l);
+}
+
+/* Percentiles within 1% (0.4% by construction) on known distributions. */
+static void percentile_error_is_bounded(void)
+{
+	struct stats s = { 0 };
+	uint64_t *v = xcalloc(100000, sizeof(*v));
+	double worst = 0;
+
+	/* uniform 1 us .. 10 s on a log scale, and a tight cluster */
+	for (int i = 0; i < 100000; i++) {
+		v[i] = (uint64_t)(1000.0 * pow(1e7, (double)i / 99999));
+		stats_add(&s, v[i]);
+	}
+	for (double p = 1; p < 100; p += 0.7) {
+		uint64_t exact = v[(int)ceil(p / 100 * 100000) - 1];
+		double err = fabs((double)stats_percentile(&s, p) - exact) / exact;
+
+		worst = err > worst ? err : worst;
+	}
+	printf("    worst percentile error: %.3f%%\n", worst * 100);
+	CHECK(worst < 0.01);
+	CHECK(s.min == 1000 && s.max == v[99999]);
+	CHECK(stats_percentile(&s, 100) == s.max && stats_percentile(&s, 0) == s.min);
+	stats_reset(&s);
+	for (int i = 0; i < 1000; i++)
+		stats_add(&s, 5000000 + i);	/* 5.000 ms .. 5.001 ms */
+	CHECK(fabs((double)stats_percentile(&s, 50) - 5000500) / 5000500 < 0.01);
+	CHECK(s.log2_us[12] == 1000);	/* 5000 us is in [4096, 8191] */
+	stats_reset(&s);
+	CHECK(stats_percentile(&s, 50) == 0 && s.count == 0);
+	stats_add(&s, 42);
+	CHECK(stats_percentile(&s, 99.9) == 42);	/* small values are exact */
+	stats_free(&s);
+	free(v);
+}
+
+const struct unit_test latency_tests[] = {
+	{ "latency: pairs by key, unmatched ends", pairs_by_key },
+	{ "latency: several starts, first and last policies", several_starts_before_an_end },
+	{ "latency: ends that do not consume", ends_that_do_not_consume },
+	{ "latency: unmatched starts time out", unmatched_starts_time_out },
+	{ "latency: pending bound evicts the oldest", pending_bound_evicts_the_oldest },
+	{ "latency: lost events invalidate pending starts", lost_events_invalidate_pending_starts },
+	{ "latency: an end before its start", end_before_start_is_not_a_pair },
+	{ "latency: per group and per interval", per_group_and_interval_stats },
+	{ "stats: percentile error within 1%", percentile_error_is_bounded },
+	{ NULL, NULL },
+};
