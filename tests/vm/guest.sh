@@ -144,6 +144,50 @@ test_tracepoint_and_kprobe_agree() {
 	[ "$nk" = "$nt" ] || fail "different flows: kprobe $nk, tracepoint $nt"
 }
 
+# p50_ns of the server side (lport) of a flow in the final latency object
+flow_p50() { grep '"type":"latency"' /tmp/out | grep -o "\"lport\":$1,[^}]*\"stats\":{[^}]*}" |
+	sed -n 's/.*"p50_ns":\([0-9]*\).*/\1/p'; }
+flow_count() { grep '"type":"latency"' /tmp/out | grep -o "\"lport\":$1,[^}]*\"stats\":{[^}]*}" |
+	sed -n 's/.*"count":\([0-9]*\).*/\1/p'; }
+
+# Ground truth as on the host, through the kprobe alternative: the server reads
+# each request D ms after it became readable. Software emulation is slower
+# than the host, so the upper tolerance is D + 5 ms here.
+test_rcvq_kprobe_per_flow() {
+	$PK plan tcp-rcvq-latency | grep -qE '\[0\] kprobe sock_def_readable +chosen' || fail "kprobe not chosen"
+	$PK plan tcp-rcvq-latency | grep -qE '\[0\] kprobe tcp_rcv_space_adjust +chosen' || fail "kprobe not chosen"
+	i=0
+	for d in 0 20 50; do
+		tcpflow delay-server 127.0.0.1 $((5201 + i)) $d 120 >/dev/null &
+		i=$((i + 1))
+	done
+	sleep 0.3
+	pk_start /tmp/out run tcp-rcvq-latency --json -t 10ms
+	clients=""
+	for p in 5201 5202 5203; do
+		tcpflow periodic 127.0.0.1 $p 10 100 10 60 >/dev/null &
+		clients="$clients $!"
+	done
+	wait $clients
+	sleep 0.3
+	pk_stop INT
+	killall tcpflow
+	[ $PKRC = 0 ] || fail "exit $PKRC: $(cat /tmp/out.err)"
+	i=0
+	for d in 0 20 50; do
+		p=$((5201 + i))
+		n=$(flow_count $p)
+		p50=$(flow_p50 $p)
+		slow=$(grep '"type":"pair"' /tmp/out | grep -c "\"lport\":$p,")
+		echo "D=$d ms: $n pairs, p50 $p50 ns, $slow over 10 ms"
+		[ "$n" = 10 ] || fail "want 10 pairs on port $p"
+		[ "$p50" -ge $((d * 995000)) ] && [ "$p50" -le $((d * 1000000 + 5000000)) ] ||
+			fail "p50 out of tolerance"
+		[ "$slow" = $([ $d -gt 10 ] && echo 10 || echo 0) ] || fail "-t printed $slow on port $p"
+		i=$((i + 1))
+	done
+}
+
 test_kernel_rejects_missing_function() {
 	$PK run vmtest-nosuch -d 2 >/tmp/out 2>/tmp/err
 	rc=$?
@@ -247,7 +291,7 @@ for t in $(grep -oE '^test_[a-z0-9_]+' /tests/guest.sh); do
 		failed=$((failed + 1))
 	fi
 	# whatever a test left running goes, so the next test starts clean
-	if pgrep -x probekit >/dev/null || pgrep -x tcpflow >/dev/null; then
+	if pidof probekit tcpflow >/dev/null; then
 		killall -INT probekit tcpflow 2>/dev/null
 		sleep 1
 		killall -9 probekit tcpflow 2>/dev/null
