@@ -17,6 +17,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 SRCS      := $(wildcard src/*.c)
 LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
+LIB_OBJS  := $(LIB_SRCS:src/%.c=build/%.o)
 OBJS      := $(SRCS:src/%.c=build/%.o)
 SAN_OBJS  := $(SRCS:src/%.c=build/asan/%.o)
 SAN_LIB   := $(LIB_SRCS:src/%.c=build/asan/%.o)
@@ -24,7 +25,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:tests/unit/%.c=build/asan/unit/%.o)
 TOOLS     := build/tools/tcpflow
 
-.PHONY: all asan static check check-unit check-integration check-static check-vm deps install \
+.PHONY: all asan static bench-decode check check-unit check-integration check-static check-vm deps install \
 	uninstall clean
 
 all: probekit
@@ -73,6 +74,13 @@ check-unit: build/asan/unit-tests
 
 check-integration: probekit-asan $(TOOLS)
 	PROBEKIT=$(CURDIR)/probekit-asan TOOLS=$(CURDIR)/build/tools tests/integration/run.sh
+
+# ns per event for read + decode + pair, on generated ring-buffer pages (-O2 build)
+bench-decode: build/bench-decode
+	cd tests && ../build/bench-decode
+
+build/bench-decode: $(LIB_OBJS) tests/bench/bench_decode.c tests/bench/pagegen.h | build
+	$(CC) $(ALL_CFLAGS) -Itests/bench -o $@ tests/bench/bench_decode.c $(LIB_OBJS) $(PKG_LIBS)
 
 check-static: probekit-static
 	@readelf -d probekit-static 2>&1 | grep -q 'There is no dynamic section' || \

@@ -40,6 +40,8 @@ struct reader {
 
 /* Open per_cpu/cpuN/trace_pipe_raw of every CPU, non-blocking. */
 int reader_open(struct reader *rd, struct tracefs_instance *inst);
+/* The same over files of ring-buffer pages, one per CPU (tests, benchmarks); takes the fds. */
+int reader_open_fds(struct reader *rd, const int *fds, int n, int page_size);
 /* Wait up to timeout_ms for data; interrupted by signals. */
 void reader_wait(struct reader *rd, int timeout_ms);
 /* Hand every record available now to fn, merged across CPUs in time order. */

@@ -37,6 +37,26 @@ static int open_cpu(struct reader *rd, int cpu, struct cpu_reader *cr)
 	return 0;
 }
 
+int reader_open_fds(struct reader *rd, const int *fds, int n, int page_size)
+{
+	memset(rd, 0, sizeof(*rd));
+	rd->page_size = page_size;
+	rd->cpus = xcalloc(n, sizeof(*rd->cpus));
+	for (int i = 0; i < n; i++) {
+		struct cpu_reader *cr = &rd->cpus[rd->n_cpus];
+
+		cr->cpu = i;
+		cr->fd = fds[i];
+		cr->tcpu = tracefs_cpu_alloc_fd(fds[i], page_size, true);
+		cr->kbuf = kbuffer_alloc(KBUFFER_LSIZE_SAME_AS_HOST, KBUFFER_ENDIAN_SAME_AS_HOST);
+		if (!cr->tcpu || !cr->kbuf)
+			return PK_ERR_RUNTIME;
+		cr->page = xcalloc(1, page_size);
+		rd->n_cpus++;
+	}
+	return PK_OK;
+}
+
 int reader_open(struct reader *rd, struct tracefs_instance *inst)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
