@@ -67,7 +67,7 @@ probekit-static: $(SRCS) $(wildcard include/*.h) | build
 build:
 	@mkdir -p build/asan/unit build/tools
 
-check: check-unit check-integration check-static check-vm
+check: check-unit check-integration check-static bench-decode check-vm
 
 check-unit: build/asan/unit-tests
 	cd tests && ../build/asan/unit-tests

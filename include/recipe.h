@@ -132,6 +132,8 @@ struct recipe {
 	char *path;
 	char *name;
 	char *description;
+	char **notes;		/* what exactly is measured, blind spots: shown by show */
+	int n_notes;
 	struct param *params;
 	int n_params;
 	struct field_decl *fields;

@@ -29,7 +29,10 @@ int cmd_show(int argc, char **argv)
 	}
 	if ((ret = load_recipe(argv[1], &r)))
 		return ret;
-	printf("%s — %s\nfile: %s\n\nparameters:\n", r->name, r->description, r->path);
+	printf("%s — %s\nfile: %s\n", r->name, r->description, r->path);
+	for (int i = 0; i < r->n_notes; i++)
+		printf("%s%s\n", i ? "" : "\n", r->notes[i]);
+	printf("\nparameters:\n");
 	for (int i = 0; i < r->n_params; i++) {
 		const struct param *p = &r->params[i];
 
@@ -42,6 +45,12 @@ int cmd_show(int argc, char **argv)
 	printf("\nfields:\n");
 	for (int i = FIELD_NR_BUILTIN; i < r->n_fields; i++)
 		printf("  %-12s %s\n", r->fields[i].name, field_format_name(r->fields[i].format));
+	for (int i = 0; i < r->n_latency; i++) {
+		const struct latency_decl *d = &r->latency[i];
+
+		printf("%slatency %s (%s): %s -> %s\n", i ? "" : "\n", d->name, d->title,
+		       r->events[d->from].name, r->events[d->to].name);
+	}
 	printf("\nevents (the first alternative the kernel can run is used):\n");
 	for (int i = 0; i < r->n_events; i++) {
 		printf("  %s%s\n", r->events[i].name, r->events[i].optional ? " (optional)" : "");

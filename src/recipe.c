@@ -198,7 +198,7 @@ static bool parse_param(struct schema *s, const char *path, const char *name, js
 static bool parse_header(struct schema *s, json_t *root)
 {
 	static const char *const keys[] = {
-		"probekit", "name", "description", "parameters", "fields", "events",
+		"probekit", "name", "description", "notes", "parameters", "fields", "events",
 		"match", "latency", "output", NULL
 	};
 	struct recipe *r = s->recipe;
@@ -216,6 +216,12 @@ static bool parse_header(struct schema *s, json_t *root)
 			     (long long)json_integer_value(v), RECIPE_FORMAT_VERSION);
 	r->name = schema_string(s, "", root, "name", true);
 	r->description = schema_string(s, "", root, "description", true);
+	v = json_object_get(root, "notes");
+	if (v && !s->failed) {
+		int n = schema_strings(s, "notes", v, &r->notes);
+
+		r->n_notes = n < 0 ? 0 : n;
+	}
 	return !s->failed;
 }
 
@@ -327,6 +333,9 @@ void recipe_free(struct recipe *r)
 	free(r->latency);
 	free(r->summary_title);
 	free(r->sort);
+	for (int i = 0; i < r->n_notes; i++)
+		free(r->notes[i]);
+	free(r->notes);
 	free(r->name);
 	free(r->description);
 	free(r->path);
