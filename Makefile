@@ -46,7 +46,7 @@ build/asan/%.o: src/%.c | build
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 build/asan/unit/%.o: tests/unit/%.c | build
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -Itests/bench -c -o $@ $<
 
 build/asan/unit-tests: $(SAN_LIB) $(UNIT_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lm

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The reader on generated ring-buffer pages: CPUs merged in time order, losses signalled. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "pagegen.h"
+#include "reader.h"
+#include "test.h"
+
+struct seen {
+	unsigned long long ts[64];
+	int cpu[64];
+	int n;
+	int losses;
+};
+
+static void record(void *ctx, void *data, int size, unsigned long long ts, int cpu)
+{
+	struct seen *s = ctx;
+
+	if (s->n < 64) {
+		s->ts[s->n] = ts;
+		s->cpu[s->n++] = cpu;
+	}
+	(void)data;
+	(void)size;
+}
+
+static void lost(void *ctx)
+{
+	((struct seen *)ctx)->losses++;
+}
+
+/* A file of pages holding events at the given timestamps; missed marks the second page. */
+static int pages_of(const uint64_t *ts, int n, int per_page, bool missed)
+{
+	struct pagegen g = { .size = 4096, .off = PG_HDR, .out = tmpfile() };
+	uint8_t rec[24] = { 1 };
+	int fd;
+
+	g.page = calloc(1, 4096);
+	for (int i = 0; i < n; i++) {
+		if (i && i % per_page == 0)
+			pg_flush(&g, missed && i == per_page);
+		pg_event(&g, rec, sizeof(rec), ts[i]);
+	}
+	pg_flush(&g, 0);
+	free(g.page);
+	fflush(g.out);
+	rewind(g.out);
+	fd = dup(fileno(g.out));
+	fclose(g.out);
+	return fd;
+}
+
+static void merges_cpus_in_time_order(void)
+{
+	/* CPU 0 and CPU 1 interleave; a gap on CPU 1 needs a time-extend event */
+	const uint64_t t0[] = { 100, 300, 500, 700, 900, 1100 };
+	const uint64_t t1[] = { 200, 250, 600, 1000, 400000000, 400000100 };
+	struct seen s = { 0 };
+	struct reader rd;
+	int fds[2] = { pages_of(t0, 6, 2, false), pages_of(t1, 6, 3, false) };
+
+	CHECK(reader_open_fds(&rd, fds, 2, 4096) == PK_OK);
+	reader_drain(&rd, record, &s);
+	CHECK(s.n == 12);
+	for (int i = 1; i < s.n; i++)
+		if (s.ts[i] < s.ts[i - 1]) {
+			fprintf(stderr, "    out of order at %d: %llu after %llu\n", i, s.ts[i], s.ts[i - 1]);
+			test_failures++;
+		}
+	CHECK(s.ts[0] == 100 && s.cpu[0] == 0 && s.ts[1] == 200 && s.cpu[1] == 1);
+	CHECK(s.ts[11] == 400000100);
+	CHECK(rd.cpus[0].loss.missed == 0 && !rd.cpus[0].loss.missed_unknown);
+	reader_free(&rd);
+}
+
+static void lost_events_are_signalled(void)
+{
+	const uint64_t t[] = { 10, 20, 30, 40 };
+	struct seen s = { 0 };
+	struct reader rd;
+	int fds[1] = { pages_of(t, 4, 2, true) };
+
+	CHECK(reader_open_fds(&rd, fds, 1, 4096) == PK_OK);
+	rd.on_loss = lost;
+	rd.loss_ctx = &s;
+	reader_drain(&rd, record, &s);
+	CHECK(s.n == 4);
+	CHECK(s.losses == 1);
+	CHECK(rd.cpus[0].loss.missed_unknown);	/* the flag without a stored count */
+	reader_free(&rd);
+}
+
+const struct unit_test reader_tests[] = {
+	{ "reader: CPUs merged in time order, time extends", merges_cpus_in_time_order },
+	{ "reader: a page's lost-events flag is signalled", lost_events_are_signalled },
+	{ NULL, NULL },
+};
