@@ -232,6 +232,10 @@ static int trace(struct plan *p, const struct run_opts *o)
 		run.out.fc.wall_offset_ns = wall_offset(p->clock);
 		if (!run.n_lat || o->threshold)
 			output_header(&run.out);
+		if (isatty(STDERR_FILENO))	/* a quiet start should not look like a hang */
+			fprintf(stderr, "Tracing %s%s. Ctrl-C to end.\n", p->recipe->name,
+				run.n_lat && !o->threshold ? " (-t TIME prints slow pairs as they happen)"
+							   : "");
 		snmp_take(&snmp0);
 		t0 = clock_ns(CLOCK_MONOTONIC);
 		trace_loop(&run, &rd);

@@ -144,11 +144,11 @@ test_tracepoint_and_kprobe_agree() {
 	[ "$nk" = "$nt" ] || fail "different flows: kprobe $nk, tracepoint $nt"
 }
 
-# p50_ns of the server side (lport) of a flow in the final latency object
-flow_p50() { grep '"type":"latency"' /tmp/out | grep -o "\"lport\":$1,[^}]*\"stats\":{[^}]*}" |
-	sed -n 's/.*"p50_ns":\([0-9]*\).*/\1/p'; }
-flow_count() { grep '"type":"latency"' /tmp/out | grep -o "\"lport\":$1,[^}]*\"stats\":{[^}]*}" |
-	sed -n 's/.*"count":\([0-9]*\).*/\1/p'; }
+# STAT of the server side (lport PORT) of a flow in the final latency object
+flow_stat() {	# STAT PORT
+	grep '"type":"latency"' /tmp/out | grep -o "\"lport\":$2,[^}]*\"stats\":{[^}]*}" |
+		sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"
+}
 
 # Ground truth as on the host, through the kprobe alternative: the server reads
 # each request D ms after it became readable. Software emulation is slower
@@ -176,8 +176,8 @@ test_rcvq_kprobe_per_flow() {
 	i=0
 	for d in 0 20 50; do
 		p=$((5201 + i))
-		n=$(flow_count $p)
-		p50=$(flow_p50 $p)
+		n=$(flow_stat count $p)
+		p50=$(flow_stat p50_ns $p)
 		slow=$(grep '"type":"pair"' /tmp/out | grep -c "\"lport\":$p,")
 		echo "D=$d ms: $n pairs, p50 $p50 ns, $slow over 10 ms"
 		[ "$n" = 10 ] || fail "want 10 pairs on port $p"
