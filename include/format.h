@@ -12,7 +12,6 @@ struct format_ctx {
 	const struct recipe *recipe;
 	struct tep_handle *tep;		/* ksym lookups */
 	int64_t wall_offset_ns;		/* trace clock -> CLOCK_REALTIME */
-	bool utc;
 };
 
 /* Text of one value into buf (always NUL-terminated); "-" when absent. */

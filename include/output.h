@@ -20,7 +20,6 @@ struct run_totals {
 	double seconds;
 	const struct reader *reader;
 	const struct snmp_snapshot *snmp_start, *snmp_end;
-	const struct plan *plan;
 };
 
 void output_init(struct output *o, const struct recipe *r);

@@ -249,8 +249,7 @@ static int trace(struct plan *p, const struct run_opts *o)
 	ret = session_teardown(&s) ?: ret;
 	if (run.out.widths) {
 		struct run_totals t = { .seconds = (clock_ns(CLOCK_MONOTONIC) - t0) / 1e9,
-					.reader = &rd, .snmp_start = &snmp0, .snmp_end = &snmp1,
-					.plan = p };
+					.reader = &rd, .snmp_start = &snmp0, .snmp_end = &snmp1 };
 
 		output_summary(&run.out, &run.sum, &t);
 		for (int i = 0; i < run.n_lat; i++) {

@@ -63,10 +63,7 @@ static void format_time(const struct format_ctx *fc, uint64_t ts, char *buf, siz
 	time_t sec = wall / 1000000000;
 	struct tm tm;
 
-	if (fc->utc)
-		gmtime_r(&sec, &tm);
-	else
-		localtime_r(&sec, &tm);
+	localtime_r(&sec, &tm);	/* text is for people: their time zone; JSON is UTC */
 	snprintf(buf, len, "%02d:%02d:%02d.%06d", tm.tm_hour, tm.tm_min, tm.tm_sec,
 		 (int)(wall % 1000000000 / 1000));
 }
