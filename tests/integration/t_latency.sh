@@ -112,3 +112,27 @@ test_rcvq_plan_shows_pairing() {
 		fail "payload filter"
 	grep -q '^clock: mono$' $WORK/plan || fail "clock"
 }
+
+# The 6.3+ alternative (no ports in those events: per socket), forced on this kernel.
+test_rcvq_sock_events_alternative() {
+	local out=$WORK/out
+	netns_pair
+	bg ip netns exec $NS_B "$TOOLS/tcpflow" delay-server $V4_B 5103 30 60
+	sleep 0.3
+	pk_start $out run tcp-rcvq-latency --use arrive=3 --use read=3 -g sock --json
+	grep -q 'protocol == 6' $T/instances/probekit_$PK_PID/events/sock/sk_data_ready/filter ||
+		fail "sk_data_ready not filtered to TCP"
+	ip netns exec $NS_A "$TOOLS/tcpflow" periodic $V4_B 5103 10 100 10 60 >/dev/null || fail "client"
+	sleep 0.3
+	pk_stop INT
+	python3 - $out <<-'PY' || fail "per-socket latencies"
+	import json, sys
+	lat = [json.loads(l) for l in open(sys.argv[1]) if '"type":"latency"' in l][0]
+	groups = [(g["sock"], g["stats"]["count"], g["stats"]["p50_ns"] / 1e6) for g in lat["groups"]]
+	print(groups)
+	server = [g for g in groups if g[2] >= 30 * 0.995]
+	assert len(server) == 1 and server[0][1] == 10 and server[0][2] <= 32, server
+	assert all(g[0].startswith("0x") for g in groups)
+	PY
+	assert_clean
+}
