@@ -337,6 +337,11 @@ int cmd_run(int argc, char **argv)
 		pk_error("%s: cannot read tracefs: run needs root", c.tracing_dir);
 		ret = PK_ERR_RUNTIME;
 	}
+	if (!ret && !r->n_latency && (ro.threshold || ro.interval_ns || ro.groups)) {
+		pk_error("-t, -i and -g apply to recipes with a latency analysis; '%s' has none",
+			 r->name);
+		ret = PK_ERR_USAGE;
+	}
 	if (!ret)
 		ret = apply_groups(r, ro.groups);
 	if (!ret && cleanup_dead_runs(false, &removed))

@@ -173,10 +173,16 @@ static void groups_text(struct output *o, const struct latency *l, bool interval
 	free(g);
 }
 
-static void columns_titles(struct output *o, const struct latency *l)
+/* Header, the overall row, then one row per group; min and avg only at the end. */
+static void stats_table(struct output *o, const struct latency *l, bool interval)
 {
+	stats_header(o, !interval);
 	for (int k = 0; k < l->d->n_group_by; k++)
 		fprintf(o->f, "  %s", l->d->group_by[k].title);
+	fputc('\n', o->f);
+	stats_row(o, interval ? &l->interval : &l->all, !interval);
+	fprintf(o->f, "%s\n", l->d->n_group_by ? "  (all)" : "");
+	groups_text(o, l, interval, !interval);
 }
 
 void output_latency_interval(struct output *o, const struct latency *l, double seconds)
@@ -193,14 +199,8 @@ void output_latency_interval(struct output *o, const struct latency *l, double s
 	}
 	fprintf(o->f, "--- %s: %llu pairs in %.1f s\n", l->d->title,
 		(unsigned long long)l->interval.count, seconds);
-	if (l->interval.count) {
-		stats_header(o, false);
-		columns_titles(o, l);
-		fputc('\n', o->f);
-		stats_row(o, &l->interval, false);
-		fprintf(o->f, "%s\n", l->d->n_group_by ? "  (all)" : "");
-		groups_text(o, l, true, false);
-	}
+	if (l->interval.count)
+		stats_table(o, l, true);
 	fflush(o->f);
 }
 
@@ -269,12 +269,7 @@ void output_latency_summary(struct output *o, const struct latency *l)
 		fflush(o->f);
 		return;
 	}
-	stats_header(o, true);
-	columns_titles(o, l);
-	fputc('\n', o->f);
-	stats_row(o, &l->all, true);
-	fprintf(o->f, "%s\n", l->d->n_group_by ? "  (all)" : "");
-	groups_text(o, l, false, true);
+	stats_table(o, l, false);
 	log2_text(o, &l->all);
 	fflush(o->f);
 }
