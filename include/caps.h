@@ -36,6 +36,8 @@ char *caps_path(const struct caps *c, const char *rel);
 bool caps_tracepoint_exists(const struct caps *c, const char *system, const char *event);
 /* Does the kernel know this symbol (available_filter_functions or kallsyms)? */
 bool caps_function_exists(const struct caps *c, const char *func);
+/* The same for n targets (FUNC[+OFFS]) in one streaming pass over each list. */
+void caps_find_functions(const struct caps *c, const char *const *targets, int n, bool *found);
 void caps_print(const struct caps *c, bool oneline);
 
 #endif

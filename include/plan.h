@@ -41,7 +41,10 @@ struct plan {
 	unsigned long buffer_kb;
 	struct planned_event *ev;
 	int n_ev;
-	struct tep_handle *tep;	/* formats of the tracepoint systems used */
+	struct tep_handle *tep;	/* formats of the events used */
+	const char **kfuncs;	/* plan: kprobe targets of the recipe, looked up once */
+	bool *kfunc_found;
+	int n_kfuncs;
 };
 
 /*

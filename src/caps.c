@@ -152,40 +152,63 @@ bool caps_tracepoint_exists(const struct caps *c, const char *system, const char
 	return ok;
 }
 
-static bool list_has_symbol(const char *path, const char *func, int column)
+/* Does this line of kallsyms ("ADDR TYPE NAME [module]", column 2) or
+ * available_filter_functions ("NAME [module]", column 0) name func? */
+static bool line_names(const char *line, int column, const char *func, size_t flen)
 {
-	size_t flen = strlen(func);
-	char line[512];
-	bool found = false;
-	FILE *f = fopen(path, "re");
+	const char *s = line;
 
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *s = line;
-
-		/* kallsyms: "ADDR TYPE NAME [module]"; available_filter_functions: "NAME [module]" */
-		for (int i = 0; i < column && s; i++) {
-			s = strchr(s, ' ');
-			s = s ? s + 1 : NULL;
-		}
-		found = s && !strncmp(s, func, flen) && strchr(" \t\n", s[flen]);
+	for (int i = 0; i < column && s; i++) {
+		s = strchr(s, ' ');
+		s = s ? s + 1 : NULL;
 	}
+	return s && !strncmp(s, func, flen) && strchr(" \t\n", s[flen]);
+}
+
+/* One streaming pass over a symbol list for all names not yet found. */
+static void scan_symbols(const char *path, int column, char **funcs, int n, bool *found)
+{
+	char line[512];
+	int left = 0;
+	FILE *f;
+
+	for (int i = 0; i < n; i++)
+		left += !found[i];
+	if (!left || !(f = fopen(path, "re")))
+		return;
+	while (left && fgets(line, sizeof(line), f))
+		for (int i = 0; i < n; i++)
+			if (!found[i] && line_names(line, column, funcs[i], strlen(funcs[i]))) {
+				found[i] = true;
+				left--;
+			}
 	fclose(f);
-	return found;
+}
+
+void caps_find_functions(const struct caps *c, const char *const *targets, int n, bool *found)
+{
+	char **funcs = xcalloc(n, sizeof(char *));
+	char *avail = caps_path(c, "available_filter_functions");
+
+	for (int i = 0; i < n; i++) {
+		funcs[i] = xstrndup(targets[i], strcspn(targets[i], "+"));
+		found[i] = false;
+	}
+	scan_symbols(avail, 0, funcs, n, found);
+	/* kprobes also attach to functions ftrace does not list; kallsyms is the real kernel's */
+	if (strncmp(c->tracing_dir, "/sys/kernel/", 12) == 0)
+		scan_symbols("/proc/kallsyms", 2, funcs, n, found);
+	for (int i = 0; i < n; i++)
+		free(funcs[i]);
+	free(funcs);
+	free(avail);
 }
 
 bool caps_function_exists(const struct caps *c, const char *target)
 {
-	char *func = xstrndup(target, strcspn(target, "+"));
-	char *avail = caps_path(c, "available_filter_functions");
-	bool found = list_has_symbol(avail, func, 0);
+	bool found;
 
-	/* kprobes also attach to functions ftrace does not list; kallsyms is the real kernel's */
-	if (!found && strncmp(c->tracing_dir, "/sys/kernel/", 12) == 0)
-		found = list_has_symbol("/proc/kallsyms", func, 2);
-	free(avail);
-	free(func);
+	caps_find_functions(c, &target, 1, &found);
 	return found;
 }
 

@@ -206,7 +206,7 @@ static int trace(struct plan *p, const struct run_opts *o)
 	struct run run = { .o = o };
 	struct session s;
 	struct reader rd = { 0 };
-	int64_t t0 = 0;
+	int64_t t0 = 0, t1 = 0;
 	int ret;
 
 	if ((ret = session_start(&s, p)))
@@ -239,6 +239,7 @@ static int trace(struct plan *p, const struct run_opts *o)
 		snmp_take(&snmp0);
 		t0 = clock_ns(CLOCK_MONOTONIC);
 		trace_loop(&run, &rd);
+		t1 = clock_ns(CLOCK_MONOTONIC);	/* traced time: not the drain or the teardown */
 		session_tracing_off(&s);
 		reader_drain(&rd, on_record, &run);	/* what arrived before tracing stopped */
 		reader_read_stats(&rd);
@@ -248,7 +249,7 @@ static int trace(struct plan *p, const struct run_opts *o)
 	/* give the kernel back its state before spending time on the summary */
 	ret = session_teardown(&s) ?: ret;
 	if (run.out.widths) {
-		struct run_totals t = { .seconds = (clock_ns(CLOCK_MONOTONIC) - t0) / 1e9,
+		struct run_totals t = { .seconds = (t1 - t0) / 1e9,
 					.reader = &rd, .snmp_start = &snmp0, .snmp_end = &snmp1 };
 
 		output_summary(&run.out, &run.sum, &t);

@@ -8,6 +8,7 @@
 #include <event-parse.h>
 
 #include "format.h"
+#include "formats.h"
 
 const char *tcp_state_name(uint64_t state)
 {
@@ -70,7 +71,9 @@ static void format_time(const struct format_ctx *fc, uint64_t ts, char *buf, siz
 
 static void format_ksym(const struct format_ctx *fc, uint64_t addr, char *buf, size_t len)
 {
-	const char *fn = fc->tep ? tep_find_function(fc->tep, addr) : NULL;
+	/* symbols are read on the first one printed, not at every start */
+	const char *fn = fc->tep && formats_load_kallsyms(fc->tep) ? tep_find_function(fc->tep, addr)
+								     : NULL;
 
 	if (fn)
 		snprintf(buf, len, "%s+0x%llx", fn,

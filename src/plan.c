@@ -7,6 +7,7 @@
 #include <tracefs.h>
 
 #include "fetcharg.h"
+#include "formats.h"
 #include "plan.h"
 
 struct tep_event *plan_find_event(struct tep_handle *tep, const char *system, const char *name)
@@ -98,6 +99,34 @@ static char *probe_args(struct plan *p, const struct alternative *a, char **why)
 	return sb_detach(&sb);
 }
 
+/*
+ * plan predicts from the symbol lists (run asks the kernel): every kprobe
+ * target of the recipe in one pass, so a 5 MB kallsyms is read at most once.
+ */
+static void find_kfuncs(struct plan *p)
+{
+	const struct recipe *r = p->recipe;
+
+	if (p->ask_kernel || !p->caps->kprobes)
+		return;
+	for (int i = 0; i < r->n_events; i++)
+		for (int j = 0; j < r->events[i].n_alts; j++)
+			if (r->events[i].alts[j].kind != ALT_TRACEPOINT) {
+				p->kfuncs = xrealloc(p->kfuncs, (p->n_kfuncs + 1) * sizeof(char *));
+				p->kfuncs[p->n_kfuncs++] = r->events[i].alts[j].function;
+			}
+	p->kfunc_found = xcalloc(p->n_kfuncs, sizeof(bool));
+	caps_find_functions(p->caps, p->kfuncs, p->n_kfuncs, p->kfunc_found);
+}
+
+static bool kfunc_known(const struct plan *p, const char *func)
+{
+	for (int i = 0; i < p->n_kfuncs; i++)
+		if (!strcmp(p->kfuncs[i], func))
+			return p->kfunc_found[i];
+	return false;
+}
+
 static char *check_kprobe(struct plan *p, const struct alternative *a, char **args)
 {
 	char *why = NULL;
@@ -106,7 +135,7 @@ static char *check_kprobe(struct plan *p, const struct alternative *a, char **ar
 	if (!p->caps->kprobes)
 		return xstrdup("the kernel has no kprobe_events (CONFIG_KPROBE_EVENTS)");
 	/* run asks the kernel itself, and quotes its reason when it refuses */
-	if (!p->ask_kernel && !caps_function_exists(p->caps, a->function))
+	if (!p->ask_kernel && !kfunc_known(p, a->function))
 		return xasprintf("function %s not found in available_filter_functions or kallsyms",
 				 a->function);
 	*args = probe_args(p, a, &why);
@@ -306,38 +335,24 @@ int plan_fallback(struct plan *p, int ev, char *reason)
 	return pe->chosen >= 0 || pe->decl->optional ? PK_OK : PK_ERR_KERNEL;
 }
 
+/* Only the formats of the tracepoints the recipe names: see formats.h. */
 static void load_formats(struct plan *p)
 {
-	const char **systems = xcalloc(1, sizeof(char *));
-	int n = 0;
-
-	if (!p->caps->readable)
-		goto out;
-	for (int i = 0; i < p->recipe->n_events; i++) {
-		struct event_decl *e = &p->recipe->events[i];
-
-		for (int j = 0; j < e->n_alts; j++) {
-			const char *sys = e->alts[j].system;
-			bool seen = false;
-
-			if (!sys)
-				continue;
-			for (int k = 0; k < n; k++)
-				seen |= !strcmp(systems[k], sys);
-			if (seen)
-				continue;
-			systems = xrealloc(systems, (n + 2) * sizeof(char *));
-			systems[n++] = sys;
-			systems[n] = NULL;
-		}
+	p->tep = formats_open(p->caps->readable ? p->caps->tracing_dir : NULL);
+	if (!p->tep) {
+		pk_error("out of memory");
+		abort();
 	}
-	/* Only the systems we use: loading all 2000+ events costs a third of a second. */
-	if (n)
-		p->tep = tracefs_local_events_system(p->caps->tracing_dir, systems);
-	if (!p->tep)
-		p->tep = tep_alloc();
-out:
-	free(systems);
+	if (!p->caps->readable)
+		return;
+	for (int i = 0; i < p->recipe->n_events; i++) {
+		const struct event_decl *e = &p->recipe->events[i];
+
+		for (int j = 0; j < e->n_alts; j++)
+			if (e->alts[j].kind == ALT_TRACEPOINT)
+				formats_load_event(p->tep, p->caps->tracing_dir, e->alts[j].system,
+						   e->alts[j].event);
+	}
 }
 
 int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct plan_opts *o)
@@ -358,6 +373,7 @@ int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct pl
 		return PK_ERR_USAGE;
 	}
 	load_formats(p);
+	find_kfuncs(p);
 	p->ev = xcalloc(r->n_events, sizeof(*p->ev));
 	p->n_ev = r->n_events;
 	for (int i = 0; i < r->n_events; i++) {
@@ -429,6 +445,8 @@ void plan_free(struct plan *p)
 	free(p->ev);
 	if (p->tep)
 		tep_free(p->tep);
+	free(p->kfuncs);
+	free(p->kfunc_found);
 	free(p->instance);
 	memset(p, 0, sizeof(*p));
 }

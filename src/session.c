@@ -10,6 +10,7 @@
 #include <string.h>
 #include <tracefs.h>
 
+#include "formats.h"
 #include "session.h"
 
 char *kernel_error_line(struct tracefs_instance *inst, bool with_command)
@@ -69,7 +70,7 @@ static int create_probe(struct session *s, int i, char **reason, bool *recipe_er
 	}
 	s->probes[i] = dev;
 	/* the probe's format did not exist when the plan loaded formats */
-	if (!tracefs_dynevent_get_event(s->plan->tep, dev)) {
+	if (!formats_load_event(s->plan->tep, s->plan->caps->tracing_dir, pe->system, pe->name)) {
 		pk_error("%s: cannot read the format of %s/%s", a->path, pe->system, pe->name);
 		return PK_ERR_RUNTIME;
 	}

@@ -68,9 +68,25 @@ retrans_segs() {
 	ip netns exec "$1" awk '/^Tcp:/ { if (h) { print $13; exit } h = 1 }' /proc/net/snmp
 }
 
-server() {	# NS ADDR PORT
-	bg ip netns exec "$1" "$TOOLS/tcpflow" server "$2" "$3" 60
-	sleep 0.2
+# Poll until a command succeeds; never assume the machine's speed.
+WAIT_S=${PROBEKIT_TEST_WAIT:-60}
+wait_for() {	# WHAT CMD...
+	local what=$1 deadline=$((SECONDS + WAIT_S))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $deadline ] || fail "$what: not within ${WAIT_S}s"
+		sleep 0.05
+	done
+}
+
+server() {	# NS ADDR PORT [DELAY_MS]: returns once it listens
+	local log=$WORK/server.$3
+	if [ $# -gt 3 ]; then
+		bg ip netns exec "$1" "$TOOLS/tcpflow" delay-server "$2" "$3" "$4" 60 >"$log"
+	else
+		bg ip netns exec "$1" "$TOOLS/tcpflow" server "$2" "$3" 60 >"$log"
+	fi
+	wait_for "server on port $3 did not start listening" grep -q '^listening' "$log"
 }
 
 client() {	# NS ADDR PORT REQUESTS -> prints "lport N" / "done N"
@@ -84,13 +100,14 @@ pk_start() {	# OUTFILE ARGS...
 	"$PK" "$@" >"$out" 2>"$out.err" &
 	PK_PID=$!
 	BG_PIDS+=($PK_PID)
-	for _ in $(seq 100); do
+	local deadline=$((SECONDS + WAIT_S))
+	while [ $SECONDS -lt $deadline ]; do
 		[ "$(cat $T/instances/probekit_$PK_PID/tracing_on 2>/dev/null)" = 1 ] && return 0
 		kill -0 $PK_PID 2>/dev/null || break
 		sleep 0.05
 	done
 	cat "$out.err"
-	fail "probekit did not start tracing"
+	fail "probekit did not start tracing within ${WAIT_S}s"
 }
 
 pk_stop() {	# SIGNAL -> waits, sets PK_RC
@@ -126,11 +143,30 @@ count_events() {	# FILE laddr lport raddr rport
 	PY
 }
 
+# Runs on every exit of a test, failed or not: whatever the test made goes.
+# probekit runs get SIGINT first so they clean up themselves; a run that does
+# not is killed, and reset removes what it left (dead runs' state only).
 cleanup() {
+	local p
+	for p in "${BG_PIDS[@]}"; do
+		kill -INT "$p" 2>/dev/null
+	done
+	for _ in $(seq 100); do
+		local alive=0
+		for p in "${BG_PIDS[@]}"; do
+			kill -0 "$p" 2>/dev/null && alive=1
+		done
+		[ $alive = 0 ] && break
+		sleep 0.1
+	done
 	for p in "${BG_PIDS[@]}"; do
 		kill -9 "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
+	"$PK" reset >/dev/null 2>&1
+	# foreign state some tests create on purpose
+	rmdir $T/instances/foreign$ID 2>/dev/null
+	grep -q "foreign$ID/" $T/dynamic_events 2>/dev/null && echo "-:foreign$ID/x" >>$T/uprobe_events
 	ip netns del $NS_A 2>/dev/null
 	ip netns del $NS_B 2>/dev/null
 	rm -rf "$WORK"

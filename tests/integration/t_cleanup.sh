@@ -36,7 +36,8 @@ test_duration_expiry() {
 	rc=$?
 	[ $rc = 0 ] || fail "exit $rc: $(cat $WORK/out)"
 	local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-	[ $ms -ge 1000 ] && [ $ms -lt 5000 ] || fail "-d 1 took ${ms}ms"
+	# start-up time is the machine's (and ASan's); the bound only catches a hang
+	[ $ms -ge 1000 ] && [ $ms -lt $((WAIT_S * 1000)) ] || fail "-d 1 took ${ms}ms"
 	grep -q -- '--- tcp-retrans: 1.0 s' $WORK/out || fail "summary: $(cat $WORK/out)"
 	assert_clean
 }

@@ -12,10 +12,9 @@ DELAYS="0 2 30 60"	# ms, on ports 5101..5104
 start_delay_servers() {
 	local i=0
 	for d in $DELAYS; do
-		bg ip netns exec $NS_B "$TOOLS/tcpflow" delay-server $V4_B $((5101 + i)) $d 60
+		server $NS_B $V4_B $((5101 + i)) $d
 		i=$((i + 1))
 	done
-	sleep 0.3
 }
 
 run_clients() {	# REQUESTS: one periodic client per server, all at once
@@ -117,8 +116,7 @@ test_rcvq_plan_shows_pairing() {
 test_rcvq_sock_events_alternative() {
 	local out=$WORK/out
 	netns_pair
-	bg ip netns exec $NS_B "$TOOLS/tcpflow" delay-server $V4_B 5103 30 60
-	sleep 0.3
+	server $NS_B $V4_B 5103 30
 	pk_start $out run tcp-rcvq-latency --use arrive=3 --use read=3 -g sock --json
 	grep -q 'protocol == 6' $T/instances/probekit_$PK_PID/events/sock/sk_data_ready/filter ||
 		fail "sk_data_ready not filtered to TCP"
