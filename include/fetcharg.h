@@ -15,4 +15,7 @@ const char *fetcharg_register(const char *arch, int n);
 char *fetcharg_translate(const char *spec, const char *arch, bool argn, bool is_return,
 			 char **err);
 
+/* Is spec one well-formed fetch-arg token? *why (caller frees) says why not. */
+bool fetcharg_check(const char *spec, char **why);
+
 #endif

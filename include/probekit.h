@@ -22,6 +22,8 @@ enum pk_exit {
 /* One line on stderr, prefixed with the program name. */
 void pk_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pk_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same with a prefix after the program name ("warning: ", "FILE: PATH: "). */
+void pk_vreport(const char *prefix, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);

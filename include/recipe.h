@@ -160,6 +160,8 @@ struct recipe {
  * for syntax, file: json.path for schema) and returns NULL.
  */
 struct recipe *recipe_load(const char *path);
+/* The same from memory; name stands for the file in messages. NULL after printing why. */
+struct recipe *recipe_load_buffer(const char *text, size_t len, const char *name);
 void recipe_free(struct recipe *r);
 
 int recipe_field_index(const struct recipe *r, const char *name);

@@ -1,10 +1,98 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* probekit show: a recipe's description, parameters, fields, events and alternatives. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "fetcharg.h"
+
+#define INST "instances/probekit_<pid>"
+
+/* The probe definition as written on a kernel with $argN (arch NULL) or without it. */
+static char *probe_command(const struct event_decl *e, const struct alternative *a, const char *arch,
+			   char **err)
+{
+	struct strbuf sb = { 0 };
+
+	sb_addf(&sb, "%c:probekit_<pid>/%s %s", a->kind == ALT_KPROBE ? 'p' : 'r', e->name,
+		a->function);
+	for (int k = 0; k < a->n_args; k++) {
+		char *spec = fetcharg_translate(a->args[k].spec, arch ? arch : "", !arch,
+						a->kind == ALT_KRETPROBE, err);
+
+		if (!spec) {
+			sb_release(&sb);
+			return NULL;
+		}
+		sb_addf(&sb, " %s=%s", a->args[k].name, spec);
+		free(spec);
+	}
+	return sb_detach(&sb);
+}
+
+static void show_probe_commands(const struct event_decl *e, const struct alternative *a)
+{
+	static const char *const arches[] = { NULL, "x86_64", "aarch64" };
+	char *first = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(arches); i++) {
+		char *err = NULL;
+		char *cmd = probe_command(e, a, arches[i], &err);
+		char *label = arches[i] ? xasprintf("without $argN, %s", arches[i])
+					: xstrdup("with $argN");
+
+		if (!cmd)
+			printf("      (%s: not run: %s)\n", label, err);
+		else if (!first || strcmp(first, cmd))
+			printf("      kprobe_events >> %s    (%s)\n", cmd, label);
+		if (!first)
+			first = cmd;
+		else
+			free(cmd);
+		free(label);
+		free(err);
+	}
+	free(first);
+	printf("      kprobe_events >> -:probekit_<pid>/%s    (at exit)\n", e->name);
+}
+
+/*
+ * Everything the recipe can make probekit write to tracefs, per kernel
+ * feature set: what a person reviews before running a recipe from elsewhere.
+ * (On kernels with dynamic_events the same lines go to that file.)
+ */
+static void show_commands(const struct recipe *r)
+{
+	printf("\ntracefs writes this recipe can cause (relative to the tracing directory; <pid> is "
+	       "the run's):\n");
+	printf("  mkdir %s; then its tracing_on (0/1), trace_clock (a clock name), buffer_size_kb "
+	       "(-b); rmdir at exit\n", INST);
+	for (int i = 0; i < r->n_events; i++) {
+		const struct event_decl *e = &r->events[i];
+
+		printf("  %s:\n", e->name);
+		for (int j = 0; j < e->n_alts; j++) {
+			const struct alternative *a = &e->alts[j];
+			const char *sys = a->kind == ALT_TRACEPOINT ? a->system : "probekit_<pid>";
+			const char *ev = a->kind == ALT_TRACEPOINT ? a->event : e->name;
+
+			printf("    [%d]\n", j);
+			if (a->kind != ALT_TRACEPOINT)
+				show_probe_commands(e, a);
+			if (a->n_filter) {
+				printf("      %s/events/%s/%s/filter > ", INST, sys, ev);
+				for (int k = 0; k < a->n_filter; k++)
+					printf("%s(%s)", k ? " && " : "", a->filter[k]);
+				putchar('\n');
+			}
+			printf("      %s/events/%s/%s/enable > 1\n", INST, sys, ev);
+		}
+	}
+	printf("  A filter clause whose ${parameter} is unset is left out; a value is a number, or "
+	       "for a string parameter text without quotes, backslashes or control characters.\n");
+}
 
 static void show_alt(const struct alternative *a, int i)
 {
@@ -57,6 +145,7 @@ int cmd_show(int argc, char **argv)
 		for (int j = 0; j < r->events[i].n_alts; j++)
 			show_alt(&r->events[i].alts[j], j);
 	}
+	show_commands(r);
 	recipe_free(r);
 	return PK_OK;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fetcharg.h"
+#include "recipe_limits.h"
 
 struct arch_regs {
 	const char *const *names;	/* uname -m spellings */
@@ -79,4 +80,29 @@ char *fetcharg_translate(const char *spec, const char *arch, bool argn, bool is_
 		s = end;
 	}
 	return sb_detach(&sb);
+}
+
+/*
+ * One token of the kernel's fetch-arg grammar ($argN, %reg, @sym+off, $stack,
+ * $retval, $comm, +|-off(ARG), :type, :b<w>@<o>/<s>, :type[N], BTF a->b):
+ * no space, newline, quote, '=' or ';' that could end it and start another
+ * command, whatever the kernel's version.
+ */
+bool fetcharg_check(const char *spec, char **why)
+{
+	size_t len = strlen(spec);
+
+	if (!len || len > RECIPE_MAX_FETCHARG) {
+		*why = xasprintf("a fetch arg has 1 to %d bytes", RECIPE_MAX_FETCHARG);
+		return false;
+	}
+	for (const char *c = spec; *c; c++)
+		if ((!isalnum((unsigned char)*c) && !strchr("_$%@+-():.[]>/", *c)) ||
+		    (*c == '>' && (c == spec || c[-1] != '-'))) {	/* '>' only in BTF's "->" */
+			*why = xasprintf("'%s' is not one fetch arg: '%c' at offset %zu (allowed: "
+					 "letters, digits and _ $ %% @ + - ( ) : . [ ] / ->)", spec,
+					 *c, (size_t)(c - spec));
+			return false;
+		}
+	return true;
 }

@@ -9,6 +9,7 @@
 
 #include "format.h"
 #include "formats.h"
+#include "textsafe.h"
 
 const char *tcp_state_name(uint64_t state)
 {
@@ -126,12 +127,12 @@ void format_value(const struct format_ctx *fc, int field, const struct value *v,
 		break;
 	case FMT_ERRNO: errno_text((int64_t)v->num, buf, len); break;
 	case FMT_KSYM: format_ksym(fc, v->num, buf, len); break;
-	case FMT_STRING: snprintf(buf, len, "%.*s", v->len, v->str); break;
+	case FMT_STRING: text_escape(v->str, v->len, buf, len); break;	/* kernel text */
 	case FMT_DURATION: format_duration(v->num, buf, len); break;
 	case FMT_TIME: format_time(fc, v->num, buf, len); break;
 	case FMT_COMM:
-		s = comm_of((int)v->num);
-		snprintf(buf, len, "%s", s ? s : "-");
+		s = comm_of((int)v->num);	/* a process names itself: escape it */
+		text_escape(s ? s : "-", s ? strlen(s) : 1, buf, len);
 		break;
 	case FMT_EVENT: snprintf(buf, len, "%s", fc->recipe->events[v->num].name); break;
 	}

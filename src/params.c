@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "params.h"
+#include "recipe_limits.h"
+#include "textsafe.h"
 
 static bool parse_u64(const char *text, uint64_t *out)
 {
@@ -44,8 +46,9 @@ bool param_parse(struct param *p, const char *text)
 		}
 		return false;
 	case PARAM_STRING:
-		/* substituted inside the recipe's quotes: keep the filter well-formed */
-		return !strpbrk(text, "\"\\\n");
+		/* substituted inside the recipe's quotes: keep the filter one well-formed line */
+		return strlen(text) <= PARAM_MAX_STRING && !strpbrk(text, "\"\\") &&
+		       text_is_single_line(text);
 	}
 	return false;
 }

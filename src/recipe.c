@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Recipe files: loading, top-level schema, parameters and field declarations. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "recipe_limits.h"
 #include "schema.h"
 
 static const char *const format_names[] = {
@@ -60,14 +62,16 @@ int recipe_param_index(const struct recipe *r, const char *name)
 	return -1;
 }
 
-static bool valid_identifier(const char *s)
+bool recipe_is_identifier(const char *s)
 {
+	const char *start = s;
+
 	if (!*s || !(isalpha((unsigned char)*s) || *s == '_'))
 		return false;
 	for (; *s; s++)
 		if (!(isalnum((unsigned char)*s) || *s == '_'))
 			return false;
-	return true;
+	return s - start <= RECIPE_MAX_NAME;
 }
 
 static void add_builtin_fields(struct recipe *r)
@@ -108,7 +112,7 @@ static bool parse_field(struct schema *s, const char *path, const char *name, js
 	char *fmt;
 	int i;
 
-	if (!valid_identifier(name) || recipe_field_index(r, name) >= 0) {
+	if (!recipe_is_identifier(name) || recipe_field_index(r, name) >= 0) {
 		schema_error(s, path, "%s", recipe_field_index(r, name) >= 0 ?
 			     "is a built-in field name" : "field names are identifiers ([A-Za-z_][A-Za-z0-9_]*)");
 		return false;
@@ -151,7 +155,7 @@ static bool parse_param(struct schema *s, const char *path, const char *name, js
 	char *type;
 	int i;
 
-	if (!valid_identifier(name)) {
+	if (!recipe_is_identifier(name)) {
 		schema_error(s, path, "parameter names are identifiers ([A-Za-z_][A-Za-z0-9_]*)");
 		return false;
 	}
@@ -225,26 +229,32 @@ static bool parse_header(struct schema *s, json_t *root)
 	return !s->failed;
 }
 
-struct recipe *recipe_load(const char *path)
+struct recipe *recipe_load_buffer(const char *text, size_t len, const char *name)
 {
-	struct schema s = { .file = path };
+	struct schema s = { .file = name };
 	json_error_t jerr;
 	struct recipe *r;
 	json_t *root;
 
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (len > RECIPE_MAX_BYTES) {
+		pk_error("%s: larger than %d bytes", name, RECIPE_MAX_BYTES);
+		return NULL;
+	}
+	/* \u0000 is refused: JSON_ALLOW_NUL is not given */
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		if (jerr.line < 0)
-			pk_error("%s: %s", path, jerr.text);
+			pk_error("%s: %s", name, jerr.text);
 		else
-			pk_error("%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+			pk_error("%s:%d:%d: %s", name, jerr.line, jerr.column, jerr.text);
 		return NULL;
 	}
 	r = xcalloc(1, sizeof(*r));
-	r->path = xstrdup(path);
+	r->path = xstrdup(name);
 	s.recipe = r;
 	add_builtin_fields(r);
-	if (!parse_header(&s, root) || !schema_each_object(&s, root, "parameters", parse_param) ||
+	if (!schema_check_limits(&s, root) || !parse_header(&s, root) ||
+	    !schema_each_object(&s, root, "parameters", parse_param) ||
 	    !schema_each_object(&s, root, "fields", parse_field) ||
 	    !recipe_parse_events(&s, root) || !recipe_parse_latency(&s, root) ||
 	    !recipe_parse_output(&s, root)) {
@@ -253,6 +263,39 @@ struct recipe *recipe_load(const char *path)
 		return NULL;
 	}
 	json_decref(root);
+	return r;
+}
+
+/* Read at most one byte over the limit: a huge file is refused, not slurped. */
+static char *read_bounded(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+
+	if (!f)
+		return NULL;
+	buf = xcalloc(1, RECIPE_MAX_BYTES + 2);
+	*len = fread(buf, 1, RECIPE_MAX_BYTES + 1, f);
+	if (ferror(f)) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+struct recipe *recipe_load(const char *path)
+{
+	size_t len = 0;
+	char *text = read_bounded(path, &len);
+	struct recipe *r;
+
+	if (!text) {
+		pk_error("%s: cannot read: %s", path, strerror(errno));
+		return NULL;
+	}
+	r = recipe_load_buffer(text, len, path);
+	free(text);
 	return r;
 }
 

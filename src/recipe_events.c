@@ -4,23 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fetcharg.h"
 #include "params.h"
+#include "recipe_limits.h"
 #include "schema.h"
-
-static bool is_ident(const char *s)
-{
-	if (!*s || !(isalpha((unsigned char)*s) || *s == '_'))
-		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_')
-			return false;
-	return true;
-}
 
 /* symbol or symbol+offset; dots occur in compiler-made names (tcp_sendmsg.cold) */
 static bool is_probe_target(const char *s)
 {
-	if (!*s)
+	if (!*s || strlen(s) > RECIPE_MAX_SYMBOL)
 		return false;
 	for (; *s; s++)
 		if (!isalnum((unsigned char)*s) && !strchr("_.+", *s))
@@ -39,7 +31,7 @@ static int arg_index(const struct alternative *a, const char *name)
 static bool check_source(struct schema *s, const char *path, const struct alternative *a,
 			 const char *src)
 {
-	if (!is_ident(src)) {
+	if (!recipe_is_identifier(src)) {
 		schema_error(s, path, "'%s' is not a field name", src);
 		return false;
 	}
@@ -157,14 +149,22 @@ static bool parse_args(struct schema *s, const char *path, struct alternative *a
 	const char *name;
 	json_t *v;
 
+	if (json_object_size(obj) > RECIPE_MAX_ARGS) {
+		schema_error(s, path, "more than %d args", RECIPE_MAX_ARGS);
+		return false;
+	}
 	a->args = xcalloc(json_object_size(obj), sizeof(*a->args));
 	json_object_foreach(obj, name, v) {
 		char *p = path_key(path, name);
+		char *why = NULL;
 
-		if (!is_ident(name) || !strncmp(name, "common_", 7))
+		if (!recipe_is_identifier(name) || !strncmp(name, "common_", 7))
 			schema_error(s, p, "arg names are identifiers and do not start with common_");
 		else if (!json_is_string(v) || !*json_string_value(v))
 			schema_error(s, p, "must be a fetch arg string such as \"+16($arg1):u16\"");
+		else if (!fetcharg_check(json_string_value(v), &why))
+			schema_error(s, p, "%s", why);
+		free(why);
 		free(p);
 		if (s->failed)
 			return false;
@@ -194,7 +194,7 @@ static bool parse_kind(struct schema *s, const char *path, struct alternative *a
 				a->system = xstrdup(target);
 				a->event = xstrdup(colon + 1);
 			}
-			if (!colon || !is_ident(a->system) || !is_ident(a->event)) {
+			if (!colon || !recipe_is_identifier(a->system) || !recipe_is_identifier(a->event)) {
 				char *p = path_key(path, kinds[k]);
 
 				schema_error(s, p, "'%s' is not SYSTEM:EVENT", json_string_value(
@@ -207,7 +207,8 @@ static bool parse_kind(struct schema *s, const char *path, struct alternative *a
 			if (!is_probe_target(target)) {
 				char *p = path_key(path, kinds[k]);
 
-				schema_error(s, p, "'%s' is not a kernel symbol[+offset]", target);
+				schema_error(s, p, "'%s' is not a kernel symbol[+offset] (letters, digits, "
+					     "_ . +; at most %d bytes)", target, RECIPE_MAX_SYMBOL);
 				free(p);
 			}
 		}
@@ -225,7 +226,12 @@ static bool parse_filter(struct schema *s, const char *path, struct alternative 
 
 	a->n_filter = n < 0 ? 0 : n;
 	for (int i = 0; i < a->n_filter && !s->failed; i++) {
-		if (!filter_clause_expand(s->recipe, a->filter[i], NULL, NULL, &err)) {
+		if (strlen(a->filter[i]) > RECIPE_MAX_FILTER) {
+			char *pi = v && json_is_array(v) ? path_index(p, i) : xstrdup(p);
+
+			schema_error(s, pi, "a filter clause has at most %d bytes", RECIPE_MAX_FILTER);
+			free(pi);
+		} else if (!filter_clause_expand(s->recipe, a->filter[i], NULL, NULL, &err)) {
 			char *pi = v && json_is_array(v) ? path_index(p, i) : xstrdup(p);
 
 			schema_error(s, pi, "%s", err);
@@ -302,6 +308,8 @@ static bool parse_event(struct schema *s, const char *path, struct event_decl *e
 	p = path_key(path, "any");
 	if (!json_array_size(any))
 		schema_error(s, p, "needs at least one alternative");
+	else if (json_array_size(any) > RECIPE_MAX_ALTS)
+		schema_error(s, p, "more than %d alternatives", RECIPE_MAX_ALTS);
 	e->alts = xcalloc(json_array_size(any), sizeof(*e->alts));
 	json_array_foreach(any, i, alt) {
 		char *pi = path_index(p, i);
@@ -367,7 +375,7 @@ bool recipe_parse_events(struct schema *s, json_t *root)
 		bool ok;
 
 		e->name = xstrdup(name);
-		if (!is_ident(name))
+		if (!recipe_is_identifier(name))
 			schema_error(s, p, "event names are identifiers ([A-Za-z_][A-Za-z0-9_]*)");
 		ok = !s->failed && parse_event(s, p, e, v);
 		free(p);

@@ -4,20 +4,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "recipe_limits.h"
 #include "schema.h"
+#include "textsafe.h"
 
 void schema_error(struct schema *s, const char *path, const char *fmt, ...)
 {
 	va_list ap;
+	char *where;
 
 	if (s->failed)	/* one line: the first error is the one that matters */
 		return;
 	s->failed = true;
-	fprintf(stderr, "%s: %s: %s: ", PK_NAME, s->file, path && *path ? path : "(top level)");
+	where = xasprintf("%s: %s: ", s->file, path && *path ? path : "(top level)");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	pk_vreport(where, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	free(where);
 }
 
 char *path_key(const char *path, const char *key)
@@ -162,4 +165,61 @@ bool schema_each_object(struct schema *s, json_t *root, const char *key,
 			return false;
 	}
 	return !s->failed;
+}
+
+static bool check_text(struct schema *s, const char *path, const char *what, const char *text,
+		       size_t len)
+{
+	if (len > RECIPE_MAX_STRING) {
+		schema_error(s, path, "%s longer than %d bytes", what, RECIPE_MAX_STRING);
+		return false;
+	}
+	if (text_find_control(text, len)) {
+		/* nothing a recipe says may reach tracefs or a terminal as a control byte */
+		schema_error(s, path, "%s holds a control character", what);
+		return false;
+	}
+	return true;
+}
+
+static bool check_node(struct schema *s, const char *path, json_t *v, int depth)
+{
+	const char *key;
+	json_t *m;
+	size_t i;
+	bool ok = true;
+
+	if (depth > RECIPE_MAX_DEPTH) {
+		schema_error(s, path, "nested deeper than %d levels", RECIPE_MAX_DEPTH);
+		return false;
+	}
+	if (json_is_string(v))
+		return check_text(s, path, "a string", json_string_value(v), json_string_length(v));
+	if ((json_is_object(v) && json_object_size(v) > RECIPE_MAX_MEMBERS) ||
+	    (json_is_array(v) && json_array_size(v) > RECIPE_MAX_MEMBERS)) {
+		schema_error(s, path, "more than %d members", RECIPE_MAX_MEMBERS);
+		return false;
+	}
+	json_object_foreach(v, key, m) {
+		char *p = path_key(path, key);
+
+		ok = check_text(s, p, "a key", key, strlen(key)) && check_node(s, p, m, depth + 1);
+		free(p);
+		if (!ok)
+			return false;
+	}
+	json_array_foreach(v, i, m) {
+		char *p = path_index(path, i);
+
+		ok = check_node(s, p, m, depth + 1);
+		free(p);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+bool schema_check_limits(struct schema *s, json_t *root)
+{
+	return check_node(s, "", root, 0);
 }

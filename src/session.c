@@ -12,6 +12,7 @@
 
 #include "formats.h"
 #include "session.h"
+#include "textsafe.h"
 
 char *kernel_error_line(struct tracefs_instance *inst, bool with_command)
 {
@@ -39,6 +40,53 @@ char *kernel_error_line(struct tracefs_instance *inst, bool with_command)
 }
 
 /*
+ * The gate in front of every tracefs write: the kernel runs each line written
+ * to kprobe_events/dynamic_events as a command, so text with a newline or
+ * other control byte never passes, whatever its origin. Recipes are checked
+ * when loaded; this is the second line of defence.
+ */
+static bool command_text_ok(const char *what, const char *text)
+{
+	if (text_is_single_line(text))
+		return true;
+	pk_error("refusing to write %s '%s': it holds a control character", what, text);
+	return false;
+}
+
+static bool is_tracked(const struct session *s, const char *event)
+{
+	for (int i = 0; i < s->plan->n_ev; i++)
+		if (s->probes[i] && !strcmp(s->plan->ev[i].name, event))
+			return true;
+	return false;
+}
+
+/*
+ * Remove what is in our probe group but not tracked: a write the kernel
+ * refused may still have run part of it. With all, the tracked ones go too.
+ */
+static int sweep_group(struct session *s, bool all)
+{
+	struct tracefs_dynevent **dev = tracefs_dynevent_get_all(
+		TRACEFS_DYNEVENT_KPROBE | TRACEFS_DYNEVENT_KRETPROBE, s->plan->instance);
+	int ret = PK_OK;
+
+	for (int i = 0; dev && dev[i]; i++) {
+		char *sys = NULL, *ev = NULL;
+
+		tracefs_dynevent_info(dev[i], &sys, &ev, NULL, NULL, NULL);
+		if (ev && (all || !is_tracked(s, ev)) && tracefs_dynevent_destroy(dev[i], false) < 0) {
+			pk_error("cannot remove probe %s/%s: %s", sys, ev, strerror(errno));
+			ret = PK_ERR_RUNTIME;
+		}
+		free(sys);
+		free(ev);
+	}
+	tracefs_dynevent_list_free(dev);
+	return ret;
+}
+
+/*
  * Create the chosen probe of event i. When the kernel refuses it, *reason says
  * why (its error_log line) and *recipe_error whether the recipe is to blame
  * (a bad fetch arg) rather than the kernel (a missing or unprobeable symbol).
@@ -51,6 +99,8 @@ static int create_probe(struct session *s, int i, char **reason, bool *recipe_er
 	char *log;
 	int err;
 
+	if (!command_text_ok("probe", pe->probe))
+		return PK_ERR_USAGE;
 	dev = a->kind == ALT_KPROBE
 		? tracefs_kprobe_alloc(pe->system, pe->name, a->function, pe->probe_args)
 		: tracefs_kretprobe_alloc(pe->system, pe->name, a->function, pe->probe_args, 0);
@@ -66,6 +116,7 @@ static int create_probe(struct session *s, int i, char **reason, bool *recipe_er
 		*recipe_error = err != ENOENT && !(log && strstr(log, "symbol"));
 		free(log);
 		tracefs_dynevent_free(dev);
+		sweep_group(s, false);
 		return PK_ERR_KERNEL;
 	}
 	s->probes[i] = dev;
@@ -146,6 +197,8 @@ static int apply_filter(struct session *s, const struct planned_event *pe)
 	char *reason, *now;
 	bool ok;
 
+	if (!command_text_ok("filter", pe->filter))
+		return PK_ERR_USAGE;
 	tracefs_error_clear(NULL);
 	tracefs_error_clear(s->inst);
 	ok = ev && tracefs_event_filter_apply(s->inst, ev, pe->filter) >= 0;
@@ -166,6 +219,8 @@ static int apply_filter(struct session *s, const struct planned_event *pe)
 
 static int write_instance(struct session *s, const char *file, const char *val)
 {
+	if (!command_text_ok(file, val))
+		return PK_ERR_USAGE;
 	if (tracefs_instance_file_write(s->inst, file, val) >= 0)
 		return PK_OK;
 	pk_error("instances/%s/%s: cannot write '%s': %s", s->plan->instance, file, val,
@@ -266,6 +321,9 @@ int session_teardown(struct session *s)
 		tracefs_dynevent_free(s->probes[i]);
 		s->probes[i] = NULL;
 	}
+	/* and whatever else is in our group: nothing of this run outlives it */
+	if (s->probes && s->plan->caps->kprobes)
+		ret = sweep_group(s, true) ?: ret;
 	free(s->probes);
 	s->probes = NULL;
 	free(s->probe_alt);

@@ -9,12 +9,20 @@
 #include <unistd.h>
 
 #include "probekit.h"
+#include "textsafe.h"
 
-static void vreport(const char *kind, const char *fmt, va_list ap)
+/* Messages quote recipe, parameter and kernel text: one line, control bytes escaped. */
+void pk_vreport(const char *prefix, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: %s", PK_NAME, kind);
-	vfprintf(stderr, fmt, ap);
+	char *msg = NULL;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	fprintf(stderr, "%s: ", PK_NAME);
+	text_fputs_escaped(prefix, stderr);	/* file names and JSON paths are text too */
+	text_fputs_escaped(msg ? msg : fmt, stderr);
 	fputc('\n', stderr);
+	free(msg);
 }
 
 void pk_error(const char *fmt, ...)
@@ -22,7 +30,7 @@ void pk_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport("", fmt, ap);
+	pk_vreport("", fmt, ap);
 	va_end(ap);
 }
 
@@ -31,7 +39,7 @@ void pk_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport("warning: ", fmt, ap);
+	pk_vreport("warning: ", fmt, ap);
 	va_end(ap);
 }
 

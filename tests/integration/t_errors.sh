@@ -71,3 +71,69 @@ test_usage_errors() {
 	[ $rc = 2 ] && grep -q "has no alternative '9'" $WORK/err || fail "bad --use: $rc"
 	assert_clean
 }
+
+# The hostile recipe of the report (a fetch arg that deletes another tool's
+# probe and makes one of its own): show, plan and run refuse it at load with
+# one line naming the JSON path; nothing is written to tracefs.
+test_hostile_recipe_refused_by_show_plan_run() {
+	python3 - "$REPO/recipes/tcp-retrans.json" >$WORK/evil.json <<-'PY'
+	import json, sys
+	r = json.load(open(sys.argv[1]))
+	for ev in r["events"].values():
+	    ev["any"] = [a for a in ev["any"] if "kprobe" in a]
+	    for a in ev["any"]:
+	        k = next(iter(a["args"]))
+	        a["args"][k] = "$arg1\n-:victim/probe\np:pkevil/made tcp_sendmsg"
+	print(json.dumps(r))
+	PY
+	local before cmd rc
+	before=$(cat $T/dynamic_events 2>/dev/null)
+	for cmd in show plan run; do
+		"$PK" $cmd $WORK/evil.json >$WORK/out 2>$WORK/err
+		rc=$?
+		[ $rc = 2 ] || fail "$cmd: exit $rc, want 2: $(cat $WORK/err)"
+		[ "$(wc -l <$WORK/err)" = 1 ] || fail "$cmd: want one line: $(cat $WORK/err)"
+		grep -qF 'evil.json: events.retrans.any[0].args.sk: a string holds a control character' \
+			$WORK/err || fail "$cmd: $(cat $WORK/err)"
+	done
+	[ "$(cat $T/dynamic_events 2>/dev/null)" = "$before" ] || fail "dynamic events changed"
+	assert_clean
+}
+
+no_raw_control() {	# FILE WHAT
+	LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$1" && fail "$2: raw control byte: $(od -c "$1" | head -5)"
+	true
+}
+
+# Every error path that echoes recipe or parameter text prints no raw control
+# byte (terminal escapes set titles and clear screens).
+test_errors_print_no_control_bytes() {
+	local esc=$'\e]0;pwned\a\e[2J' cases=() i=0 rc
+	cases+=("${HEAD}$(tp "tcp:${esc}" 'sport > 0')$OUT")
+	cases+=("${HEAD}\"colour${esc}\":1,$(tp tcp:tcp_retransmit_skb 'sport > 0')$OUT")
+	cases+=("${HEAD}$(tp tcp:tcp_retransmit_skb "sport > \${p${esc}}")$OUT")
+	cases+=("${HEAD}\"events\":{\"e${esc}\":{\"any\":[]}},$OUT")
+	cases+=("{\"probekit\":1,\"name\":\"t${esc}\"")
+	for text in "${cases[@]}"; do
+		printf '%s' "$text" | sed 's/\x1b/\\u001b/g; s/\x07/\\u0007/g' >$WORK/r$i.json
+		"$PK" run $WORK/r$i.json -d 1 >$WORK/out 2>$WORK/err
+		rc=$?
+		[ $rc = 2 ] || fail "case $i: exit $rc, want 2: $(cat $WORK/err)"
+		no_raw_control $WORK/err "case $i"
+		i=$((i + 1))
+	done
+	# the same bytes raw in a parameter value and a recipe name
+	"$PK" run tcp-retrans -p "port=1${esc}" -d 1 >$WORK/out 2>$WORK/err
+	rc=$?
+	[ $rc = 2 ] || fail "-p: exit $rc, want 2: $(cat $WORK/err)"
+	no_raw_control $WORK/err "-p"
+	"$PK" show "nosuch${esc}" >$WORK/out 2>$WORK/err
+	rc=$?
+	[ $rc = 2 ] || fail "show: exit $rc, want 2: $(cat $WORK/err)"
+	no_raw_control $WORK/err "show"
+	"$PK" run tcp-retrans --use "retrans=${esc}" -d 1 >$WORK/out 2>$WORK/err
+	rc=$?
+	[ $rc = 2 ] || fail "--use: exit $rc, want 2: $(cat $WORK/err)"
+	no_raw_control $WORK/err "--use"
+	assert_clean
+}

@@ -51,7 +51,7 @@ int main(void)
 {
 	const struct unit_test *tables[] = {
 		recipe_tests, plan_tests, fetcharg_tests, format_tests, decode_tests, summary_tests,
-		latency_tests, reader_tests,
+		latency_tests, reader_tests, untrusted_tests,
 	};
 	int passed = 0, failed = 0;
 

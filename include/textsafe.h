@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PROBEKIT_TEXTSAFE_H
+#define PROBEKIT_TEXTSAFE_H
+
+/*
+ * Text from recipes, parameters and the kernel is untrusted. Two rules:
+ * - tracefs runs every line written to kprobe_events/dynamic_events as a
+ *   command, so nothing with a newline or other control byte is written;
+ * - a terminal acts on escape sequences, so control bytes are shown escaped.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* The first control byte of s (C0, DEL, or a UTF-8 C1 such as U+009B CSI), or NULL. */
+const char *text_find_control(const char *s, size_t len);
+/* s (NUL-terminated) is free of control bytes: fit to be one tracefs command. */
+bool text_is_single_line(const char *s);
+/* Copy s to out with each control byte as \xNN; always NUL-terminated. */
+void text_escape(const char *s, size_t len, char *out, size_t outlen);
+/* Write s to f with control bytes escaped. */
+void text_fputs_escaped(const char *s, FILE *f);
+
+#endif
