@@ -25,8 +25,15 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:tests/unit/%.c=build/asan/unit/%.o)
 TOOLS     := build/tools/tcpflow
 
-.PHONY: all asan static bench-decode check check-unit check-integration check-static check-vm deps install \
-	uninstall clean
+# Fuzzing (libFuzzer): the parsers of outside input, built with clang.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_OBJS    := $(LIB_SRCS:src/%.c=build/fuzz/%.o)
+FUZZERS      := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+.PHONY: all asan static bench-decode bench-startup check check-unit check-integration check-static \
+	check-vm check-fuzz fuzz deps install uninstall clean
 
 all: probekit
 
@@ -65,9 +72,30 @@ probekit-static: $(SRCS) $(wildcard include/*.h) | build
 	$(CC) $(ALL_CFLAGS) -static -o $@ $(SRCS) $(shell pkg-config --static --libs $(PKGS))
 
 build:
-	@mkdir -p build/asan/unit build/tools
+	@mkdir -p build/asan/unit build/tools build/fuzz
 
-check: check-unit check-integration check-static bench-decode check-vm
+build/fuzz/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=gnu11 $(WARN) -O1 -g -Iinclude $(PKG_CFLAGS) -DPK_RECIPE_DIR='"$(DATADIR)/recipes"' \
+	  -MMD -MP $(FUZZ_FLAGS) \
+	  -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) | build
+	$(FUZZ_CC) -std=gnu11 $(WARN) -O1 -g -Iinclude -Itests/fuzz $(PKG_CFLAGS) $(FUZZ_FLAGS) \
+	  -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS)
+
+build/fuzz/gen_pages: tests/fuzz/gen_pages.c tests/fuzz/kprobe_layout.h tests/bench/pagegen.h | build
+	$(CC) -std=gnu11 $(WARN) -O2 -Itests/fuzz -Itests/bench $(PKG_CFLAGS) -o $@ $<
+
+# Each fuzzer for FUZZ_SECONDS (default 60); prints executions, crashes and leaks.
+fuzz: $(FUZZERS) build/fuzz/gen_pages
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZERS)
+
+# The same, briefly, as part of make check.
+check-fuzz: $(FUZZERS) build/fuzz/gen_pages
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-10} tests/fuzz/run.sh $(FUZZERS)
+
+check: check-unit check-integration check-static check-fuzz bench-decode bench-startup check-vm
 
 check-unit: build/asan/unit-tests
 	cd tests && ../build/asan/unit-tests
@@ -82,13 +110,18 @@ bench-decode: build/bench-decode
 build/bench-decode: $(LIB_OBJS) tests/bench/bench_decode.c tests/bench/pagegen.h | build
 	$(CC) $(ALL_CFLAGS) -Itests/bench -o $@ tests/bench/bench_decode.c $(LIB_OBJS) $(PKG_LIBS)
 
+# ms from exec to a plan, and to tracing on, for the -O2 and the ASan build
+bench-startup: probekit probekit-asan
+	tests/bench/startup.sh $(CURDIR)/probekit $(CURDIR)/probekit-asan
+
 check-static: probekit-static
 	@readelf -d probekit-static 2>&1 | grep -q 'There is no dynamic section' || \
 	  { echo "FAIL probekit-static has a dynamic section"; exit 1; }
 	@./probekit-static --version | grep -q '^probekit ' && ./probekit-static list >/dev/null
 	@echo "ok   probekit-static is static and runs"
 
-# Real-kernel tests (kprobes, hist, synthetic events) in a qemu VM.
+# Real-kernel tests (kprobes, kretprobes, error_log, capabilities) in qemu VMs: Debian's
+# 5.10, 6.1 and 6.12 kernels (PROBEKIT_VM_SUITES="bullseye bookworm trixie").
 check-vm: probekit-static build/tools/tcpflow-static
 	tests/vm/run.sh $(CURDIR)/probekit-static $(CURDIR)/build/tools/tcpflow-static
 
@@ -96,12 +129,12 @@ check-vm: probekit-static build/tools/tcpflow-static
 deps:
 	@if command -v apt-get >/dev/null; then \
 	  apt-get update -qq && apt-get install -y -qq gcc make pkg-config libtracefs-dev \
-	    libtraceevent-dev libjansson-dev nftables iproute2 procps python3 util-linux \
-	    qemu-system-x86 busybox-static cpio binutils; \
+	    libtraceevent-dev libjansson-dev clang libclang-rt-dev nftables iproute2 procps python3 util-linux \
+	    qemu-system-x86 busybox-static cpio xz-utils binutils; \
 	elif command -v dnf >/dev/null; then \
 	  dnf install -y gcc make pkgconf-pkg-config libtracefs-devel libtraceevent-devel \
-	    jansson-devel nftables iproute procps-ng libasan libubsan python3 util-linux \
-	    qemu-system-x86 busybox cpio binutils glibc-static; \
+	    jansson-devel clang compiler-rt nftables iproute procps-ng libasan libubsan python3 util-linux \
+	    qemu-system-x86 busybox cpio xz binutils glibc-static; \
 	else echo "make deps: no apt-get or dnf here; install libtracefs, libtraceevent, jansson" >&2; exit 1; fi
 
 install: probekit
@@ -119,4 +152,4 @@ uninstall:
 clean:
 	rm -rf build probekit probekit-asan probekit-static
 
--include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)

@@ -11,6 +11,9 @@
 
 #include "reader.h"
 
+/* zeros after a page: kbuffer peeks at an event header at the data's end */
+#define PAGE_SLACK 64
+
 static int open_cpu(struct reader *rd, int cpu, struct cpu_reader *cr)
 {
 	char rel[64];
@@ -33,7 +36,7 @@ static int open_cpu(struct reader *rd, int cpu, struct cpu_reader *cr)
 		close(cr->fd);
 		return -1;
 	}
-	cr->page = xcalloc(1, rd->page_size);
+	cr->page = xcalloc(1, rd->page_size + PAGE_SLACK);
 	return 0;
 }
 
@@ -51,7 +54,7 @@ int reader_open_fds(struct reader *rd, const int *fds, int n, int page_size)
 		cr->kbuf = kbuffer_alloc(KBUFFER_LSIZE_SAME_AS_HOST, KBUFFER_ENDIAN_SAME_AS_HOST);
 		if (!cr->tcpu || !cr->kbuf)
 			return PK_ERR_RUNTIME;
-		cr->page = xcalloc(1, page_size);
+		cr->page = xcalloc(1, page_size + PAGE_SLACK);
 		rd->n_cpus++;
 	}
 	return PK_OK;
@@ -92,14 +95,35 @@ void reader_wait(struct reader *rd, int timeout_ms)
 	poll(pfd, n, timeout_ms);
 }
 
+/*
+ * Sub-buffer header: timestamp, then commit (a long) whose low 27 bits are the
+ * data size and high bits flags. kbuffer trusts the size; a page whose size
+ * runs past its end is not walked (kernel pages never do; corrupt input may).
+ */
+#define COMMIT_SIZE_MASK ((1U << 27) - 1)
+
+static bool page_sane(const struct reader *rd, const void *page)
+{
+	size_t hdr = 8 + sizeof(long);
+	unsigned long commit;
+
+	memcpy(&commit, (const char *)page + 8, sizeof(commit));
+	return hdr + (commit & COMMIT_SIZE_MASK) <= (size_t)rd->page_size;
+}
+
 /* Load this CPU's next sub-buffer; false when none is available now. */
 static bool next_page(struct reader *rd, struct cpu_reader *cr)
 {
 	int missed;
 
 	do {
-		if (tracefs_cpu_read(cr->tcpu, cr->page, true) <= 0 ||
-		    kbuffer_load_subbuffer(cr->kbuf, cr->page) < 0)
+		if (tracefs_cpu_read(cr->tcpu, cr->page, true) <= 0)
+			return false;
+		if (!page_sane(rd, cr->page)) {
+			cr->loss.missed_unknown = true;	/* unreadable: count it as loss */
+			continue;
+		}
+		if (kbuffer_load_subbuffer(cr->kbuf, cr->page) < 0)
 			return false;
 		missed = kbuffer_missed_events(cr->kbuf);
 		if (missed > 0)
@@ -113,11 +137,30 @@ static bool next_page(struct reader *rd, struct cpu_reader *cr)
 	return true;
 }
 
+/* A corrupt page is not walked further; what it held counts as lost. */
+static void skip_page(struct reader *rd, struct cpu_reader *cr, int *pages)
+{
+	cr->loss.missed_unknown = true;
+	cr->cur = NULL;
+	if ((*pages)-- > 0)
+		next_page(rd, cr);
+}
+
 static void advance(struct reader *rd, struct cpu_reader *cr, int *pages)
 {
+	void *prev = cr->cur;
+
 	cr->cur = kbuffer_next_event(cr->kbuf, &cr->ts);
-	if (!cr->cur && (*pages)-- > 0)
+	if (cr->cur && cr->cur <= prev)	/* a zero-length event would loop forever */
+		skip_page(rd, cr, pages);
+	else if (!cr->cur && (*pages)-- > 0)
 		next_page(rd, cr);
+}
+
+/* A record that claims to run past its page is corrupt. */
+static bool record_fits(const struct reader *rd, const struct cpu_reader *cr)
+{
+	return (char *)cr->cur + kbuffer_event_size(cr->kbuf) <= (char *)cr->page + rd->page_size;
 }
 
 void reader_drain(struct reader *rd, record_fn fn, void *ctx)
@@ -139,8 +182,12 @@ void reader_drain(struct reader *rd, record_fn fn, void *ctx)
 		}
 		if (!best)
 			return;
-		fn(ctx, best->cur, kbuffer_event_size(best->kbuf), best->ts, best->cpu);
-		advance(rd, best, &pages);
+		if (record_fits(rd, best)) {
+			fn(ctx, best->cur, kbuffer_event_size(best->kbuf), best->ts, best->cpu);
+			advance(rd, best, &pages);
+		} else {
+			skip_page(rd, best, &pages);
+		}
 	}
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The reader on generated ring-buffer pages: CPUs merged in time order, losses signalled. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -93,7 +94,53 @@ static void lost_events_are_signalled(void)
 	reader_free(&rd);
 }
 
+/* Pages from the reader fuzzer (fuzz_reader): corrupt input ends, and counts as loss. */
+static void corrupt_pages_end_and_count_as_loss(void)
+{
+	const uint64_t t[] = { 10, 20, 30 };
+	struct seen s = { 0 };
+	struct reader rd;
+	uint8_t page[4096] = { 0 };
+	uint64_t commit = 8000;	/* more data than a page holds: kbuffer would read past it */
+	FILE *f = tmpfile();
+	int fds[2];
+
+	memcpy(page + 8, &commit, 8);
+	fwrite(page, 1, sizeof(page), f);
+	fflush(f);
+	rewind(f);
+	fds[0] = dup(fileno(f));
+	fclose(f);
+	fds[1] = pages_of(t, 3, 3, false);
+	alarm(20);	/* the looping page made the reader spin forever */
+	CHECK(reader_open_fds(&rd, fds, 2, 4096) == PK_OK);
+	reader_drain(&rd, record, &s);
+	CHECK(s.n == 3);	/* the good CPU is read all the same */
+	CHECK(rd.cpus[0].loss.missed_unknown);
+	reader_free(&rd);
+
+	int fd = open(FIXTURE("fuzz/reader-loop.bin"), O_RDONLY);
+	char *pad = calloc(1, 4096);
+	FILE *g = tmpfile();
+	ssize_t n = read(fd, pad, 4096);
+
+	CHECK(n > 0);
+	fwrite(pad, 1, 4096, g);
+	fflush(g);
+	rewind(g);
+	fds[0] = dup(fileno(g));
+	fclose(g);
+	close(fd);
+	free(pad);
+	CHECK(reader_open_fds(&rd, fds, 1, 4096) == PK_OK);
+	reader_drain(&rd, record, &s);
+	reader_free(&rd);
+	alarm(0);
+}
+
 const struct unit_test reader_tests[] = {
+	{ "reader: corrupt pages (from fuzzing) end, and count as loss",
+	  corrupt_pages_end_and_count_as_loss },
 	{ "reader: CPUs merged in time order, time extends", merges_cpus_in_time_order },
 	{ "reader: a page's lost-events flag is signalled", lost_events_are_signalled },
 	{ NULL, NULL },

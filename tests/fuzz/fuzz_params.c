@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * libFuzzer: parameter values and filter expansion. The input is
+ * "CLAUSE\0NAME=VALUE\0NAME=VALUE..." against a recipe with parameters of
+ * every type: -p assignments and ${...} references never crash or leak, and
+ * an expanded filter is always one line.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "params.h"
+#include "recipe.h"
+#include "textsafe.h"
+
+static const char base[] =
+	"{\"probekit\":1,\"name\":\"f\",\"description\":\"d\","
+	"\"parameters\":{\"port\":{\"type\":\"port\"},\"n\":{\"type\":\"int\",\"default\":-3},"
+	"\"addr\":{\"type\":\"inet\"},\"dev\":{\"type\":\"string\",\"default\":\"lo\"}},"
+	"\"fields\":{\"lport\":{\"format\":\"port\"}},"
+	"\"events\":{\"e\":{\"any\":[{\"tracepoint\":\"tcp:tcp_probe\",\"fields\":{\"lport\":\"sport\"},"
+	"\"filter\":[\"sport == ${port}\",\"x == ${n}\",\"name == \\\"${dev}\\\"\"]}]}},"
+	"\"output\":{\"columns\":[\"time\",\"lport\"]}}";
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct recipe *r = recipe_load_buffer(base, sizeof(base) - 1, "params.json");
+	char *text = xstrndup((const char *)data, size);	/* stops at the first NUL */
+	const char *end = (const char *)data + size;
+	struct strbuf out = { 0 };
+	char *err = NULL, *f;
+	bool unset;
+
+	if (!r)
+		abort();
+	/* the rest: NUL-separated assignments, as -p gives them */
+	for (const char *a = (const char *)data + strlen(text) + 1; a < end;) {
+		char *assign = xstrndup(a, end - a);
+
+		recipe_set_param(r, assign);
+		a += strlen(assign) + 1;
+		free(assign);
+	}
+	if (filter_clause_expand(r, text, &out, &unset, &err) && out.buf && !unset &&
+	    strchr(text, '\n') == NULL && text_is_single_line(text) && !text_is_single_line(out.buf))
+		abort();	/* a value brought a control byte into the filter */
+	f = alt_filter(r, &r->events[0].alts[0]);
+	if (f && !text_is_single_line(f))
+		abort();
+	free(f);
+	free(err);
+	sb_release(&out);
+	free(text);
+	recipe_free(r);
+	return 0;
+}

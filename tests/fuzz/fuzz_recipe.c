@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * libFuzzer: a recipe from a buffer. Whatever the input, loading never
+ * crashes or leaks, and a recipe that loads can never make a tracefs write
+ * with a newline or control byte: its plan is built on a kernel with kprobes
+ * and $argN and on one without, and every probe definition and filter checked.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "plan.h"
+#include "textsafe.h"
+
+#define NEW "fixtures/linux-6.x/sys/kernel/tracing"
+
+static struct caps caps;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	if (caps_detect(&caps, NEW) != PK_OK) {
+		fprintf(stderr, "fuzz_recipe: run from tests/ (fixtures)\n");
+		exit(1);
+	}
+	return 0;
+}
+
+static void check_writes(struct recipe *r, bool no_argn)
+{
+	struct plan_opts o = { .instance = "probekit_42", .no_argn = no_argn };
+	struct plan p;
+
+	plan_build(&p, r, &caps, &o);
+	for (int i = 0; i < p.n_ev; i++) {
+		const struct planned_event *pe = &p.ev[i];
+
+		if ((pe->probe && !text_is_single_line(pe->probe)) ||
+		    (pe->filter && !text_is_single_line(pe->filter)))
+			abort();	/* an accepted recipe would write two commands */
+	}
+	plan_free(&p);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct recipe *r = recipe_load_buffer((const char *)data, size, "fuzz.json");
+
+	if (!r)
+		return 0;
+	check_writes(r, false);
+	check_writes(r, true);
+	recipe_free(r);
+	return 0;
+}

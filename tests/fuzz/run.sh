@@ -1,0 +1,52 @@
+#!/bin/bash
+# Run each libFuzzer harness for FUZZ_SECONDS on a corpus seeded from the
+# shipped recipes and generated ring-buffer pages; print executions, crashes
+# and leaks per harness (the target's own stderr, recipe errors, is closed), then "N passed, N failed". A crash or leak fails and
+# leaves its input in build/fuzz/artifacts/ (make it a unit regression test).
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+secs=${FUZZ_SECONDS:-60}
+work=$repo/build/fuzz
+mkdir -p "$work/artifacts"
+pass=0 failed=0 total=0
+
+seed() {	# HARNESS DIR
+	mkdir -p "$2"
+	case $1 in
+	fuzz_recipe) cp "$repo"/recipes/*.json "$here"/../vm/recipes/*.json "$2"/ ;;
+	fuzz_params) printf 'sport == ${port}\0port=80\0n=-1\0dev=eth0' >"$2/ref"
+		     printf 'x == ${n:be32} || y == ${port:be16}\0port=65535' >"$2/be" ;;
+	fuzz_reader) "$work/gen_pages" "$2" ;;
+	esac
+}
+
+bins=()
+for b in "$@"; do bins+=("$(realpath "$b")"); done
+cd "$repo/tests"	# the harnesses read fixtures/ and ../recipes/
+for bin in "${bins[@]}"; do
+	name=$(basename "$bin")
+	corpus=$work/corpus-$name
+	seed "$name" "$corpus"
+	log=$work/$name.log
+	"$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+		-close_fd_mask=2 \
+		-artifact_prefix="$work/artifacts/$name-" "$corpus" >"$log" 2>&1
+	rc=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+	crashes=$(grep -c '^==[0-9]*==ERROR\|^SUMMARY: \|deadly signal' "$log")
+	leaks=$(grep -c 'ERROR: LeakSanitizer' "$log")
+	total=$((total + ${execs:-0}))
+	if [ $rc = 0 ]; then
+		echo "ok   fuzz $name: ${execs:-0} executions in ${secs}s, 0 crashes, 0 leaks"
+		pass=$((pass + 1))
+	else
+		echo "FAIL fuzz $name: exit $rc after ${execs:-?} executions ($crashes crash reports, $leaks leaks)"
+		grep -A12 -m1 'ERROR:\|deadly signal' "$log" | sed 's/^/    /'
+		ls "$work/artifacts/$name-"* 2>/dev/null | sed 's/^/    input: /'
+		failed=$((failed + 1))
+	fi
+done
+echo "fuzz: $total executions in all"
+echo "$pass passed, $failed failed"
+[ $failed = 0 ]
