@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Command-line plumbing shared by the subcommands that take a recipe. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,13 @@ int cli_usage(const char *text, bool help, struct common_opts *o)
 	fputs(text, help ? stdout : stderr);
 	common_opts_free(o);
 	return help ? PK_OK : PK_ERR_USAGE;
+}
+
+/* getopt's own message would echo the option raw (opterr is 0): say it escaped. */
+int cli_bad_option(const char *text, char **argv, struct common_opts *o)
+{
+	pk_error("%s: unknown option, or one missing its value", argv[optind - 1]);
+	return cli_usage(text, false, o);
 }
 
 int load_recipe(const char *name, struct recipe **out)

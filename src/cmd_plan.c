@@ -22,6 +22,8 @@ int cmd_plan(int argc, char **argv)
 	int opt, ret;
 
 	while ((opt = getopt_long(argc, argv, "p:b:h", longopts, NULL)) != -1) {
+		if (opt == '?')
+			return cli_bad_option(usage_text, argv, &o);
 		if (!common_opt(opt, &o))
 			return cli_usage(usage_text, opt == 'h', &o);
 	}

@@ -318,9 +318,11 @@ int cmd_run(int argc, char **argv)
 	int opt, ret, removed;
 
 	while ((opt = getopt_long(argc, argv, "p:b:d:qt:i:g:h", longopts, NULL)) != -1) {
-		if (common_opt(opt, &o) || run_opt(opt, &ro))
+		if (opt != '?' && (common_opt(opt, &o) || run_opt(opt, &ro)))
 			continue;
 		free_strv(ro.groups);
+		if (opt == '?')
+			return cli_bad_option(usage_text, argv, &o);
 		return cli_usage(usage_text, opt == 'h', &o);
 	}
 	if (optind != argc - 1) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* probekit: dispatch to the subcommand. */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +32,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	opterr = 0;	/* getopt would echo a bad option raw: cli_bad_option escapes it */
 	if (argc < 2) {
 		usage(stderr);
 		return PK_ERR_USAGE;

@@ -112,8 +112,17 @@ static int create_probe(struct session *s, int i, char **reason, bool *recipe_er
 	if (tracefs_dynevent_create(dev) < 0) {
 		err = errno;
 		log = kernel_error_line(NULL, false);	/* the command is the probe itself */
-		*reason = xasprintf("the kernel rejected '%s': %s", pe->probe, log ? log : strerror(err));
 		*recipe_error = err != ENOENT && !(log && strstr(log, "symbol"));
+		/* 5.10 checks $argN before the symbol: "Invalid $-valiable" for a missing one */
+		if (*recipe_error && !caps_function_exists(s->plan->caps, a->function)) {
+			*recipe_error = false;
+			*reason = xasprintf("the kernel rejected '%s': %s (function %s not found in "
+					    "available_filter_functions or kallsyms)", pe->probe,
+					    log ? log : strerror(err), a->function);
+		} else {
+			*reason = xasprintf("the kernel rejected '%s': %s", pe->probe,
+					    log ? log : strerror(err));
+		}
 		free(log);
 		tracefs_dynevent_free(dev);
 		sweep_group(s, false);

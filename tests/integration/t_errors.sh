@@ -135,5 +135,10 @@ test_errors_print_no_control_bytes() {
 	rc=$?
 	[ $rc = 2 ] || fail "--use: exit $rc, want 2: $(cat $WORK/err)"
 	no_raw_control $WORK/err "--use"
+	"$PK" run tcp-retrans "-${esc}" >$WORK/out 2>$WORK/err
+	rc=$?
+	[ $rc = 2 ] || fail "bad option: exit $rc, want 2: $(cat $WORK/err)"
+	grep -q 'unknown option' $WORK/err || fail "bad option: $(cat $WORK/err)"
+	no_raw_control $WORK/err "bad option"
 	assert_clean
 }

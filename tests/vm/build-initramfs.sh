@@ -1,6 +1,7 @@
 #!/bin/bash
 # Build the test VM's initramfs: busybox, static probekit and tcpflow, iproute2's
-# tc with its libraries, sch_netem.ko from the kernel package, recipes, tests.
+# tc with its libraries, sch_netem.ko and the config from the kernel package,
+# recipes, tests.
 #   build-initramfs.sh KERNEL_ROOT OUT.cpio.gz PROBEKIT TCPFLOW
 set -euo pipefail
 kroot=$1 out=$2 probekit=$3 tcpflow=$4
@@ -23,7 +24,24 @@ for lib in $(ldd "$tc" | grep -oE '/[^ ]+'); do
 	mkdir -p "$dir$(dirname "$lib")"
 	cp -L "$lib" "$dir$lib"
 done
-kver=$(ls "$kroot/lib/modules")
-cp "$kroot/lib/modules/$kver/kernel/net/sched/sch_netem.ko" "$dir/modules/"
+# modules: lib/modules, or usr/lib/modules (merged /usr, trixie); .ko or .ko.xz,
+# decompressed here since the guest's insmod takes plain .ko files
+mods=
+for m in "$kroot"/lib/modules/* "$kroot"/usr/lib/modules/*; do
+	[ -d "$m/kernel" ] && { mods=$m; break; }
+done
+[ -n "$mods" ] || { echo "build-initramfs: no lib/modules/VERSION in $kroot" >&2; exit 1; }
+netem=$mods/kernel/net/sched/sch_netem.ko
+if [ -f "$netem" ]; then
+	cp "$netem" "$dir/modules/"
+elif [ -f "$netem.xz" ]; then
+	command -v xz >/dev/null || { echo "build-initramfs: xz missing (make deps installs it)" >&2; exit 1; }
+	xz -dc "$netem.xz" >"$dir/modules/sch_netem.ko"
+else
+	echo "build-initramfs: no sch_netem.ko or sch_netem.ko.xz in $mods" >&2
+	exit 1
+fi
+# the kernel's config: the guest's ground truth for what the kernel has
+cp "$kroot"/boot/config-* "$dir/tests/kernel.config"
 chmod +x "$dir/init" "$dir/tests/guest.sh"
 (cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"

@@ -1,6 +1,8 @@
 #!/bin/sh
-# Guest side of make check-vm (busybox sh, a real Debian kernel with kprobes,
-# hist triggers and synthetic events). One line per test on the console:
+# Guest side of make check-vm (busybox sh, a real Debian kernel: 5.10, 6.1 or
+# 6.12; all have kprobes, 5.10 has no hist triggers or synthetic events; what
+# each has is read from its config in /tests/kernel.config). One line per test
+# on the console:
 #   PKVM ok NAME | PKVM FAIL NAME, then "PKVM | " lines with the test's output.
 T=/sys/kernel/tracing
 PK=/bin/probekit
@@ -85,12 +87,41 @@ retrans_kprobe() {	# SERVER_ADDR EXPECT_ADDR EXTRA_ARGS...
 	grep -q '"lport":5001\|"rport":5001' /tmp/out || fail "ports not decoded"
 }
 
+# Ground truth for what this kernel has: its own config (boot/config-*, copied
+# into the initramfs) and, for what no option switches, its version.
+kconfig() { grep -q "^CONFIG_$1=y" /tests/kernel.config && echo yes || echo no; }
+kernel_at_least() {	# MAJOR MINOR
+	v=$(uname -r)
+	maj=${v%%.*}
+	min=${v#*.}
+	min=${min%%[!0-9]*}
+	[ "$maj" -gt $1 ] || { [ "$maj" = $1 ] && [ "$min" -ge $2 ]; }
+}
+
+# probekit info says what the kernel has, and says "no" for what it lacks
+# (5.10 here has kprobes but no hist triggers or synthetic events)
 test_capabilities() {
-	$PK info || fail "info"
-	for l in 'kprobe_events: yes' 'argN: yes' 'hist_triggers: yes' 'synthetic_events: yes' \
-		 'dynamic_events: yes' 'error_log: yes'; do
-		$PK info | grep -qx "$l" || fail "missing: $l"
-	done
+	[ -f /tests/kernel.config ] || fail "no kernel config in the initramfs"
+	$PK info >/tmp/info || fail "info: exit $?"
+	kp=$(kconfig KPROBE_EVENTS)
+	argn=no
+	[ $kp = yes ] && kernel_at_least 4 20 && argn=yes	# $arg<N>: 4.20, x86
+	elog=no
+	kernel_at_least 5 2 && elog=yes				# tracefs error_log: 5.2
+	want="instances: yes
+kprobe_events: $kp
+dynamic_events: $(kconfig DYNAMIC_EVENTS)
+argN: $argn
+error_log: $elog
+hist_triggers: $(kconfig HIST_TRIGGERS)
+synthetic_events: $(kconfig SYNTH_EVENTS)"
+	lacks=$(echo "$want" | sed -n 's/: no$//p' | tr '\n' ' ' | sed 's/ $//; s/ /, /g')
+	echo "kernel $(uname -r) lacks: ${lacks:-nothing probekit reports}"
+	echo "$want" | while read -r l; do
+		grep -qx "$l" /tmp/info || { cat /tmp/info; fail "probekit info does not say '$l'"; }
+	done || exit 1
+	echo "probekit info agrees: $(echo "$want" | tr '\n' ',' | sed 's/,$//; s/,/, /g')"
+	cat /tmp/info
 }
 
 test_kprobe_retrans_ipv4_argn() {
@@ -152,7 +183,9 @@ flow_stat() {	# STAT PORT
 
 # Ground truth as on the host, through the kprobe alternative: the server reads
 # each request D ms after it became readable. Software emulation is slower
-# than the host, so the upper tolerance is D + 5 ms here.
+# than the host, so the upper tolerance is D + 5 ms here; and a vCPU the host
+# deschedules can hold the D = 0 server's read past 10 ms (seen on a busy host),
+# so there -t must print exactly the pairs the flow's own max says were slow.
 test_rcvq_kprobe_per_flow() {
 	$PK plan tcp-rcvq-latency | grep -qE '\[0\] kprobe sock_def_readable +chosen' || fail "kprobe not chosen"
 	$PK plan tcp-rcvq-latency | grep -qE '\[0\] kprobe tcp_rcv_space_adjust +chosen' || fail "kprobe not chosen"
@@ -178,12 +211,25 @@ test_rcvq_kprobe_per_flow() {
 		p=$((5201 + i))
 		n=$(flow_stat count $p)
 		p50=$(flow_stat p50_ns $p)
-		slow=$(grep '"type":"pair"' /tmp/out | grep -c "\"lport\":$p,")
-		echo "D=$d ms: $n pairs, p50 $p50 ns, $slow over 10 ms"
+		grep '"type":"pair"' /tmp/out | grep "\"lport\":$p," | sed 's/.*"latency":\([0-9]*\).*/\1/' >/tmp/slow
+		slow=$(wc -l </tmp/slow)
+		max=$(flow_stat max_ns $p)
+		echo "D=$d ms: $n pairs, p50 $p50 ns, max $max ns, $slow over 10 ms"
 		[ "$n" = 10 ] || fail "want 10 pairs on port $p"
 		[ "$p50" -ge $((d * 995000)) ] && [ "$p50" -le $((d * 1000000 + 5000000)) ] ||
 			fail "p50 out of tolerance"
-		[ "$slow" = $([ $d -gt 10 ] && echo 10 || echo 0) ] || fail "-t printed $slow on port $p"
+		fast=$(awk '$1 < 10000000' /tmp/slow | wc -l)
+		[ "$fast" = 0 ] || fail "-t printed $fast pairs under 10 ms on port $p"
+		if [ $d -gt 10 ]; then
+			[ "$slow" = 10 ] || fail "-t printed $slow of 10 on port $p"
+		elif [ "$max" -lt 10000000 ]; then
+			[ "$slow" = 0 ] || fail "-t printed $slow on port $p"
+		else
+			# a stall: some pairs over 10 ms, the slowest among them, never all
+			[ "$slow" -gt 0 ] && [ "$slow" -lt 10 ] || fail "-t printed $slow on port $p"
+			sort -n /tmp/slow | tail -1 | grep -qx "$max" || fail "-t did not print the slowest pair"
+			echo "D=$d ms: emulation stalled $slow reads past 10 ms: $(tr '\n' ' ' </tmp/slow)ns"
+		fi
 		i=$((i + 1))
 	done
 }
@@ -251,6 +297,26 @@ test_reset_spares_foreign_kprobe() {
 	pk_stop INT
 	grep -q 'foreign/x' $T/dynamic_events || fail "run removed a foreign kprobe"
 	echo '-:foreign/x' >>$T/kprobe_events
+}
+
+# Issue 16: a hostile fetch arg ("$arg1\n-:victim/probe\np:pkevil/made ...")
+# is refused at load by show, plan and run: the foreign kprobe survives,
+# nothing is created outside probekit's group, nothing of probekit is left.
+test_hostile_recipe_spares_foreign_kprobe() {
+	echo 'p:victim/probe tcp_sendmsg' >>$T/kprobe_events || fail "foreign kprobe"
+	for cmd in show plan run; do
+		$PK $cmd /recipes/vmtest-evil.json >/tmp/out 2>/tmp/err
+		rc=$?
+		[ $rc = 2 ] || fail "$cmd: exit $rc, want 2: $(cat /tmp/err)"
+		[ "$(wc -l </tmp/err)" = 1 ] || fail "$cmd: want one line: $(cat /tmp/err)"
+		grep -qF 'events.retrans.any[0].args.sk: a string holds a control character' /tmp/err ||
+			fail "$cmd: $(cat /tmp/err)"
+	done
+	cat /tmp/err
+	grep -q 'victim/probe' $T/dynamic_events || fail "the foreign kprobe was deleted"
+	grep -q 'pkevil' $T/dynamic_events && fail "a probe outside probekit's group was created"
+	echo '-:victim/probe' >>$T/kprobe_events
+	[ -z "$(leftovers)" ] || fail "left: $(leftovers)"
 }
 
 test_kill9_leftovers_removed() {
