@@ -81,11 +81,11 @@ build/fuzz/%.o: src/%.c
 	  -fsanitize=fuzzer-no-link -c -o $@ $<
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) | build
-	$(FUZZ_CC) -std=gnu11 $(WARN) -O1 -g -Iinclude -Itests/fuzz $(PKG_CFLAGS) $(FUZZ_FLAGS) \
+	$(FUZZ_CC) -std=gnu11 $(WARN) -O1 -g -Iinclude -Itests/bench $(PKG_CFLAGS) $(FUZZ_FLAGS) \
 	  -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS)
 
-build/fuzz/gen_pages: tests/fuzz/gen_pages.c tests/fuzz/kprobe_layout.h tests/bench/pagegen.h | build
-	$(CC) -std=gnu11 $(WARN) -O2 -Itests/fuzz -Itests/bench $(PKG_CFLAGS) -o $@ $<
+build/fuzz/gen_pages: tests/fuzz/gen_pages.c tests/bench/kprobe_layout.h tests/bench/pagegen.h | build
+	$(CC) -std=gnu11 $(WARN) -O2 -Itests/bench $(PKG_CFLAGS) -o $@ $<
 
 # Each fuzzer for FUZZ_SECONDS (default 60); prints executions, crashes and leaks.
 fuzz: $(FUZZERS) build/fuzz/gen_pages

@@ -45,9 +45,9 @@ enum { OPT_BUFFER_KB = 'b', OPT_TRACING_DIR = 1000, OPT_ARCH, OPT_NO_ARGN, OPT_U
 bool common_opt(int c, struct common_opts *o);
 void common_opts_free(struct common_opts *o);
 void strv_push(char ***v, const char *s);
-/* Print usage (stdout for -h, else stderr), free the options, return the exit status. */
 /* After getopt returned '?': name the bad option (escaped), then the usage. */
 int cli_bad_option(const char *text, char **argv, struct common_opts *o);
+/* Print usage (stdout for -h, else stderr), free the options, return the exit status. */
 int cli_usage(const char *text, bool help, struct common_opts *o);
 
 /* Resolve and load RECIPE (name or path); prints the error itself. */

@@ -20,5 +20,7 @@ struct tep_event *formats_load_event(struct tep_handle *tep, const char *tracing
 				     const char *system, const char *event);
 /* Load /proc/kallsyms into tep the first time it is asked; false if unreadable. */
 bool formats_load_kallsyms(struct tep_handle *tep);
+/* Free the parser. */
+void formats_close(struct tep_handle *tep);
 
 #endif

@@ -70,6 +70,12 @@ bool plan_when_holds(const struct plan *p, int ev);
 void plan_apply_when(struct plan *p);
 void plan_free(struct plan *p);
 
+/* A probe's fetch args as written ("sk=$arg1 ..."): $argN kept, or registers of arch. */
+char *probe_args_text(const struct alternative *a, const char *arch, bool argn, char **why);
+/* The probe definition: "p:GROUP/EVENT FUNC ARGS" (r: for kretprobes). */
+char *probe_command_text(const struct alternative *a, const char *group, const char *event,
+			 const char *args);
+
 /* The tracefs event an alternative's field source lives in. */
 struct tep_event *plan_find_event(struct tep_handle *tep, const char *system, const char *name);
 

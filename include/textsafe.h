@@ -12,11 +12,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* The first control byte of s (C0, DEL, or a UTF-8 C1 such as U+009B CSI), or NULL. */
+/*
+ * The first character of s to escape, or NULL: C0, DEL, a byte that is not
+ * valid UTF-8, a C1 control (U+009B CSI), a bidi override or isolate.
+ */
 const char *text_find_control(const char *s, size_t len);
 /* s (NUL-terminated) is free of control bytes: fit to be one tracefs command. */
 bool text_is_single_line(const char *s);
-/* Copy s to out with each control byte as \xNN; always NUL-terminated. */
+/* Copy s to out with each such character's bytes as \xNN; whole characters only; NUL-terminated. */
 void text_escape(const char *s, size_t len, char *out, size_t outlen);
 /* Write s to f with control bytes escaped. */
 void text_fputs_escaped(const char *s, FILE *f);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Leftovers of dead runs (kill -9, crashes): their instances and probe groups, nothing else. */
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,9 +15,12 @@ int run_name_pid(const char *name)
 	char *end;
 	long pid;
 
-	if (strncmp(name, PK_NAME "_", sizeof(PK_NAME)))
+	const char *digits = name + sizeof(PK_NAME);
+
+	/* exactly probekit_<digits>: strtol alone would take "probekit_ 12" or "_+12" */
+	if (strncmp(name, PK_NAME "_", sizeof(PK_NAME)) || !isdigit((unsigned char)*digits))
 		return 0;
-	pid = strtol(name + sizeof(PK_NAME), &end, 10);
+	pid = strtol(digits, &end, 10);
 	return *end || pid <= 0 || pid > 0x3fffffff ? 0 : (int)pid;
 }
 

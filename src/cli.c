@@ -58,7 +58,11 @@ int cli_usage(const char *text, bool help, struct common_opts *o)
 /* getopt's own message would echo the option raw (opterr is 0): say it escaped. */
 int cli_bad_option(const char *text, char **argv, struct common_opts *o)
 {
-	pk_error("%s: unknown option, or one missing its value", argv[optind - 1]);
+	/* a short option may sit inside a cluster (-qZ): name it alone */
+	if (optopt)
+		pk_error("-%c: unknown option, or one missing its value", optopt);
+	else
+		pk_error("%s: unknown option", argv[optind - 1]);
 	return cli_usage(text, false, o);
 }
 

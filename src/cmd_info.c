@@ -12,6 +12,9 @@ int cmd_info(int argc, char **argv)
 		{ "tracing-dir", required_argument, NULL, OPT_TRACING_DIR },
 		{ "help", no_argument, NULL, 'h' }, { 0 }
 	};
+	static const char usage_text[] = "usage: probekit info [--tracing-dir DIR]\n\nThe kernel's "
+		"tracing capabilities, one per line (NAME: VALUE).\n";
+	struct common_opts none = { 0 };
 	const char *dir = NULL;
 	struct caps c;
 	int opt, ret;
@@ -21,9 +24,9 @@ int cmd_info(int argc, char **argv)
 			dir = optarg;
 			continue;
 		}
-		printf("usage: probekit info [--tracing-dir DIR]\n\nThe kernel's tracing "
-		       "capabilities, one per line (NAME: VALUE).\n");
-		return opt == 'h' ? PK_OK : PK_ERR_USAGE;
+		if (opt == '?')
+			return cli_bad_option(usage_text, argv, &none);
+		return cli_usage(usage_text, opt == 'h', &none);
 	}
 	if (optind != argc) {
 		pk_error("info takes no arguments");

@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "recipe.h"
+#include "textsafe.h"
 
 static int by_name(const void *a, const void *b)
 {
@@ -65,11 +66,13 @@ int cmd_list(int argc, char **argv)
 	free_strv(dirs);
 	qsort(names, n, sizeof(char *), by_name);
 	for (int i = 0; i < n; i++) {
-		char *path = recipe_resolve(names[i]);
+		char *path = recipe_resolve(names[i]), shown[256];
 		struct recipe *r = path ? recipe_load(path) : NULL;
 
-		if (r)
-			printf("%-24s %s\n", names[i], r->description);
+		if (r) {	/* a file name in a shared directory is anyone's text */
+			text_escape(names[i], strlen(names[i]), shown, sizeof(shown));
+			printf("%-24s %s\n", shown, r->description);
+		}
 		else
 			bad++;
 		recipe_free(r);

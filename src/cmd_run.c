@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "decode.h"
+#include "formats.h"
 #include "latency.h"
 #include "output.h"
 #include "output_latency.h"
@@ -209,6 +210,11 @@ static int trace(struct plan *p, const struct run_opts *o)
 	int64_t t0 = 0, t1 = 0;
 	int ret;
 
+	/* a ksym field needs kallsyms: read it now, not on the first record while tracing */
+	for (int i = 0; i < p->recipe->n_fields; i++)
+		if (p->recipe->fields[i].format == FMT_KSYM && !formats_load_kallsyms(p->tep))
+			pk_warn("cannot read /proc/kallsyms: field '%s' shows addresses",
+				p->recipe->fields[i].name);
 	if ((ret = session_start(&s, p)))
 		return ret;
 	warn_skipped(p);	/* after start: the kernel may have refused a probe */

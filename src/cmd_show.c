@@ -6,7 +6,8 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "fetcharg.h"
+#include "plan.h"
+#include "textsafe.h"
 
 #define INST "instances/probekit_<pid>"
 
@@ -14,22 +15,11 @@
 static char *probe_command(const struct event_decl *e, const struct alternative *a, const char *arch,
 			   char **err)
 {
-	struct strbuf sb = { 0 };
+	char *args = probe_args_text(a, arch ? arch : "", !arch, err);
+	char *cmd = args ? probe_command_text(a, "probekit_<pid>", e->name, args) : NULL;
 
-	sb_addf(&sb, "%c:probekit_<pid>/%s %s", a->kind == ALT_KPROBE ? 'p' : 'r', e->name,
-		a->function);
-	for (int k = 0; k < a->n_args; k++) {
-		char *spec = fetcharg_translate(a->args[k].spec, arch ? arch : "", !arch,
-						a->kind == ALT_KRETPROBE, err);
-
-		if (!spec) {
-			sb_release(&sb);
-			return NULL;
-		}
-		sb_addf(&sb, " %s=%s", a->args[k].name, spec);
-		free(spec);
-	}
-	return sb_detach(&sb);
+	free(args);
+	return cmd;
 }
 
 static void show_probe_commands(const struct event_decl *e, const struct alternative *a)
@@ -55,7 +45,6 @@ static void show_probe_commands(const struct event_decl *e, const struct alterna
 		free(err);
 	}
 	free(first);
-	printf("      kprobe_events >> -:probekit_<pid>/%s    (at exit)\n", e->name);
 }
 
 /*
@@ -66,7 +55,7 @@ static void show_probe_commands(const struct event_decl *e, const struct alterna
 static void show_commands(const struct recipe *r)
 {
 	printf("\ntracefs writes this recipe can cause (relative to the tracing directory; <pid> is "
-	       "the run's):\n");
+	       "the run's;\nkprobe_events lines go to dynamic_events where the kernel has it):\n");
 	printf("  mkdir %s; then its tracing_on (0/1), trace_clock (a clock name), buffer_size_kb "
 	       "(-b); rmdir at exit\n", INST);
 	for (int i = 0; i < r->n_events; i++) {
@@ -88,6 +77,9 @@ static void show_commands(const struct recipe *r)
 				putchar('\n');
 			}
 			printf("      %s/events/%s/%s/enable > 1\n", INST, sys, ev);
+			if (a->kind != ALT_TRACEPOINT)
+				printf("      kprobe_events >> -:probekit_<pid>/%s    (at exit)\n",
+				       e->name);
 		}
 	}
 	printf("  A filter clause whose ${parameter} is unset is left out; a value is a number, or "
@@ -112,12 +104,17 @@ int cmd_show(int argc, char **argv)
 	int ret;
 
 	if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		printf("usage: probekit show RECIPE\n\nRECIPE is a name on the search path or a file.\n");
+		printf("usage: probekit show RECIPE\n\nRECIPE is a name on the search path or a file.\n"
+		       "Prints its description, parameters, fields and events, then every tracefs\n"
+		       "write it can cause, per kernel feature set: review it before running a\n"
+		       "recipe received from elsewhere.\n");
 		return argc == 2 ? PK_OK : PK_ERR_USAGE;
 	}
 	if ((ret = load_recipe(argv[1], &r)))
 		return ret;
-	printf("%s — %s\nfile: %s\n", r->name, r->description, r->path);
+	printf("%s — %s\nfile: ", r->name, r->description);
+	text_fputs_escaped(r->path, stdout);	/* a file name is anyone's text */
+	putchar('\n');
 	for (int i = 0; i < r->n_notes; i++)
 		printf("%s%s\n", i ? "" : "\n", r->notes[i]);
 	printf("\nparameters:\n");

@@ -56,18 +56,27 @@ struct tep_event *formats_load_event(struct tep_handle *tep, const char *tracing
 	return ev;
 }
 
+/* The parser kallsyms was tried for: one per run, never again per record. */
+static const struct tep_handle *kallsyms_tried;
+static bool kallsyms_ok;
+
 bool formats_load_kallsyms(struct tep_handle *tep)
 {
-	static const struct tep_handle *tried;
-	static bool ok;
 	char *text;
 
 	/* once per parser, even when unreadable: never again on the per-event path */
-	if (tried == tep)
-		return ok;
-	tried = tep;
+	if (kallsyms_tried == tep)
+		return kallsyms_ok;
+	kallsyms_tried = tep;
 	text = read_file("/proc/kallsyms", NULL);
-	ok = text && tep_parse_kallsyms(tep, text) == 0;
+	kallsyms_ok = text && tep_parse_kallsyms(tep, text) == 0;
 	free(text);
-	return ok;
+	return kallsyms_ok;
+}
+
+void formats_close(struct tep_handle *tep)
+{
+	if (kallsyms_tried == tep)	/* a later parser may get the same address */
+		kallsyms_tried = NULL;
+	tep_free(tep);
 }

@@ -13,7 +13,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "list", cmd_list, "list the recipes on the search path" },
-	{ "show", cmd_show, "describe a recipe: parameters, events, alternatives" },
+	{ "show", cmd_show, "describe a recipe: parameters, events, every tracefs write it can cause" },
 	{ "plan", cmd_plan, "dry run: what run would choose and write to tracefs" },
 	{ "run", cmd_run, "trace with a recipe until Ctrl-C or -d SECONDS" },
 	{ "info", cmd_info, "the kernel's tracing capabilities" },

@@ -78,14 +78,14 @@ static char *check_tracepoint(struct plan *p, const struct alternative *a)
 	return NULL;
 }
 
-static char *probe_args(struct plan *p, const struct alternative *a, char **why)
+char *probe_args_text(const struct alternative *a, const char *arch, bool argn, char **why)
 {
 	struct strbuf sb = { 0 };
 
 	for (int i = 0; i < a->n_args; i++) {
 		char *err = NULL;
-		char *spec = fetcharg_translate(a->args[i].spec, p->caps->arch, p->argn,
-						a->kind == ALT_KRETPROBE, &err);
+		char *spec = fetcharg_translate(a->args[i].spec, arch, argn, a->kind == ALT_KRETPROBE,
+						&err);
 
 		if (!spec) {
 			*why = xasprintf("arg %s: %s", a->args[i].name, err);
@@ -96,7 +96,14 @@ static char *probe_args(struct plan *p, const struct alternative *a, char **why)
 		sb_addf(&sb, "%s%s=%s", i ? " " : "", a->args[i].name, spec);
 		free(spec);
 	}
-	return sb_detach(&sb);
+	return sb.buf ? sb_detach(&sb) : xstrdup("");
+}
+
+char *probe_command_text(const struct alternative *a, const char *group, const char *event,
+			 const char *args)
+{
+	return xasprintf("%c:%s/%s %s%s%s", a->kind == ALT_KPROBE ? 'p' : 'r', group, event,
+			 a->function, *args ? " " : "", args);
 }
 
 /*
@@ -138,7 +145,7 @@ static char *check_kprobe(struct plan *p, const struct alternative *a, char **ar
 	if (!p->ask_kernel && !kfunc_known(p, a->function))
 		return xasprintf("function %s not found in available_filter_functions or kallsyms",
 				 a->function);
-	*args = probe_args(p, a, &why);
+	*args = probe_args_text(a, p->caps->arch, p->argn, &why);
 	return why;
 }
 
@@ -183,8 +190,7 @@ static void select_alt(struct plan *p, struct planned_event *pe, int i, char *ar
 	pe->system = xstrdup(p->instance);
 	pe->name = xstrdup(pe->decl->name);
 	pe->probe_args = args;
-	pe->probe = xasprintf("%c:%s/%s %s%s%s", a->kind == ALT_KPROBE ? 'p' : 'r', pe->system,
-			      pe->name, a->function, *args ? " " : "", args);
+	pe->probe = probe_command_text(a, pe->system, pe->name, args);
 }
 
 static void clear_choice(struct planned_event *pe)
@@ -219,7 +225,7 @@ static void choose(struct plan *p, struct planned_event *pe, int start)
 			continue;
 		}
 		if (!p->caps->readable)
-			args = a->kind == ALT_TRACEPOINT ? NULL : probe_args(p, a, &why);
+			args = a->kind == ALT_TRACEPOINT ? NULL : probe_args_text(a, p->caps->arch, p->argn, &why);
 		else
 			why = a->kind == ALT_TRACEPOINT ? check_tracepoint(p, a)
 							: check_kprobe(p, a, &args);
@@ -258,7 +264,7 @@ static void rechoose(struct plan *p, struct planned_event *pe, int i, const char
 	free(pe->why[i]);
 	pe->why[i] = NULL;
 	if (pe->decl->alts[i].kind != ALT_TRACEPOINT)
-		args = probe_args(p, &pe->decl->alts[i], &why);
+		args = probe_args_text(&pe->decl->alts[i], p->caps->arch, p->argn, &why);
 	free(why);
 	select_alt(p, pe, i, args);
 }
@@ -444,7 +450,7 @@ void plan_free(struct plan *p)
 	}
 	free(p->ev);
 	if (p->tep)
-		tep_free(p->tep);
+		formats_close(p->tep);
 	free(p->kfuncs);
 	free(p->kfunc_found);
 	free(p->instance);

@@ -97,18 +97,66 @@ void reader_wait(struct reader *rd, int timeout_ms)
 
 /*
  * Sub-buffer header: timestamp, then commit (a long) whose low 27 bits are the
- * data size and high bits flags. kbuffer trusts the size; a page whose size
- * runs past its end is not walked (kernel pages never do; corrupt input may).
+ * data size and high bits flags. Then records, each a 32-bit header of
+ * type_len (5 bits) and time delta: 1-28 data of type_len * 4 bytes; 0 data
+ * whose length word follows; 29 padding (a length word, or with delta 0 the
+ * page's end); 30/31 time extend / stamp, 8 bytes.
  */
 #define COMMIT_SIZE_MASK ((1U << 27) - 1)
 
+static uint64_t record_step(const uint8_t *rec, uint64_t left)
+{
+	uint32_t hdr, len = 0;
+	unsigned type;
+
+	memcpy(&hdr, rec, 4);
+	type = hdr & 31;
+	if (type >= 1 && type <= 28)
+		return 4 + type * 4;
+	if (type == 30 || type == 31)
+		return 8;
+	if (type == 29 && !(hdr >> 5))
+		return left;			/* null padding: the rest of the page */
+	if (left < 8)
+		return 0;
+	memcpy(&len, rec + 4, 4);
+	if (type == 29)
+		return 4 + (uint64_t)len;
+	return len < 4 ? 0 : 8 + (((uint64_t)len - 4 + 3) & ~3ULL);
+}
+
+/*
+ * kbuffer trusts the page: a commit larger than the page reads past it, and a
+ * padding record of length -4 makes it spin on the same record forever. Walk
+ * the headers first; a page whose records do not each move forward inside
+ * the committed data is not handed to kbuffer (kernel pages always pass).
+ */
 static bool page_sane(const struct reader *rd, const void *page)
 {
-	size_t hdr = 8 + sizeof(long);
+	const uint8_t *data = (const uint8_t *)page + 8 + sizeof(long);
 	unsigned long commit;
+	uint64_t size, off = 0;
 
 	memcpy(&commit, (const char *)page + 8, sizeof(commit));
-	return hdr + (commit & COMMIT_SIZE_MASK) <= (size_t)rd->page_size;
+	size = commit & COMMIT_SIZE_MASK;
+	if (8 + sizeof(long) + size > (size_t)rd->page_size)
+		return false;
+	while (off + 4 <= size) {
+		uint64_t step = record_step(data + off, size - off);
+
+		if (!step || off + step > size)
+			return false;
+		off += step;
+	}
+	return true;
+}
+
+/* A page we cannot trust: what it held is lost, and pairing must know. */
+static void note_corrupt_page(struct reader *rd, struct cpu_reader *cr)
+{
+	cr->loss.missed_unknown = true;
+	if (rd->on_loss)
+		rd->on_loss(rd->loss_ctx);
 }
 
 /* Load this CPU's next sub-buffer; false when none is available now. */
@@ -120,7 +168,7 @@ static bool next_page(struct reader *rd, struct cpu_reader *cr)
 		if (tracefs_cpu_read(cr->tcpu, cr->page, true) <= 0)
 			return false;
 		if (!page_sane(rd, cr->page)) {
-			cr->loss.missed_unknown = true;	/* unreadable: count it as loss */
+			note_corrupt_page(rd, cr);
 			continue;
 		}
 		if (kbuffer_load_subbuffer(cr->kbuf, cr->page) < 0)
@@ -140,7 +188,7 @@ static bool next_page(struct reader *rd, struct cpu_reader *cr)
 /* A corrupt page is not walked further; what it held counts as lost. */
 static void skip_page(struct reader *rd, struct cpu_reader *cr, int *pages)
 {
-	cr->loss.missed_unknown = true;
+	note_corrupt_page(rd, cr);
 	cr->cur = NULL;
 	if ((*pages)-- > 0)
 		next_page(rd, cr);

@@ -9,15 +9,36 @@
 #include "recipe_limits.h"
 #include "schema.h"
 
-/* symbol or symbol+offset; dots occur in compiler-made names (tcp_sendmsg.cold) */
+/*
+ * SYMBOL[+OFFSET]: a name (never an absolute address, which the kernel would
+ * also take), dots for compiler-made names (tcp_sendmsg.cold), an offset in
+ * decimal or 0x hex.
+ */
 static bool is_probe_target(const char *s)
 {
-	if (!*s || strlen(s) > RECIPE_MAX_SYMBOL)
+	const char *start = s;
+
+	if (strlen(s) > RECIPE_MAX_SYMBOL || !(isalpha((unsigned char)*s) || *s == '_' || *s == '.'))
 		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("_.+", *s))
+	while (isalnum((unsigned char)*s) || *s == '_' || *s == '.')
+		s++;
+	if (!*s)
+		return true;
+	if (*s++ != '+' || s - start < 2)
+		return false;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		if (!isxdigit((unsigned char)*s))
 			return false;
-	return true;
+		while (isxdigit((unsigned char)*s))
+			s++;
+	} else {
+		if (!isdigit((unsigned char)*s))
+			return false;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	return !*s;
 }
 
 static int arg_index(const struct alternative *a, const char *name)
@@ -207,8 +228,9 @@ static bool parse_kind(struct schema *s, const char *path, struct alternative *a
 			if (!is_probe_target(target)) {
 				char *p = path_key(path, kinds[k]);
 
-				schema_error(s, p, "'%s' is not a kernel symbol[+offset] (letters, digits, "
-					     "_ . +; at most %d bytes)", target, RECIPE_MAX_SYMBOL);
+				schema_error(s, p, "'%s' is not a kernel symbol[+offset] (a name of "
+					     "letters, digits, _ and ., an offset in decimal or 0x hex; at "
+					     "most %d bytes)", target, RECIPE_MAX_SYMBOL);
 				free(p);
 			}
 		}

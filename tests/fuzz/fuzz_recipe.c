@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "plan.h"
@@ -43,14 +44,38 @@ static void check_writes(struct recipe *r, bool no_argn)
 	plan_free(&p);
 }
 
+/* Every message a refusal printed: one line each, no raw control byte. */
+static void check_messages(const char *text, size_t len)
+{
+	const char *end = text + len;
+
+	for (const char *line = text; line < end;) {
+		const char *nl = memchr(line, '\n', end - line);
+		size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
+
+		if (text_find_control(line, n))
+			abort();	/* a message would drive the reader's terminal */
+		line += n + 1;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct recipe *r = recipe_load_buffer((const char *)data, size, "fuzz.json");
+	FILE *saved = stderr;
+	char *msgs = NULL;
+	size_t len = 0;
+	struct recipe *r;
 
-	if (!r)
-		return 0;
-	check_writes(r, false);
-	check_writes(r, true);
-	recipe_free(r);
+	stderr = open_memstream(&msgs, &len);
+	r = recipe_load_buffer((const char *)data, size, "fuzz.json");
+	if (r) {
+		check_writes(r, false);
+		check_writes(r, true);
+		recipe_free(r);
+	}
+	fclose(stderr);
+	stderr = saved;
+	check_messages(msgs, len);
+	free(msgs);
 	return 0;
 }

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include "probekit.h"
+#include "recipe.h"
+#include "textsafe.h"
 #include "test.h"
 
 int test_failures;
@@ -45,6 +47,24 @@ char *capture_stderr_end(char *path)
 	unlink(path);
 	free(path);
 	return text;
+}
+
+void check_refusal(struct recipe *r, char *err, const char *want, const char *text)
+{
+	size_t len = err ? strlen(err) : 0;
+	int lines = 0;
+
+	CHECK(r == NULL);
+	CHECK_CONTAINS(err, want);
+	for (size_t i = 0; i < len; i++)
+		lines += err[i] == '\n';
+	CHECK(lines == 1);
+	/* the message's own final newline is its only control byte */
+	CHECK(len && !text_find_control(err, len - 1));
+	if (r || !err || !strstr(err, want))
+		fprintf(stderr, "    (for recipe %s)\n", text);
+	recipe_free(r);
+	free(err);
 }
 
 int main(void)

@@ -45,6 +45,9 @@ extern const struct unit_test recipe_tests[], plan_tests[], fetcharg_tests[], fo
 char *write_temp(const char *name, const char *text);	/* returns the path */
 char *capture_stderr_begin(void);
 char *capture_stderr_end(char *token);			/* returns what was written */
+struct recipe;
+/* A load that must fail with one escaped line containing want; frees r and err. */
+void check_refusal(struct recipe *r, char *err, const char *want, const char *text);
 #define FIXTURE(k) "fixtures/" k
 
 #endif

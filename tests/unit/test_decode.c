@@ -5,30 +5,10 @@
 #include <event-parse.h>
 
 #include "decode.h"
+#include "kprobe_layout.h"
 #include "test.h"
 
 #define NEW FIXTURE("linux-6.x/sys/kernel/tracing")
-
-/* the kernel's own layout of a kprobe with the recipe's args (packed, in order) */
-static const char kprobe_format[] =
-	"name: retrans\nID: 3001\nformat:\n"
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
-	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
-	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
-	"\tfield:unsigned long __probe_ip;\toffset:8;\tsize:8;\tsigned:0;\n"
-	"\tfield:u64 sk;\toffset:16;\tsize:8;\tsigned:0;\n"
-	"\tfield:u32 daddr;\toffset:24;\tsize:4;\tsigned:0;\n"
-	"\tfield:u32 saddr;\toffset:28;\tsize:4;\tsigned:0;\n"
-	"\tfield:u16 dport;\toffset:32;\tsize:2;\tsigned:0;\n"
-	"\tfield:u16 sport;\toffset:34;\tsize:2;\tsigned:0;\n"
-	"\tfield:u16 family;\toffset:36;\tsize:2;\tsigned:0;\n"
-	"\tfield:u8 state;\toffset:38;\tsize:1;\tsigned:0;\n"
-	"\tfield:u64 daddr6_hi;\toffset:39;\tsize:8;\tsigned:0;\n"
-	"\tfield:u64 daddr6_lo;\toffset:47;\tsize:8;\tsigned:0;\n"
-	"\tfield:u64 saddr6_hi;\toffset:55;\tsize:8;\tsigned:0;\n"
-	"\tfield:u64 saddr6_lo;\toffset:63;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"(%lx) sk=0x%Lx\", REC->__probe_ip, REC->sk\n";
 
 struct dfx {
 	struct recipe *r;
@@ -45,17 +25,8 @@ static bool setup(struct dfx *f, char **use)
 	f->r = recipe_load("../recipes/tcp-retrans.json");
 	CHECK(caps_detect(&f->c, NEW) == PK_OK);
 	CHECK(plan_build(&f->p, f->r, &f->c, &o) == PK_OK);
-	if (use) {
-		/* the same layout serves the tlp probe (tcp_send_loss_probe) */
-		char *tlp = xstrdup(kprobe_format);
-
-		memcpy(strstr(tlp, "name: retrans"), "name: tlp    ", 13);
-		memcpy(strstr(tlp, "ID: 3001"), "ID: 3002", 8);
-		CHECK(tep_parse_event(f->p.tep, kprobe_format, sizeof(kprobe_format) - 1,
-				      "probekit_42") == 0);
-		CHECK(tep_parse_event(f->p.tep, tlp, strlen(tlp), "probekit_42") == 0);
-		free(tlp);
-	}
+	if (use)	/* the kernel's own layout of the recipe's kprobes */
+		CHECK(kprobe_layout_parse(f->p.tep) == 0);
 	if (decoder_init(&f->d, &f->p) == PK_OK)
 		return true;
 	CHECK(!"decoder_init failed");

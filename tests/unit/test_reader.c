@@ -135,6 +135,30 @@ static void corrupt_pages_end_and_count_as_loss(void)
 	CHECK(reader_open_fds(&rd, fds, 1, 4096) == PK_OK);
 	reader_drain(&rd, record, &s);
 	reader_free(&rd);
+
+	/* a padding record of length -4 made kbuffer spin on it (found in review) */
+	uint32_t words[] = { 1 | (1 << 5), 0xabcd, 29 | (5 << 5), 0xfffffffc };
+	uint64_t ts = 5;
+	struct seen ps = { 0 };
+	FILE *h = tmpfile();
+
+	memset(page, 0, sizeof(page));
+	commit = 64;
+	memcpy(page, &ts, 8);
+	memcpy(page + 8, &commit, 8);
+	memcpy(page + 16, words, sizeof(words));
+	fwrite(page, 1, sizeof(page), h);
+	fflush(h);
+	rewind(h);
+	fds[0] = dup(fileno(h));
+	fclose(h);
+	CHECK(reader_open_fds(&rd, fds, 1, 4096) == PK_OK);
+	rd.on_loss = lost;
+	rd.loss_ctx = &ps;
+	reader_drain(&rd, record, &ps);
+	CHECK(ps.n == 0 && ps.losses == 1);	/* pairing hears of the dropped page */
+	CHECK(rd.cpus[0].loss.missed_unknown);
+	reader_free(&rd);
 	alarm(0);
 }
 

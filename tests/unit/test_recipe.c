@@ -29,17 +29,8 @@ static void expect_error(const char *text, const char *want)
 {
 	char *err;
 	struct recipe *r = load_text(text, &err);
-	int lines = 0;
 
-	CHECK(r == NULL);
-	CHECK_CONTAINS(err, want);
-	for (char *p = err; p && *p; p++)
-		lines += *p == '\n';
-	CHECK(lines == 1);
-	if (r || !strstr(err ? err : "", want))
-		fprintf(stderr, "    (for recipe %s)\n", text);
-	recipe_free(r);
-	free(err);
+	check_refusal(r, err, want, text);
 }
 
 static void shipped_recipe_loads(void)

@@ -28,30 +28,12 @@ static struct recipe *load(const char *text, char **err)
 	return r;
 }
 
-static bool has_raw_control(const char *s)
-{
-	size_t len = strlen(s);
-
-	/* the message's own final newline is its only control byte */
-	return len && text_find_control(s, len - 1);
-}
-
 static void refused(const char *text, const char *want)
 {
 	char *err;
 	struct recipe *r = load(text, &err);
-	int lines = 0;
 
-	CHECK(r == NULL);
-	CHECK_CONTAINS(err, want);
-	for (char *p = err; p && *p; p++)
-		lines += *p == '\n';
-	CHECK(lines == 1);
-	CHECK(err && !has_raw_control(err));
-	if (r || !err || !strstr(err, want))
-		fprintf(stderr, "    (for recipe %s)\n", text);
-	recipe_free(r);
-	free(err);
+	check_refusal(r, err, want, text);
 }
 
 static void fetch_args_are_one_token(void)
@@ -107,6 +89,37 @@ static void hostile_recipes_are_refused_at_load(void)
 	refused(HEAD FIELDS "\"events\":{\"e\":{\"any\":[{\"tracepoint\":"
 		"\"tcp:\\u001b]0;pwned\\u0007\\u001b[2J\",\"fields\":{}}]}}}",
 		"events.e.any[0].tracepoint: a string holds a control character");
+}
+
+static void probe_targets_are_symbols(void)
+{
+	static const char *const bad[] = {
+		"0xffffffff81000000", "+1", "a+b+c", "tcp_sendmsg+", "tcp_sendmsg+0x", "f+1x",
+		"1abc", "f g", "f;g",
+	};
+	static const char *const good[] = {
+		"tcp_sendmsg", "tcp_sendmsg+4", "tcp_sendmsg+0x1f", "tcp_sendmsg.cold", "_f", ".f",
+	};
+	char text[512];
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		snprintf(text, sizeof(text), HEAD FIELDS "\"events\":{\"e\":{\"any\":[{\"kprobe\":"
+			 "\"%s\",\"fields\":{}}]}}}", bad[i]);
+		refused(text, "is not a kernel symbol[+offset]");
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		char *err;
+		struct recipe *r;
+
+		snprintf(text, sizeof(text), HEAD FIELDS "\"events\":{\"e\":{\"any\":[{\"kprobe\":"
+			 "\"%s\",\"fields\":{}}]}},\"output\":{\"columns\":[\"time\"]}}", good[i]);
+		r = load(text, &err);
+		CHECK(r != NULL);
+		if (!r)
+			fprintf(stderr, "    %s: %s", good[i], err);
+		recipe_free(r);
+		free(err);
+	}
 }
 
 static void terminal_escapes_in_keys_and_names(void)
@@ -216,6 +229,15 @@ static void escaping(void)
 	CHECK_STR(out, "abc");
 	text_escape("\x1b\x1b", 2, out, 6);	/* no partial escape */
 	CHECK_STR(out, "\\x1b");
+	text_escape("a\x9b" "2J", 4, out, sizeof(out));	/* raw C1: CSI without UTF-8 */
+	CHECK_STR(out, "a\\x9b2J");
+	text_escape("\xe2\x80\xae" "abc", 6, out, sizeof(out));	/* right-to-left override */
+	CHECK_STR(out, "\\xe2\\x80\\xaeabc");
+	text_escape("\xc3\xa9\xc3\xa9", 4, out, 4);	/* never half a character */
+	CHECK_STR(out, "\xc3\xa9");
+	text_escape("\xc3(\xed\xa0\x80", 5, out, sizeof(out));	/* invalid, surrogate */
+	CHECK_STR(out, "\\xc3(\\xed\\xa0\\x80");
+	CHECK(text_is_single_line("caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80"));
 	CHECK(text_is_single_line("p:g/e f a=$arg1"));
 	CHECK(!text_is_single_line("p:g/e f\n-:x/y"));
 	CHECK(!text_is_single_line("a\x7f"));
@@ -233,6 +255,7 @@ const struct unit_test untrusted_tests[] = {
 	{ "untrusted: fetch args are one token of the kernel's grammar", fetch_args_are_one_token },
 	{ "untrusted: hostile recipes refused at load, naming the JSON path",
 	  hostile_recipes_are_refused_at_load },
+	{ "untrusted: probe targets are symbol[+offset], never an address", probe_targets_are_symbols },
 	{ "untrusted: control bytes in keys, titles, notes", terminal_escapes_in_keys_and_names },
 	{ "untrusted: bounds on depth, members, args, alternatives, strings, size", bounds_are_enforced },
 	{ "untrusted: string parameters stay one line", string_parameters_stay_one_line },

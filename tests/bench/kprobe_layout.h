@@ -2,6 +2,7 @@
 /*
  * The kernel's own format of tcp-retrans's kprobes (args packed in order, as
  * kprobe_events lays them out), for decoding without a kernel: IDs 3001-3003.
+ * Shared by the unit tests, the reader fuzzer and its seed generator.
  */
 #ifndef PROBEKIT_KPROBE_LAYOUT_H
 #define PROBEKIT_KPROBE_LAYOUT_H
