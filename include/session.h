@@ -12,7 +12,7 @@ struct session {
 	struct plan *plan;
 	struct tracefs_instance *inst;
 	struct tracefs_dynevent **probes;	/* per planned event; NULL for tracepoints */
-	int *probe_alt;				/* the alternative each probe was made for */
+	int *probe_alt;				/* the alternative each probe was last made for, -1: none */
 };
 
 /* Create probes, the instance, clock, filters, enables; tracing on. Undoes itself on error. */

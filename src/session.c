@@ -138,6 +138,20 @@ static int create_probe(struct session *s, int i, char **reason, bool *recipe_er
 }
 
 /*
+ * The parser keeps the format of every probe made in this run by its name:
+ * a probe made again for another alternative (its pair event fell back) gets
+ * a name of its own, or its records would be decoded with the old layout.
+ */
+static void rename_remade_probe(struct planned_event *pe)
+{
+	free(pe->name);
+	pe->name = xasprintf("%s__alt%d", pe->decl->name, pe->chosen);
+	free(pe->probe);
+	pe->probe = probe_command_text(&pe->decl->alts[pe->chosen], pe->system, pe->name,
+				       pe->probe_args);
+}
+
+/*
  * Create every chosen probe, falling back to later alternatives the kernel
  * accepts. A fallback can change other events' choices (latency pairs,
  * "when"), so the probes are checked again from the start after one.
@@ -158,6 +172,8 @@ restart:
 		}
 		if (!pe->probe || s->probes[i])
 			continue;
+		if (s->probe_alt[i] >= 0)	/* a probe was made for this event before */
+			rename_remade_probe(pe);
 		char *reason = NULL;
 		int ret = create_probe(s, i, &reason, &recipe_error);
 
@@ -292,6 +308,8 @@ int session_start(struct session *s, struct plan *p)
 	s->plan = p;
 	s->probes = xcalloc(p->n_ev, sizeof(*s->probes));
 	s->probe_alt = xcalloc(p->n_ev, sizeof(*s->probe_alt));
+	for (int i = 0; i < p->n_ev; i++)
+		s->probe_alt[i] = -1;	/* none made yet */
 	ret = setup(s);
 	if (ret)
 		session_teardown(s);

@@ -29,6 +29,23 @@ loss_probes() {
 }
 count() { grep -c "\"event\":\"$1\"" /tmp/out; }
 
+# A test server in the background (pid in $srv), once it says it listens:
+# never a fixed wait; bounded at 60 s.
+server() {	# ADDR PORT [DELAY_MS]
+	if [ $# -gt 2 ]; then
+		tcpflow delay-server $1 $2 $3 120 >/tmp/srv.$2 &
+	else
+		tcpflow server $1 $2 120 >/tmp/srv.$2 &
+	fi
+	srv=$!
+	w=0
+	until grep -q '^listening' /tmp/srv.$2 2>/dev/null; do
+		[ $w -lt 600 ] || fail "server on port $2 did not listen within 60 s"
+		sleep 0.1
+		w=$((w + 1))
+	done
+}
+
 pk_start() {	# OUT ARGS...
 	out=$1
 	shift
@@ -55,9 +72,7 @@ pk_stop() {	# SIGNAL
 retrans_kprobe() {	# SERVER_ADDR EXPECT_ADDR EXTRA_ARGS...
 	addr=$1 want=$2
 	shift 2
-	tcpflow server $addr 5001 120 >/dev/null &
-	srv=$!
-	sleep 0.3
+	server $addr 5001
 	loss_on 8
 	pk_start /tmp/out run tcp-retrans --use retrans=kprobe --use synack=kprobe -p port=5001 --json "$@"
 	r0=$(retrans_segs)
@@ -141,9 +156,7 @@ test_kprobe_retrans_ipv6() {
 
 test_tracepoint_and_kprobe_agree() {
 	# the same lossy flow seen by both alternatives at once
-	tcpflow server 127.0.0.1 5002 120 >/dev/null &
-	srv=$!
-	sleep 0.3
+	server 127.0.0.1 5002
 	loss_on 8
 	$PK run tcp-retrans -p port=5002 --json >/tmp/tp 2>&1 &
 	tp=$!
@@ -191,10 +204,9 @@ test_rcvq_kprobe_per_flow() {
 	$PK plan tcp-rcvq-latency | grep -qE '\[0\] kprobe tcp_rcv_space_adjust +chosen' || fail "kprobe not chosen"
 	i=0
 	for d in 0 20 50; do
-		tcpflow delay-server 127.0.0.1 $((5201 + i)) $d 120 >/dev/null &
+		server 127.0.0.1 $((5201 + i)) $d
 		i=$((i + 1))
 	done
-	sleep 0.3
 	pk_start /tmp/out run tcp-rcvq-latency --json -t 10ms
 	clients=""
 	for p in 5201 5202 5203; do
@@ -260,9 +272,7 @@ test_kernel_refusal_falls_back() {
 }
 
 test_kretprobe_return_value_and_comm() {
-	tcpflow server 127.0.0.1 5003 120 >/dev/null &
-	srv=$!
-	sleep 0.3
+	server 127.0.0.1 5003
 	pk_start /tmp/out run vmtest-sendmsg-ret -p bytes=100 --json
 	grep -q "^r.*:probekit_$PKPID/sendmsg tcp_sendmsg" $T/dynamic_events || fail "no kretprobe"
 	tcpflow client 127.0.0.1 5003 30 100 60 >/dev/null
@@ -297,6 +307,24 @@ test_reset_spares_foreign_kprobe() {
 	pk_stop INT
 	grep -q 'foreign/x' $T/dynamic_events || fail "run removed a foreign kprobe"
 	echo '-:foreign/x' >>$T/kprobe_events
+}
+
+# The end event's first alternative is refused, so the start event's probe,
+# already made, is made again for the alternative that pairs (with one more
+# arg). It gets a name of its own: under the old name the parser would keep
+# the old layout and the run would fail or decode nothing.
+test_remade_probe_decodes_with_its_new_layout() {
+	server 127.0.0.1 5004
+	pk_start /tmp/out run vmtest-recouple --json -t 0
+	grep -q "probekit_$PKPID/send__alt1 tcp_sendmsg sk=\$arg1 size=\$arg3" $T/dynamic_events ||
+		{ cat $T/dynamic_events; fail "no re-made probe under its own name"; }
+	tcpflow client 127.0.0.1 5004 20 100 120 >/tmp/client || fail "client: $(cat /tmp/client)"
+	pk_stop INT
+	kill $srv
+	[ $PKRC = 0 ] || fail "exit $PKRC: $(cat /tmp/out.err)"
+	pairs=$(grep -c '"type":"pair"' /tmp/out)
+	echo "pairs send -> recv: $pairs"
+	[ "$pairs" -ge 20 ] || { head -5 /tmp/out; fail "want at least 20 pairs (20 requests)"; }
 }
 
 # Issue 16: a hostile fetch arg ("$arg1\n-:victim/probe\np:pkevil/made ...")
