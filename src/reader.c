@@ -205,12 +205,6 @@ static void advance(struct reader *rd, struct cpu_reader *cr, int *pages)
 		next_page(rd, cr);
 }
 
-/* A record that claims to run past its page is corrupt. */
-static bool record_fits(const struct reader *rd, const struct cpu_reader *cr)
-{
-	return (char *)cr->cur + kbuffer_event_size(cr->kbuf) <= (char *)cr->page + rd->page_size;
-}
-
 void reader_drain(struct reader *rd, record_fn fn, void *ctx)
 {
 	/* bounded, so that a flood cannot keep us from signals and the clock */
@@ -230,12 +224,9 @@ void reader_drain(struct reader *rd, record_fn fn, void *ctx)
 		}
 		if (!best)
 			return;
-		if (record_fits(rd, best)) {
-			fn(ctx, best->cur, kbuffer_event_size(best->kbuf), best->ts, best->cpu);
-			advance(rd, best, &pages);
-		} else {
-			skip_page(rd, best, &pages);
-		}
+		/* page_sane() saw this record inside the page's committed data */
+		fn(ctx, best->cur, kbuffer_event_size(best->kbuf), best->ts, best->cpu);
+		advance(rd, best, &pages);
 	}
 }
 

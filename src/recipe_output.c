@@ -166,6 +166,8 @@ static bool parse_summary(struct schema *s, json_t *obj)
 		int n = parse_columns(s, "output.summary.group_by", v, &r->group_by);
 
 		r->n_group_by = n < 0 ? 0 : n;
+		if (s->failed)	/* the columns after a bad one are not filled in */
+			return false;
 	}
 	r->sort = schema_string(s, path, obj, "sort", false);
 	if (r->sort && strcmp(r->sort, "count")) {

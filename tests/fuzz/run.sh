@@ -1,8 +1,9 @@
 #!/bin/bash
 # Run each libFuzzer harness for FUZZ_SECONDS on a corpus seeded from the
 # shipped recipes and generated ring-buffer pages; print executions, crashes
-# and leaks per harness (the target's own stderr, recipe errors, is closed), then "N passed, N failed". A crash or leak fails and
-# leaves its input in build/fuzz/artifacts/ (make it a unit regression test).
+# and leaks per harness (the target's own stderr, recipe errors, is closed),
+# then "N passed, N failed". A crash or leak fails and leaves its input in build/fuzz/artifacts/: add it to tests/fuzz/regressions/HARNESS/
+# (run first every time) and make it a unit regression test.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -13,6 +14,8 @@ pass=0 failed=0 total=0
 
 seed() {	# HARNESS DIR
 	mkdir -p "$2"
+	# every input that once crashed is run again first
+	cp "$here/regressions/$1"/* "$2"/ 2>/dev/null
 	case $1 in
 	fuzz_recipe) cp "$repo"/recipes/*.json "$here"/../vm/recipes/*.json "$2"/ ;;
 	fuzz_params) printf 'sport == ${port}\0port=80\0n=-1\0dev=eth0' >"$2/ref"

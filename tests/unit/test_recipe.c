@@ -120,6 +120,10 @@ static void schema_errors_name_the_path(void)
 	expect_error(HEAD FIELDS EVENTS(ALT_TP) "\"output\":{\"columns\":[],\"summary\":"
 		     "{\"group_by\":[\"lport\"],\"sort\":\"laddr\"}}}",
 		     "output.summary.sort: 'laddr' is neither 'count' nor a group_by field");
+	/* from fuzzing: a bad group_by column, then a sort by name read past the columns */
+	expect_error(HEAD FIELDS EVENTS(ALT_TP) "\"output\":{\"columns\":[],\"summary\":"
+		     "{\"group_by\":[\"lad[r:lport\",\"lport\"],\"sort\":\"counskt\"}}}",
+		     "output.summary.group_by[0]: ");
 	expect_error(HEAD PARAMS FIELDS EVENTS(ALT_TP) "\"match\":[{\"param\":\"port\",\"fields\":"
 		     "[\"laddr\"]}]," OUTPUT, "match[0]: parameter type port cannot be compared");
 }
