@@ -167,14 +167,32 @@ static json_t *json_time(const struct format_ctx *fc, uint64_t ts)
 	return json_string(buf);
 }
 
+/* Kernel and process text as it is (jansson escapes control characters); \xNN text if not UTF-8. */
+static json_t *json_text(const char *s, size_t len)
+{
+	json_t *j = json_stringn(s, strnlen(s, len));
+	char buf[128];
+
+	if (j)
+		return j;
+	text_escape(s, len, buf, sizeof(buf));
+	return json_string(buf);
+}
+
 json_t *format_json(const struct format_ctx *fc, int field, const struct value *v)
 {
 	const struct field_decl *f = &fc->recipe->fields[field];
+	const char *comm;
 	char buf[128];
 
 	if (!v->present)
 		return json_null();
 	switch (f->format) {
+	case FMT_STRING:
+		return json_text(v->str, v->len);
+	case FMT_COMM:
+		comm = comm_of((int)v->num);
+		return comm ? json_text(comm, strlen(comm)) : json_string("-");
 	case FMT_DECIMAL: case FMT_PORT: case FMT_CPU: case FMT_PID: case FMT_DURATION:
 		if (v->num > INT64_MAX && f->format != FMT_DECIMAL)
 			break;

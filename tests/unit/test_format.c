@@ -59,6 +59,8 @@ static void formats_as_text(void)
 	text(&fc, "f_errno", (struct value){ .num = 0 }, "0");
 	text(&fc, "f_ksym", (struct value){ .num = 0x1234 }, "0x1234");
 	text(&fc, "f_string", (struct value){ .str = "nginx\0junk", .len = 5 }, "nginx");
+	/* kernel text shown to a terminal: control bytes and non-UTF-8 escaped */
+	text(&fc, "f_string", (struct value){ .str = "a\x1b[2J\x9b", .len = 6 }, "a\\x1b[2J\\x9b");
 
 	value_set_addr(&v, (const uint8_t[]){ 10, 0, 0, 1 }, 4);
 	text(&fc, "f_ipv4", v, "10.0.0.1");
@@ -102,6 +104,20 @@ static void formats_as_json(void)
 		return;
 	j = format_json(&fc, recipe_field_index(r, "f_hex"), &v);
 	CHECK_STR(json_string_value(j), "0xffff888012345678");	/* pointers never as numbers */
+	json_decref(j);
+	/* JSON carries the text as it is (jansson escapes it), \xNN only if not UTF-8 */
+	struct value sv = { .present = true, .str = "a\x1b[2J\0", .len = 6 };
+	char *dump;
+
+	j = format_json(&fc, recipe_field_index(r, "f_string"), &sv);
+	dump = json_dumps(j, JSON_ENCODE_ANY);
+	CHECK_STR(dump, "\"a\\u001B[2J\"");
+	free(dump);
+	json_decref(j);
+	sv.str = "a\x9b";
+	sv.len = 2;
+	j = format_json(&fc, recipe_field_index(r, "f_string"), &sv);
+	CHECK_STR(json_string_value(j), "a\\x9b");
 	json_decref(j);
 	v.num = 443;
 	j = format_json(&fc, recipe_field_index(r, "f_port"), &v);
