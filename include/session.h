@@ -24,6 +24,12 @@ int session_teardown(struct session *s);
 /* The kernel's last error_log entry as one line (with the command it quotes), or NULL. */
 char *kernel_error_line(struct tracefs_instance *inst, bool with_command);
 
+typedef bool (*probe_pick_fn)(const char *system, const char *event, void *ctx);
+/*
+ * Remove the kprobes of group (NULL: of every group) that doomed() picks,
+ * calling removed() (if any) after each. PK_ERR_RUNTIME if one would not go.
+ */
+int probes_remove_if(const char *group, probe_pick_fn doomed, probe_pick_fn removed, void *ctx);
 /* Remove instances and probe groups of probekit runs whose process is gone. */
 int cleanup_dead_runs(bool verbose, int *removed);
 /* probekit_<pid> -> pid, or 0 when the name is not ours. */

@@ -66,23 +66,20 @@ static int remove_instances(bool verbose, int *removed)
 	return ret;
 }
 
-static int remove_probes(bool verbose, int *removed)
+int probes_remove_if(const char *group, probe_pick_fn doomed, probe_pick_fn removed, void *ctx)
 {
 	struct tracefs_dynevent **all = tracefs_dynevent_get_all(
-		TRACEFS_DYNEVENT_KPROBE | TRACEFS_DYNEVENT_KRETPROBE, NULL);
+		TRACEFS_DYNEVENT_KPROBE | TRACEFS_DYNEVENT_KRETPROBE, group);
 	int ret = PK_OK;
 
 	for (int i = 0; all && all[i]; i++) {
 		char *sys = NULL, *ev = NULL;
-		int pid;
 
 		tracefs_dynevent_info(all[i], &sys, &ev, NULL, NULL, NULL);
-		pid = sys ? run_name_pid(sys) : 0;
-		if (pid && !run_alive(pid)) {
+		if (sys && ev && doomed(sys, ev, ctx)) {
 			if (tracefs_dynevent_destroy(all[i], false) == 0) {
-				(*removed)++;
-				if (verbose)
-					printf("removed probe %s/%s (pid %d is gone)\n", sys, ev, pid);
+				if (removed)
+					removed(sys, ev, ctx);
 			} else {
 				pk_error("cannot remove probe %s/%s: %s", sys, ev, strerror(errno));
 				ret = PK_ERR_RUNTIME;
@@ -95,6 +92,30 @@ static int remove_probes(bool verbose, int *removed)
 	return ret;
 }
 
+struct reset_count {
+	bool verbose;
+	int *removed;
+};
+
+static bool of_dead_run(const char *sys, const char *ev, void *ctx)
+{
+	int pid = run_name_pid(sys);
+
+	(void)ev;
+	(void)ctx;
+	return pid && !run_alive(pid);
+}
+
+static bool count_removed(const char *sys, const char *ev, void *ctx)
+{
+	struct reset_count *c = ctx;
+
+	(*c->removed)++;
+	if (c->verbose)
+		printf("removed probe %s/%s (pid %d is gone)\n", sys, ev, run_name_pid(sys));
+	return true;
+}
+
 int cleanup_dead_runs(bool verbose, int *removed)
 {
 	int ret;
@@ -102,5 +123,6 @@ int cleanup_dead_runs(bool verbose, int *removed)
 	*removed = 0;
 	/* instances first: a probe enabled in a dead instance cannot be removed */
 	ret = remove_instances(verbose, removed);
-	return remove_probes(verbose, removed) ?: ret;
+	return probes_remove_if(NULL, of_dead_run, count_removed,
+				&(struct reset_count){ verbose, removed }) ?: ret;
 }

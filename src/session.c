@@ -61,29 +61,27 @@ static bool is_tracked(const struct session *s, const char *event)
 	return false;
 }
 
+static bool untracked(const char *sys, const char *ev, void *ctx)
+{
+	(void)sys;
+	return !is_tracked(ctx, ev);
+}
+
+static bool any_probe(const char *sys, const char *ev, void *ctx)
+{
+	(void)sys;
+	(void)ev;
+	(void)ctx;
+	return true;
+}
+
 /*
  * Remove what is in our probe group but not tracked: a write the kernel
  * refused may still have run part of it. With all, the tracked ones go too.
  */
 static int sweep_group(struct session *s, bool all)
 {
-	struct tracefs_dynevent **dev = tracefs_dynevent_get_all(
-		TRACEFS_DYNEVENT_KPROBE | TRACEFS_DYNEVENT_KRETPROBE, s->plan->instance);
-	int ret = PK_OK;
-
-	for (int i = 0; dev && dev[i]; i++) {
-		char *sys = NULL, *ev = NULL;
-
-		tracefs_dynevent_info(dev[i], &sys, &ev, NULL, NULL, NULL);
-		if (ev && (all || !is_tracked(s, ev)) && tracefs_dynevent_destroy(dev[i], false) < 0) {
-			pk_error("cannot remove probe %s/%s: %s", sys, ev, strerror(errno));
-			ret = PK_ERR_RUNTIME;
-		}
-		free(sys);
-		free(ev);
-	}
-	tracefs_dynevent_list_free(dev);
-	return ret;
+	return probes_remove_if(s->plan->instance, all ? any_probe : untracked, NULL, s);
 }
 
 /*
@@ -348,9 +346,10 @@ int session_teardown(struct session *s)
 		tracefs_dynevent_free(s->probes[i]);
 		s->probes[i] = NULL;
 	}
-	/* and whatever else is in our group: nothing of this run outlives it */
-	if (s->probes && s->plan->caps->kprobes)
-		ret = sweep_group(s, true) ?: ret;
+	/* and whatever else is in our group: nothing of this run outlives it (a probe
+	 * that would not go was reported once above) */
+	if (ret == PK_OK && s->probes && s->plan->caps->kprobes)
+		ret = sweep_group(s, true);
 	free(s->probes);
 	s->probes = NULL;
 	free(s->probe_alt);
