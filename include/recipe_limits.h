@@ -11,6 +11,7 @@
 #define RECIPE_MAX_MEMBERS	64		/* members of any object or array */
 #define RECIPE_MAX_STRING	4096		/* bytes of any string or key */
 #define RECIPE_MAX_NAME		63		/* identifiers: kernel event names are short */
+#define RECIPE_MAX_EVENT_NAME	56		/* events: room for "__alt15" in 64 bytes */
 #define RECIPE_MAX_ALTS		16		/* alternatives of one event */
 #define RECIPE_MAX_ARGS		32		/* fetch args of one probe */
 #define RECIPE_MAX_FETCHARG	128		/* bytes of one fetch arg */

@@ -17,8 +17,8 @@ int run_name_pid(const char *name)
 
 	const char *digits = name + sizeof(PK_NAME);
 
-	/* exactly probekit_<digits>: strtol alone would take "probekit_ 12" or "_+12" */
-	if (strncmp(name, PK_NAME "_", sizeof(PK_NAME)) || !isdigit((unsigned char)*digits))
+	/* exactly probekit_<pid>: strtol alone would take "probekit_ 12", "_+12", "_012" */
+	if (strncmp(name, PK_NAME "_", sizeof(PK_NAME)) || *digits < '1' || *digits > '9')
 		return 0;
 	pid = strtol(digits, &end, 10);
 	return *end || pid <= 0 || pid > 0x3fffffff ? 0 : (int)pid;

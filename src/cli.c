@@ -58,11 +58,13 @@ int cli_usage(const char *text, bool help, struct common_opts *o)
 /* getopt's own message would echo the option raw (opterr is 0): say it escaped. */
 int cli_bad_option(const char *text, char **argv, struct common_opts *o)
 {
-	/* a short option may sit inside a cluster (-qZ): name it alone */
-	if (optopt)
+	/* a short option may sit inside a cluster (-qZ): name it alone; a long one
+	 * (optopt is then its code, or 0) as written */
+	if (optopt > ' ' && optopt < 127)
 		pk_error("-%c: unknown option, or one missing its value", optopt);
 	else
-		pk_error("%s: unknown option", argv[optind - 1]);
+		pk_error("%s: unknown option, or one missing or not taking a value",
+			 argv[optind - 1]);
 	return cli_usage(text, false, o);
 }
 

@@ -53,7 +53,7 @@ void output_header(struct output *o)
 
 static void emit_json(struct output *o, json_t *obj)
 {
-	json_dumpf(obj, o->f, JSON_COMPACT);
+	json_dumpf(obj, o->f, JSON_COMPACT | JSON_ENSURE_ASCII);	/* no raw C1 or bidi for a terminal */
 	fputc('\n', o->f);
 	json_decref(obj);
 }

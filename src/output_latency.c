@@ -98,7 +98,7 @@ static json_t *groups_json(const struct output *o, const struct latency *l, bool
 
 static void emit(struct output *o, json_t *obj)
 {
-	json_dumpf(obj, o->f, JSON_COMPACT);
+	json_dumpf(obj, o->f, JSON_COMPACT | JSON_ENSURE_ASCII);	/* no raw C1 or bidi for a terminal */
 	fputc('\n', o->f);
 	json_decref(obj);
 }

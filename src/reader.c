@@ -99,24 +99,36 @@ void reader_wait(struct reader *rd, int timeout_ms)
  * Sub-buffer header: timestamp, then commit (a long) whose low 27 bits are the
  * data size and high bits flags. Then records, each a 32-bit header of
  * type_len (5 bits) and time delta: 1-28 data of type_len * 4 bytes; 0 data
- * whose length word follows; 29 padding (a length word, or with delta 0 the
- * page's end); 30/31 time extend / stamp, 8 bytes.
+ * whose length word follows; 29 padding, stepped over by its length word
+ * (kbuffer knows no "rest of page" padding inside the data, nor does the
+ * kernel write one there); 30/31 time extend / stamp, 8 bytes.
  */
 #define COMMIT_SIZE_MASK ((1U << 27) - 1)
 
+static unsigned record_type(uint32_t hdr)
+{
+	/* a bitfield: type_len is the low 5 bits on little-endian, the high 5 on big */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return hdr >> 27;
+#else
+	return hdr & 31;
+#endif
+}
+
+/* Bytes from this record to the next, as kbuffer will step; 0 if it cannot. */
 static uint64_t record_step(const uint8_t *rec, uint64_t left)
 {
 	uint32_t hdr, len = 0;
 	unsigned type;
 
+	if (left < 4)
+		return 0;
 	memcpy(&hdr, rec, 4);
-	type = hdr & 31;
+	type = record_type(hdr);
 	if (type >= 1 && type <= 28)
 		return 4 + type * 4;
 	if (type == 30 || type == 31)
 		return 8;
-	if (type == 29 && !(hdr >> 5))
-		return left;			/* null padding: the rest of the page */
 	if (left < 8)
 		return 0;
 	memcpy(&len, rec + 4, 4);
@@ -141,7 +153,7 @@ static bool page_sane(const struct reader *rd, const void *page)
 	size = commit & COMMIT_SIZE_MASK;
 	if (8 + sizeof(long) + size > (size_t)rd->page_size)
 		return false;
-	while (off + 4 <= size) {
+	while (off < size) {	/* kbuffer reads a header wherever off < size */
 		uint64_t step = record_step(data + off, size - off);
 
 		if (!step || off + step > size)

@@ -33,7 +33,8 @@ static bool is_probe_target(const char *s)
 		while (isxdigit((unsigned char)*s))
 			s++;
 	} else {
-		if (!isdigit((unsigned char)*s))
+		/* the kernel reads +010 as octal: a decimal offset has no leading 0 */
+		if (!isdigit((unsigned char)*s) || (s[0] == '0' && s[1]))
 			return false;
 		while (isdigit((unsigned char)*s))
 			s++;
@@ -397,8 +398,12 @@ bool recipe_parse_events(struct schema *s, json_t *root)
 		bool ok;
 
 		e->name = xstrdup(name);
-		if (!recipe_is_identifier(name))
-			schema_error(s, p, "event names are identifiers ([A-Za-z_][A-Za-z0-9_]*)");
+		/* kernel event names have 64 bytes: leave room for a re-made probe's __altN */
+		if (!recipe_is_identifier(name) || strlen(name) > RECIPE_MAX_EVENT_NAME ||
+		    strstr(name, "__"))
+			schema_error(s, p, "event names are identifiers ([A-Za-z_][A-Za-z0-9_]*) of at "
+				     "most %d bytes without '__' (reserved for probekit)",
+				     RECIPE_MAX_EVENT_NAME);
 		ok = !s->failed && parse_event(s, p, e, v);
 		free(p);
 		if (!ok)

@@ -346,8 +346,9 @@ int session_teardown(struct session *s)
 		tracefs_dynevent_free(s->probes[i]);
 		s->probes[i] = NULL;
 	}
-	/* and whatever else is in our group: nothing of this run outlives it (a probe
-	 * that would not go was reported once above) */
+	/* and whatever else is in our group: nothing of this run outlives it. When a
+	 * probe or the instance would not go (reported above), reset removes the
+	 * rest later, once this process is gone. */
 	if (ret == PK_OK && s->probes && s->plan->caps->kprobes)
 		ret = sweep_group(s, true);
 	free(s->probes);

@@ -94,6 +94,60 @@ static void lost_events_are_signalled(void)
 	reader_free(&rd);
 }
 
+/* Drain one CPU's single page; true if it counted as lost. */
+static bool drain_page(const uint8_t *page, struct seen *s)
+{
+	struct reader rd;
+	FILE *f = tmpfile();
+	int fd;
+	bool lost_page;
+
+	fwrite(page, 1, 4096, f);
+	fflush(f);
+	rewind(f);
+	fd = dup(fileno(f));
+	fclose(f);
+	CHECK(reader_open_fds(&rd, &fd, 1, 4096) == PK_OK);
+	rd.on_loss = lost;
+	rd.loss_ctx = s;
+	reader_drain(&rd, record, s);
+	lost_page = rd.cpus[0].loss.missed_unknown;
+	reader_free(&rd);
+	return lost_page;
+}
+
+/* Corrupt pages from the second review: each would make kbuffer spin or read past the data. */
+static void corrupt_padding_and_tails_are_dropped(void)
+{
+	uint8_t page[4096];
+	uint64_t ts = 5, commit = 64, size = 4096 - 16 - 1;
+	uint32_t null_pad_back[] = { 1 | (1 << 5), 0xabcd, 29, 0xfffffffc };
+	uint32_t null_pad_jump[] = { 29, 4, 1 << 5, 0x10000 };
+	uint32_t len = (uint32_t)size - 1 - 4, pad = 29 | (1 << 5);
+	struct seen s = { 0 };
+
+	alarm(20);
+	memset(page, 0, sizeof(page));
+	memcpy(page, &ts, 8);
+	memcpy(page + 8, &commit, 8);
+	memcpy(page + 16, null_pad_back, sizeof(null_pad_back));
+	CHECK(drain_page(page, &s) && s.n == 0);
+
+	memcpy(page + 16, null_pad_jump, sizeof(null_pad_jump));
+	CHECK(drain_page(page, &s) && s.n == 0);
+
+	/* a header in the last byte of the data: 112 bytes past its end */
+	memset(page, 0, sizeof(page));
+	memcpy(page, &ts, 8);
+	memcpy(page + 8, &size, 8);
+	memcpy(page + 16, &pad, 4);
+	memcpy(page + 20, &len, 4);
+	page[16 + size - 1] = 28 | (1 << 5);
+	CHECK(drain_page(page, &s) && s.n == 0);
+	CHECK(s.losses == 3);
+	alarm(0);
+}
+
 /* Pages from the reader fuzzer (fuzz_reader): corrupt input ends, and counts as loss. */
 static void corrupt_pages_end_and_count_as_loss(void)
 {
@@ -163,6 +217,8 @@ static void corrupt_pages_end_and_count_as_loss(void)
 }
 
 const struct unit_test reader_tests[] = {
+	{ "reader: null padding and a header past the data are dropped",
+	  corrupt_padding_and_tails_are_dropped },
 	{ "reader: corrupt pages (from fuzzing) end, and count as loss",
 	  corrupt_pages_end_and_count_as_loss },
 	{ "reader: CPUs merged in time order, time extends", merges_cpus_in_time_order },

@@ -10,6 +10,7 @@
 #include "params.h"
 #include "recipe.h"
 #include "recipe_limits.h"
+#include "session.h"
 #include "textsafe.h"
 #include "test.h"
 
@@ -95,10 +96,12 @@ static void probe_targets_are_symbols(void)
 {
 	static const char *const bad[] = {
 		"0xffffffff81000000", "+1", "a+b+c", "tcp_sendmsg+", "tcp_sendmsg+0x", "f+1x",
+		"tcp_sendmsg+010",	/* octal to the kernel */
 		"1abc", "f g", "f;g",
 	};
 	static const char *const good[] = {
 		"tcp_sendmsg", "tcp_sendmsg+4", "tcp_sendmsg+0x1f", "tcp_sendmsg.cold", "_f", ".f",
+		"tcp_sendmsg+0",
 	};
 	char text[512];
 
@@ -180,11 +183,17 @@ static void bounds_are_enforced(void)
 	sb_release(&sb);
 
 	sb_addf(&sb, HEAD FIELDS "\"events\":{\"");
-	for (int i = 0; i < RECIPE_MAX_NAME + 1; i++)
+	for (int i = 0; i < RECIPE_MAX_EVENT_NAME + 1; i++)
 		sb_addn(&sb, "e", 1);
 	sb_addf(&sb, "\":{\"any\":[{\"kprobe\":\"f\",\"fields\":{}}]}}}");
-	refused(sb.buf, "event names are identifiers");
+	refused(sb.buf, "event names are identifiers ([A-Za-z_][A-Za-z0-9_]*) of at most 56 bytes");
 	sb_release(&sb);
+	/* "__" is reserved: a re-made probe is named EVENT__altN */
+	refused(HEAD FIELDS "\"events\":{\"x__alt1\":{\"any\":[{\"kprobe\":\"f\",\"fields\":{}}]}}}",
+		"events.x__alt1: event names are identifiers");
+	CHECK(run_name_pid("probekit_123") == 123);
+	CHECK(run_name_pid("probekit_012") == 0 && run_name_pid("probekit_+12") == 0 &&
+	      run_name_pid("probekit_ 12") == 0 && run_name_pid("probekit_12x") == 0);
 
 	/* the file */
 	char *big = xcalloc(1, RECIPE_MAX_BYTES + 2);
