@@ -21,6 +21,8 @@ const char *text_find_control(const char *s, size_t len);
 bool text_is_single_line(const char *s);
 /* Copy s to out with each such character's bytes as \xNN; whole characters only; NUL-terminated. */
 void text_escape(const char *s, size_t len, char *out, size_t outlen);
+/* The same into a new string (caller frees). */
+char *text_escape_dup(const char *s);
 /* Write s to f with control bytes escaped. */
 void text_fputs_escaped(const char *s, FILE *f);
 

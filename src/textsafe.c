@@ -2,6 +2,7 @@
 /* Control bytes in untrusted text: found before tracefs writes, escaped before terminals. */
 #include <string.h>
 
+#include "probekit.h"
 #include "textsafe.h"
 
 /*
@@ -91,6 +92,15 @@ void text_escape(const char *s, size_t len, char *out, size_t outlen)
 		}
 	}
 	out[o] = '\0';
+}
+
+char *text_escape_dup(const char *s)
+{
+	size_t len = strlen(s), cap = 4 * len + 1;	/* every byte escaped, at worst */
+	char *out = xcalloc(1, cap);
+
+	text_escape(s, len, out, cap);
+	return out;
 }
 
 void text_fputs_escaped(const char *s, FILE *f)

@@ -14,14 +14,16 @@
 /* Messages quote recipe, parameter and kernel text: one line, control bytes escaped. */
 void pk_vreport(const char *prefix, const char *fmt, va_list ap)
 {
-	char *msg = NULL;
+	char *msg = NULL, *p, *m;
 
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
-	fprintf(stderr, "%s: ", PK_NAME);
-	text_fputs_escaped(prefix, stderr);	/* file names and JSON paths are text too */
-	text_fputs_escaped(msg ? msg : fmt, stderr);
-	fputc('\n', stderr);
+	p = text_escape_dup(prefix);	/* file names and JSON paths are text too */
+	m = text_escape_dup(msg ? msg : fmt);
+	/* one write: stderr is unbuffered, and lines of two writers must not mix */
+	fprintf(stderr, "%s: %s%s\n", PK_NAME, p, m);
+	free(p);
+	free(m);
 	free(msg);
 }
 

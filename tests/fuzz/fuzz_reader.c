@@ -6,7 +6,6 @@
  * them, the decoder decodes every record and each value is formatted as text
  * and JSON. Never a crash, an overread or a leak, whatever the pages say.
  */
-#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
