@@ -10,7 +10,6 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 
 /*
  * The first character of s to escape, or NULL: C0, DEL, a byte that is not
@@ -23,7 +22,5 @@ bool text_is_single_line(const char *s);
 void text_escape(const char *s, size_t len, char *out, size_t outlen);
 /* The same into a new string (caller frees). */
 char *text_escape_dup(const char *s);
-/* Write s to f with control bytes escaped. */
-void text_fputs_escaped(const char *s, FILE *f);
 
 #endif

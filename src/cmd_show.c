@@ -103,6 +103,7 @@ static void show_alt(const struct alternative *a, int i)
 int cmd_show(int argc, char **argv)
 {
 	struct recipe *r;
+	char *path;
 	int ret;
 
 	if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -114,9 +115,9 @@ int cmd_show(int argc, char **argv)
 	}
 	if ((ret = load_recipe(argv[1], &r)))
 		return ret;
-	printf("%s — %s\nfile: ", r->name, r->description);
-	text_fputs_escaped(r->path, stdout);	/* a file name is anyone's text */
-	putchar('\n');
+	path = text_escape_dup(r->path);	/* a file name is anyone's text */
+	printf("%s — %s\nfile: %s\n", r->name, r->description, path);
+	free(path);
 	for (int i = 0; i < r->n_notes; i++)
 		printf("%s%s\n", i ? "" : "\n", r->notes[i]);
 	printf("\nparameters:\n");

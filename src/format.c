@@ -72,7 +72,7 @@ static void format_time(const struct format_ctx *fc, uint64_t ts, char *buf, siz
 
 static void format_ksym(const struct format_ctx *fc, uint64_t addr, char *buf, size_t len)
 {
-	/* symbols are read on the first one printed, not at every start */
+	/* run reads symbols before tracing; this is for other callers (once) */
 	const char *fn = fc->tep && formats_load_kallsyms(fc->tep) ? tep_find_function(fc->tep, addr)
 								     : NULL;
 

@@ -106,6 +106,12 @@ char *probe_command_text(const struct alternative *a, const char *group, const c
 			 a->function, *args ? " " : "", args);
 }
 
+/* The probe's fetch args for this kernel ($argN or registers). */
+static char *plan_args(const struct plan *p, const struct alternative *a, char **why)
+{
+	return probe_args_text(a, p->caps->arch, p->argn, why);
+}
+
 /*
  * plan predicts from the symbol lists (run asks the kernel): every kprobe
  * target of the recipe in one pass, so a 5 MB kallsyms is read at most once.
@@ -145,7 +151,7 @@ static char *check_kprobe(struct plan *p, const struct alternative *a, char **ar
 	if (!p->ask_kernel && !kfunc_known(p, a->function))
 		return xasprintf("function %s not found in available_filter_functions or kallsyms",
 				 a->function);
-	*args = probe_args_text(a, p->caps->arch, p->argn, &why);
+	*args = plan_args(p, a, &why);
 	return why;
 }
 
@@ -225,7 +231,7 @@ static void choose(struct plan *p, struct planned_event *pe, int start)
 			continue;
 		}
 		if (!p->caps->readable)
-			args = a->kind == ALT_TRACEPOINT ? NULL : probe_args_text(a, p->caps->arch, p->argn, &why);
+			args = a->kind == ALT_TRACEPOINT ? NULL : plan_args(p, a, &why);
 		else
 			why = a->kind == ALT_TRACEPOINT ? check_tracepoint(p, a)
 							: check_kprobe(p, a, &args);
@@ -264,7 +270,7 @@ static void rechoose(struct plan *p, struct planned_event *pe, int i, const char
 	free(pe->why[i]);
 	pe->why[i] = NULL;
 	if (pe->decl->alts[i].kind != ALT_TRACEPOINT)
-		args = probe_args_text(&pe->decl->alts[i], p->caps->arch, p->argn, &why);
+		args = plan_args(p, &pe->decl->alts[i], &why);
 	free(why);
 	select_alt(p, pe, i, args);
 }

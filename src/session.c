@@ -94,6 +94,7 @@ static int create_probe(struct session *s, int i, char **reason, bool *recipe_er
 	struct planned_event *pe = &s->plan->ev[i];
 	const struct alternative *a = &pe->decl->alts[pe->chosen];
 	struct tracefs_dynevent *dev;
+	bool missing;
 	char *log;
 	int err;
 
@@ -112,15 +113,12 @@ static int create_probe(struct session *s, int i, char **reason, bool *recipe_er
 		log = kernel_error_line(NULL, false);	/* the command is the probe itself */
 		*recipe_error = err != ENOENT && !(log && strstr(log, "symbol"));
 		/* 5.10 checks $argN before the symbol: "Invalid $-valiable" for a missing one */
-		if (*recipe_error && !caps_function_exists(s->plan->caps, a->function)) {
-			*recipe_error = false;
-			*reason = xasprintf("the kernel rejected '%s': %s (function %s not found in "
-					    "available_filter_functions or kallsyms)", pe->probe,
-					    log ? log : strerror(err), a->function);
-		} else {
-			*reason = xasprintf("the kernel rejected '%s': %s", pe->probe,
-					    log ? log : strerror(err));
-		}
+		missing = *recipe_error && !caps_function_exists(s->plan->caps, a->function);
+		*recipe_error &= !missing;
+		*reason = xasprintf("the kernel rejected '%s': %s%s", pe->probe,
+				    log ? log : strerror(err),
+				    missing ? " (function not in available_filter_functions or "
+					      "kallsyms)" : "");
 		free(log);
 		tracefs_dynevent_free(dev);
 		sweep_group(s, false);

@@ -102,18 +102,3 @@ char *text_escape_dup(const char *s)
 	text_escape(s, len, out, cap);
 	return out;
 }
-
-void text_fputs_escaped(const char *s, FILE *f)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t len = strlen(s), n;
-
-	for (size_t i = 0; i < len; i += n) {
-		if (!char_at(u, i, len, &n)) {
-			fwrite(s + i, 1, n, f);
-			continue;
-		}
-		for (size_t k = 0; k < n; k++)
-			fprintf(f, "\\x%02x", u[i + k]);
-	}
-}
