@@ -11,17 +11,22 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 WARN      := -Wall -Wextra -Werror -D_GNU_SOURCE
 CFLAGS    ?= -O2 -g
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Iinclude $(PKG_CFLAGS) \
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Isrc $(PKG_CFLAGS) \
              -DPK_RECIPE_DIR='"$(DATADIR)/recipes"' -MMD -MP
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-SRCS      := $(wildcard src/*.c)
-LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
+# Stage folders under src/ (see ARCHITECTURE.md); libprobekit.a is all but cmd/ and main.c.
+SRCS      := $(sort $(wildcard src/*.c src/*/*.c))
+LIB_SRCS  := $(filter-out src/main.c src/cmd/%,$(SRCS))
+CMD_SRCS  := $(filter-out $(LIB_SRCS),$(SRCS))
+LIB       := build/libprobekit.a
+SAN_LIB   := build/asan/libprobekit.a
+FUZZ_LIB  := build/fuzz/libprobekit.a
 LIB_OBJS  := $(LIB_SRCS:src/%.c=build/%.o)
-OBJS      := $(SRCS:src/%.c=build/%.o)
-SAN_OBJS  := $(SRCS:src/%.c=build/asan/%.o)
-SAN_LIB   := $(LIB_SRCS:src/%.c=build/asan/%.o)
-UNIT_SRCS := $(wildcard tests/unit/*.c)
+CMD_OBJS  := $(CMD_SRCS:src/%.c=build/%.o)
+SAN_LOBJS := $(LIB_SRCS:src/%.c=build/asan/%.o)
+SAN_COBJS := $(CMD_SRCS:src/%.c=build/asan/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c tests/unit/*/*.c))
 UNIT_OBJS := $(UNIT_SRCS:tests/unit/%.c=build/asan/unit/%.o)
 TOOLS     := build/tools/tcpflow
 
@@ -37,25 +42,37 @@ FUZZERS      := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuz
 
 all: probekit
 
-probekit: $(OBJS)
+probekit: $(CMD_OBJS) $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-build/%.o: src/%.c | build
+$(LIB): $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(SAN_LIB): $(SAN_LOBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+build/%.o: src/%.c
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Sanitizer build, used by every test.
 asan: probekit-asan build/asan/unit-tests
 
-probekit-asan: $(SAN_OBJS)
+probekit-asan: $(SAN_COBJS) $(SAN_LIB)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
 
-build/asan/%.o: src/%.c | build
+build/asan/%.o: src/%.c
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
-build/asan/unit/%.o: tests/unit/%.c | build
+build/asan/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -Itests/bench -c -o $@ $<
 
-build/asan/unit-tests: $(SAN_LIB) $(UNIT_OBJS)
+build/asan/unit-tests: $(UNIT_OBJS) $(SAN_LIB)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 build/tools/%: tests/tools/%.c | build
@@ -68,7 +85,7 @@ build/tools/%-static: tests/tools/%.c | build
 # plugin loader (dlopen) is linked but never used.
 static: probekit-static
 
-probekit-static: $(SRCS) $(wildcard include/*.h) | build
+probekit-static: $(SRCS) $(wildcard src/*/*.h) | build
 	$(CC) $(ALL_CFLAGS) -static -o $@ $(SRCS) $(shell pkg-config --static --libs $(PKGS))
 
 build:
@@ -76,13 +93,13 @@ build:
 
 build/fuzz/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -std=gnu11 $(WARN) -O1 -g -Iinclude $(PKG_CFLAGS) -DPK_RECIPE_DIR='"$(DATADIR)/recipes"' \
+	$(FUZZ_CC) -std=gnu11 $(WARN) -O1 -g -Isrc $(PKG_CFLAGS) -DPK_RECIPE_DIR='"$(DATADIR)/recipes"' \
 	  -MMD -MP $(FUZZ_FLAGS) \
 	  -fsanitize=fuzzer-no-link -c -o $@ $<
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) | build
-	$(FUZZ_CC) -std=gnu11 $(WARN) -O1 -g -Iinclude -Itests/bench $(PKG_CFLAGS) $(FUZZ_FLAGS) \
-	  -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) | build
+	$(FUZZ_CC) -std=gnu11 $(WARN) -O1 -g -Isrc -Itests/bench $(PKG_CFLAGS) $(FUZZ_FLAGS) \
+	  -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
 
 build/fuzz/gen_pages: tests/fuzz/gen_pages.c tests/bench/kprobe_layout.h tests/bench/pagegen.h | build
 	$(CC) -std=gnu11 $(WARN) -O2 -Itests/bench $(PKG_CFLAGS) -o $@ $<
@@ -107,8 +124,8 @@ check-integration: probekit-asan $(TOOLS)
 bench-decode: build/bench-decode
 	cd tests && ../build/bench-decode
 
-build/bench-decode: $(LIB_OBJS) tests/bench/bench_decode.c tests/bench/pagegen.h | build
-	$(CC) $(ALL_CFLAGS) -Itests/bench -o $@ tests/bench/bench_decode.c $(LIB_OBJS) $(PKG_LIBS)
+build/bench-decode: $(LIB) tests/bench/bench_decode.c tests/bench/pagegen.h | build
+	$(CC) $(ALL_CFLAGS) -Itests/bench -o $@ tests/bench/bench_decode.c $(LIB) $(PKG_LIBS)
 
 # ms from exec to a plan, and to tracing on, for the -O2 and the ASan build
 bench-startup: probekit probekit-asan
@@ -152,4 +169,4 @@ uninstall:
 clean:
 	rm -rf build probekit probekit-asan probekit-static
 
--include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d) $(SAN_LOBJS:.o=.d) $(SAN_COBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)

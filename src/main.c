@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
-#include "probekit.h"
+#include "cmd/commands.h"
+#include "util/util.h"
 
 static const struct {
 	const char *name;

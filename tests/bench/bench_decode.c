@@ -10,10 +10,10 @@
 #include <unistd.h>
 #include <event-parse.h>
 
-#include "latency.h"
+#include "analysis/latency.h"
 #include "pagegen.h"
-#include "plan.h"
-#include "reader.h"
+#include "plan/plan.h"
+#include "kernel/reader.h"
 
 #define EVENTS_PER_CPU 400000
 #define SOCKETS 1024

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "params.h"
-#include "recipe.h"
-#include "textsafe.h"
+#include "recipe/params.h"
+#include "recipe/recipe.h"
+#include "util/textsafe.h"
 
 static const char base[] =
 	"{\"probekit\":1,\"name\":\"f\",\"description\":\"d\","

@@ -11,10 +11,10 @@
 #include <unistd.h>
 #include <event-parse.h>
 
-#include "decode.h"
-#include "format.h"
+#include "decode/decode.h"
+#include "output/format.h"
 #include "kprobe_layout.h"
-#include "reader.h"
+#include "kernel/reader.h"
 
 #define NEW "fixtures/linux-6.x/sys/kernel/tracing"
 #define PAGE 4096

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "plan.h"
-#include "textsafe.h"
+#include "plan/plan.h"
+#include "util/textsafe.h"
 
 #define NEW "fixtures/linux-6.x/sys/kernel/tracing"
 

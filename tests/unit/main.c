@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "probekit.h"
-#include "recipe.h"
-#include "textsafe.h"
+#include "util/util.h"
+#include "recipe/recipe.h"
+#include "util/textsafe.h"
 #include "test.h"
 
 int test_failures;

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <event-parse.h>
 
-#include "decode.h"
+#include "decode/decode.h"
 #include "kprobe_layout.h"
 #include "test.h"
 

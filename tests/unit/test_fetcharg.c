@@ -2,7 +2,7 @@
 /* $argN to registers for kernels without $argN. */
 #include <stdlib.h>
 
-#include "fetcharg.h"
+#include "source/fetcharg.h"
 #include "test.h"
 
 static void check_translate(const char *spec, const char *arch, const char *want)

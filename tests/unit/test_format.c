@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "format.h"
+#include "output/format.h"
 #include "test.h"
 
 static struct recipe *fmt_recipe(void)

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "latency.h"
+#include "analysis/latency.h"
 #include "test.h"
 
 #define KEY FIELD_NR_BUILTIN	/* the one declared field: the key */

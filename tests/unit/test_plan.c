@@ -2,7 +2,7 @@
 /* Planning against fixture tracefs trees of a 3.10 (EL7), a 4.18 (EL8) and a new kernel. */
 #include <stdlib.h>
 
-#include "plan.h"
+#include "plan/plan.h"
 #include "test.h"
 
 #define EL7 FIXTURE("linux-3.10/sys/kernel/debug/tracing")

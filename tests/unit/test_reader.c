@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "pagegen.h"
-#include "reader.h"
+#include "kernel/reader.h"
 #include "test.h"
 
 struct seen {

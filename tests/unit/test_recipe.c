@@ -2,8 +2,8 @@
 /* Recipe parsing: the shipped recipe loads; every validation error is one precise line. */
 #include <stdlib.h>
 
-#include "params.h"
-#include "recipe.h"
+#include "recipe/params.h"
+#include "recipe/recipe.h"
 #include "test.h"
 
 #define HEAD "{\"probekit\":1,\"name\":\"t\",\"description\":\"d\","

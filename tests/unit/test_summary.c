@@ -2,8 +2,8 @@
 /* Group counts and /proc/net/snmp parsing. */
 #include <stdlib.h>
 
-#include "reader.h"
-#include "summary.h"
+#include "kernel/reader.h"
+#include "analysis/summary.h"
 #include "test.h"
 
 static void counts_per_flow_sorted(void)

@@ -6,12 +6,12 @@
  */
 #include <stdlib.h>
 
-#include "fetcharg.h"
-#include "params.h"
-#include "recipe.h"
-#include "recipe_limits.h"
-#include "session.h"
-#include "textsafe.h"
+#include "source/fetcharg.h"
+#include "recipe/params.h"
+#include "recipe/recipe.h"
+#include "recipe/limits.h"
+#include "kernel/session.h"
+#include "util/textsafe.h"
 #include "test.h"
 
 #define HEAD "{\"probekit\":1,\"name\":\"t\",\"description\":\"d\","

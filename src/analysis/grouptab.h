@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PROBEKIT_GROUPTAB_H
+#define PROBEKIT_GROUPTAB_H
+
+#include "decode/decode.h"
+
+/* Key values of one group, copied out of the record (strings included). */
+struct group {
+	uint64_t hash;
+	struct value *vals;	/* n_cols * 2: field, port field */
+	char (*strs)[64];
+	void *payload;		/* payload_size bytes, zeroed at creation */
+};
+
+/* Groups keyed by columns' values. Allocates per new group only. */
+struct grouptab {
+	const struct column *cols;
+	int n_cols;
+	size_t payload_size;
+	struct group *slots;	/* open addressing */
+	size_t cap, used;
+};
+
+void grouptab_init(struct grouptab *t, const struct column *cols, int n_cols, size_t payload_size);
+/* The payload of the group vals belongs to, created if new. */
+void *grouptab_get(struct grouptab *t, const struct value *vals);
+/* All groups, in table order; caller frees the array. */
+struct group **grouptab_list(const struct grouptab *t, size_t *n);
+void grouptab_free(struct grouptab *t, void (*free_payload)(void *));
+
+#endif

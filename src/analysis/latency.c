@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Pairing two events by key: each start waits in a preallocated pool, found
+ * by hash, and ordered by age so that timeouts and evictions take the oldest
+ * first in O(1). Nothing is allocated per event.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/latency.h"
+
+void latency_init(struct latency *l, const struct latency_decl *d)
+{
+	memset(l, 0, sizeof(*l));
+	l->d = d;
+	l->pool = xcalloc(d->max_pending + 1, sizeof(*l->pool));
+	for (l->nbuckets = 16; l->nbuckets < (uint32_t)d->max_pending * 2; l->nbuckets *= 2)
+		;
+	l->buckets = xcalloc(l->nbuckets, sizeof(*l->buckets));
+	for (uint32_t i = d->max_pending; i >= 1; i--) {
+		l->pool[i].next = l->free_list;
+		l->free_list = i;
+	}
+	grouptab_init(&l->groups, d->group_by, d->n_group_by, sizeof(struct lat_group_stats));
+}
+
+static void free_group_stats(void *p)
+{
+	struct lat_group_stats *g = p;
+
+	stats_free(&g->all);
+	stats_free(&g->interval);
+}
+
+void latency_free(struct latency *l)
+{
+	free(l->pool);
+	free(l->buckets);
+	stats_free(&l->all);
+	stats_free(&l->interval);
+	grouptab_free(&l->groups, free_group_stats);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The key's bytes; false when a key field is missing from the record. */
+static bool make_key(const struct latency *l, const struct value *vals, uint8_t *key,
+		     uint16_t *len, uint64_t *hash)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t n = 0;
+
+	for (int i = 0; i < l->d->n_key; i++) {
+		const struct value *v = &vals[l->d->key[i]];
+
+		if (!v->present)
+			return false;
+		memcpy(key + n, &v->family, 2);
+		memcpy(key + n + 2, &v->num, 8);
+		memcpy(key + n + 10, v->addr, 16);
+		n += 26;
+	}
+	for (size_t i = 0; i + 8 <= n; i += 8) {	/* 26-byte parts: the tail is mixed below */
+		uint64_t w;
+
+		memcpy(&w, key + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	for (size_t i = n & ~(size_t)7; i < n; i++)
+		h = (h ^ key[i]) * 0x100000001b3ULL;
+	*len = (uint16_t)n;
+	*hash = h;
+	return true;
+}
+
+static uint32_t find(const struct latency *l, const uint8_t *key, uint16_t len, uint64_t h)
+{
+	for (uint32_t i = l->buckets[h & (l->nbuckets - 1)]; i; i = l->pool[i].next)
+		if (l->pool[i].hash == h && l->pool[i].keylen == len && !memcmp(l->pool[i].key, key, len))
+			return i;
+	return 0;
+}
+
+static void age_unlink(struct latency *l, uint32_t i)
+{
+	struct pending *p = &l->pool[i];
+
+	if (p->older)
+		l->pool[p->older].newer = p->newer;
+	else
+		l->oldest = p->newer;
+	if (p->newer)
+		l->pool[p->newer].older = p->older;
+	else
+		l->newest = p->older;
+	p->older = p->newer = 0;
+}
+
+static void age_append(struct latency *l, uint32_t i)
+{
+	l->pool[i].older = l->newest;
+	l->pool[i].newer = 0;
+	if (l->newest)
+		l->pool[l->newest].newer = i;
+	else
+		l->oldest = i;
+	l->newest = i;
+}
+
+static void remove_pending(struct latency *l, uint32_t i)
+{
+	uint32_t *link = &l->buckets[l->pool[i].hash & (l->nbuckets - 1)];
+
+	while (*link != i)
+		link = &l->pool[*link].next;
+	*link = l->pool[i].next;
+	age_unlink(l, i);
+	l->pool[i].used = false;
+	l->pool[i].next = l->free_list;
+	l->free_list = i;
+	l->n_pending--;
+}
+
+static void expire(struct latency *l, uint64_t now)
+{
+	while (l->oldest && now > l->pool[l->oldest].ts &&
+	       now - l->pool[l->oldest].ts > l->d->timeout_ns) {
+		remove_pending(l, l->oldest);
+		l->c.timeouts++;
+	}
+}
+
+static void start(struct latency *l, const uint8_t *key, uint16_t len, uint64_t h, uint64_t ts)
+{
+	uint32_t i = find(l, key, len, h);
+
+	l->c.starts++;
+	if (i) {
+		l->c.restarts++;
+		if (l->d->start == START_LAST) {	/* the newest start counts */
+			l->pool[i].ts = ts;
+			age_unlink(l, i);
+			age_append(l, i);
+		}
+		return;
+	}
+	if (!l->free_list) {	/* full: the oldest start goes */
+		remove_pending(l, l->oldest);
+		l->c.evictions++;
+	}
+	i = l->free_list;
+	l->free_list = l->pool[i].next;
+	l->pool[i] = (struct pending){ .hash = h, .ts = ts, .keylen = len, .used = true };
+	memcpy(l->pool[i].key, key, len);
+	l->pool[i].next = l->buckets[h & (l->nbuckets - 1)];
+	l->buckets[h & (l->nbuckets - 1)] = i;
+	age_append(l, i);
+	l->n_pending++;
+}
+
+static int64_t end(struct latency *l, const uint8_t *key, uint16_t len, uint64_t h,
+		   struct value *vals, uint64_t ts)
+{
+	uint32_t i = find(l, key, len, h);
+	struct lat_group_stats *g;
+	uint64_t delta;
+
+	if (!i) {
+		l->c.unmatched_ends++;
+		return -1;
+	}
+	if (ts < l->pool[i].ts) {
+		l->c.negative++;
+		remove_pending(l, i);
+		return -1;
+	}
+	delta = ts - l->pool[i].ts;
+	if (l->d->consume)
+		remove_pending(l, i);
+	l->c.pairs++;
+	stats_add(&l->all, delta);
+	stats_add(&l->interval, delta);
+	vals[FIELD_LATENCY] = (struct value){ .present = true, .num = delta };
+	if (l->d->n_group_by) {
+		g = grouptab_get(&l->groups, vals);
+		stats_add(&g->all, delta);
+		stats_add(&g->interval, delta);
+	}
+	return (int64_t)delta;
+}
+
+int64_t latency_feed(struct latency *l, int event, struct value *vals, uint64_t ts)
+{
+	uint8_t key[LAT_KEY_MAX];
+	uint16_t len;
+	uint64_t h;
+
+	if (event != l->d->from && event != l->d->to)
+		return -1;
+	expire(l, ts);
+	if (!make_key(l, vals, key, &len, &h))
+		return -1;
+	if (event == l->d->from) {
+		start(l, key, len, h, ts);
+		return -1;
+	}
+	return end(l, key, len, h, vals, ts);
+}
+
+void latency_invalidate(struct latency *l)
+{
+	while (l->oldest) {
+		remove_pending(l, l->oldest);
+		l->c.invalidated++;
+	}
+}
+
+static void reset_group(void *p)
+{
+	stats_reset(&((struct lat_group_stats *)p)->interval);
+}
+
+void latency_interval_reset(struct latency *l)
+{
+	size_t n;
+	struct group **g = grouptab_list(&l->groups, &n);
+
+	stats_reset(&l->interval);
+	for (size_t i = 0; i < n; i++)
+		reset_group(g[i]->payload);
+	free(g);
+}

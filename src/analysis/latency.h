@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PROBEKIT_LATENCY_H
+#define PROBEKIT_LATENCY_H
+
+#include "analysis/grouptab.h"
+#include "analysis/stats.h"
+
+#define LAT_KEY_MAX 112
+
+/* A start waiting for its end; pool slots, linked by index (0: none). */
+struct pending {
+	uint64_t hash;
+	uint64_t ts;
+	uint32_t next;		/* hash chain */
+	uint32_t older, newer;	/* age list: oldest first, for timeouts and eviction */
+	uint16_t keylen;
+	bool used;
+	uint8_t key[LAT_KEY_MAX];
+};
+
+struct lat_counters {
+	uint64_t pairs;
+	uint64_t starts;
+	uint64_t restarts;	/* a start while one was pending (kept or replaced per policy) */
+	uint64_t unmatched_ends;
+	uint64_t timeouts;	/* starts dropped after the timeout */
+	uint64_t evictions;	/* starts dropped because max_pending was reached */
+	uint64_t invalidated;	/* starts dropped because events were lost */
+	uint64_t negative;	/* an end stamped before its start (clock trouble) */
+};
+
+/* Per group: the whole run, and the current interval. */
+struct lat_group_stats {
+	struct stats all, interval;
+};
+
+struct latency {
+	const struct latency_decl *d;
+	struct pending *pool;	/* d->max_pending + 1 slots, slot 0 unused */
+	uint32_t *buckets;
+	uint32_t nbuckets;	/* power of two */
+	uint32_t free_list;	/* chained through next */
+	uint32_t oldest, newest;
+	uint32_t n_pending;
+	struct stats all, interval;
+	struct lat_counters c;
+	struct grouptab groups;	/* payload: struct lat_group_stats */
+};
+
+void latency_init(struct latency *l, const struct latency_decl *d);
+void latency_free(struct latency *l);
+
+/*
+ * Feed one decoded record of recipe event `event`. When it ends a pair,
+ * returns the latency in ns (and sets vals[FIELD_LATENCY]); else -1.
+ */
+int64_t latency_feed(struct latency *l, int event, struct value *vals, uint64_t ts);
+/* Events were lost: any pending start may have lost its end. */
+void latency_invalidate(struct latency *l);
+/* Start a new interval: interval stats go back to zero. */
+void latency_interval_reset(struct latency *l);
+
+#endif

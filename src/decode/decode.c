@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Raw ring-buffer records to field values, with lookups resolved once per event type. */
+#include <arpa/inet.h>
+#include <byteswap.h>
+#include <stdlib.h>
+#include <string.h>
+#include <event-parse.h>
+
+#include "decode/decode.h"
+
+/*
+ * trace_entry flags: in interrupt context the current task is not the one the
+ * event is about. Not the NMI flag: x86 kprobes hit through int3 run in NMI
+ * context on behalf of the interrupted task itself.
+ */
+#define TRACE_FLAG_HARDIRQ 0x08
+#define TRACE_FLAG_SOFTIRQ 0x10
+
+static struct tep_format_field *lookup(struct tep_event *ev, const char *name)
+{
+	return name ? tep_find_any_field(ev, name) : NULL;
+}
+
+static int resolve_maps(struct event_rt *rt, struct tep_event *ev, const struct alternative *a)
+{
+	rt->maps = xcalloc(a->n_maps, sizeof(*rt->maps));
+	rt->n_maps = a->n_maps;
+	for (int i = 0; i < a->n_maps; i++) {
+		struct map_rt *m = &rt->maps[i];
+
+		m->map = &a->maps[i];
+		m->src = lookup(ev, m->map->source);
+		m->family = lookup(ev, m->map->family);
+		m->ipv4 = lookup(ev, m->map->ipv4);
+		m->ipv6[0] = lookup(ev, m->map->ipv6[0]);
+		m->ipv6[1] = lookup(ev, m->map->ipv6[1]);
+		if (m->map->source && !m->src && !m->map->optional) {
+			pk_error("%s: field '%s' not in event %s:%s", a->path, m->map->source,
+				 ev->system, ev->name);
+			return PK_ERR_KERNEL;
+		}
+	}
+	return PK_OK;
+}
+
+int decoder_init(struct decoder *d, const struct plan *p)
+{
+	memset(d, 0, sizeof(*d));
+	d->recipe = p->recipe;
+	d->tep = p->tep;
+	d->values = xcalloc(p->recipe->n_fields, sizeof(*d->values));
+	d->events = xcalloc(p->n_ev, sizeof(*d->events));
+	for (int i = 0; i < p->n_ev; i++) {
+		const struct planned_event *pe = &p->ev[i];
+		struct tep_event *ev;
+		int ret;
+
+		if (pe->chosen < 0)
+			continue;
+		ev = plan_find_event(p->tep, pe->system, pe->name);
+		if (!ev) {
+			pk_error("event %s:%s: no format loaded", pe->system, pe->name);
+			return PK_ERR_RUNTIME;
+		}
+		if (!d->common_type) {
+			d->common_type = tep_find_common_field(ev, "common_type");
+			d->common_pid = tep_find_common_field(ev, "common_pid");
+			d->common_flags = tep_find_common_field(ev, "common_flags");
+		}
+		d->events[d->n_events].id = ev->id;
+		d->events[d->n_events].decl = i;
+		ret = resolve_maps(&d->events[d->n_events++], ev, &pe->decl->alts[pe->chosen]);
+		if (ret)
+			return ret;
+	}
+	return PK_OK;
+}
+
+void decoder_free(struct decoder *d)
+{
+	for (int i = 0; i < d->n_events; i++)
+		free(d->events[i].maps);
+	free(d->events);
+	free(d->values);
+	memset(d, 0, sizeof(*d));
+}
+
+static const uint8_t v4mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+void value_set_addr(struct value *v, const uint8_t *src, int size)
+{
+	uint8_t raw[28];
+
+	/* src may point into v itself */
+	memcpy(raw, src, size < 28 ? size : 28);
+	memset(v->addr, 0, sizeof(v->addr));
+	v->present = true;
+	if (size == 4) {
+		v->family = AF_INET;
+		memcpy(v->addr, raw, 4);
+	} else if (size == 16 && !memcmp(raw, v4mapped_prefix, 12)) {
+		v->family = AF_INET;	/* dual-stack socket talking IPv4 */
+		memcpy(v->addr, raw + 12, 4);
+	} else if (size == 16) {
+		v->family = AF_INET6;
+		memcpy(v->addr, raw, 16);
+	} else if (size >= 16) {	/* struct sockaddr_in / sockaddr_in6 */
+		uint16_t fam, port;
+
+		memcpy(&fam, raw, 2);
+		memcpy(&port, raw + 2, 2);
+		v->port = ntohs(port);
+		if (fam == AF_INET6 && size >= 24)
+			value_set_addr(v, raw + 8, 16);
+		else if (fam == AF_INET)
+			value_set_addr(v, raw + 4, 4);
+		else
+			v->present = false;
+		v->port = ntohs(port);
+	} else {
+		v->present = false;
+	}
+}
+
+bool value_addr_equal(const struct value *v, const struct inet_value *a)
+{
+	if (!v->present)
+		return false;
+	if (a->family == AF_INET6 && !memcmp(a->addr, v4mapped_prefix, 12))
+		return v->family == AF_INET && !memcmp(v->addr, a->addr + 12, 4);
+	return v->family == a->family && !memcmp(v->addr, a->addr, a->family == AF_INET ? 4 : 16);
+}
+
+static uint64_t read_int(struct tep_format_field *f, void *data, bool network_order)
+{
+	unsigned long long v = 0;
+
+	tep_read_number_field(f, data, &v);
+	if (network_order) {
+		switch (f->size) {
+		case 2: v = bswap_16((uint16_t)v); break;
+		case 4: v = bswap_32((uint32_t)v); break;
+		case 8: v = bswap_64(v); break;
+		}
+	}
+	if ((f->flags & TEP_FIELD_IS_SIGNED) && f->size < 8) {
+		int shift = 64 - 8 * f->size;
+
+		v = (uint64_t)((int64_t)(v << shift) >> shift);
+	}
+	return v;
+}
+
+static void read_string(struct value *v, struct tep_format_field *f, void *data, int size)
+{
+	int off = f->offset, len = f->size;
+
+	if (f->flags & TEP_FIELD_IS_DYNAMIC) {
+		uint32_t loc;
+
+		memcpy(&loc, (char *)data + f->offset, 4);
+		off = loc & 0xffff;
+		len = loc >> 16;
+		if (f->flags & TEP_FIELD_IS_RELATIVE)
+			off += f->offset + f->size;
+	}
+	if (off + len > size)
+		return;
+	v->str = (char *)data + off;
+	v->len = strnlen(v->str, len);
+	v->present = true;
+}
+
+static void read_inet(struct value *v, const struct map_rt *m, void *data)
+{
+	uint8_t raw[16];
+	int family = 0;
+
+	if (m->family)
+		family = (int)read_int(m->family, data, false);
+	if (m->ipv6[0] && (family == AF_INET6 || !family || !m->ipv4)) {
+		if (m->ipv6[1]) {	/* two u64 loads: record bytes are the memory bytes */
+			memcpy(raw, (char *)data + m->ipv6[0]->offset, 8);
+			memcpy(raw + 8, (char *)data + m->ipv6[1]->offset, 8);
+		} else {
+			memcpy(raw, (char *)data + m->ipv6[0]->offset, 16);
+		}
+		value_set_addr(v, raw, 16);
+	} else if (m->ipv4 && (family == AF_INET || !family)) {
+		value_set_addr(v, (uint8_t *)data + m->ipv4->offset, 4);
+	}
+}
+
+static void read_map(struct decoder *d, const struct map_rt *m, void *data, int size)
+{
+	struct value *v = &d->values[m->map->field];
+	enum field_format fmt = d->recipe->fields[m->map->field].format;
+
+	if (m->map->inet) {
+		read_inet(v, m, data);
+		return;
+	}
+	if (!m->src)
+		return;
+	switch (fmt) {
+	case FMT_STRING:
+		read_string(v, m->src, data, size);
+		return;
+	case FMT_IPV4: case FMT_IPV6: case FMT_INET: case FMT_SOCKADDR:
+		if (m->src->offset + m->src->size <= size)
+			value_set_addr(v, (uint8_t *)data + m->src->offset, m->src->size);
+		return;
+	default:
+		v->num = read_int(m->src, data, m->map->network_order);
+		v->present = true;
+	}
+}
+
+static bool matches(const struct decoder *d)
+{
+	const struct recipe *r = d->recipe;
+
+	for (int i = 0; i < r->n_match; i++) {
+		const struct match_clause *mc = &r->match[i];
+		const struct param *p = &r->params[mc->param];
+		bool any = false;
+
+		if (!p->value)
+			continue;
+		for (int k = 0; k < mc->n_fields && !any; k++) {
+			const struct value *v = &d->values[mc->fields[k]];
+
+			any = p->type == PARAM_INET ? value_addr_equal(v, &p->inet)
+						    : v->present && v->num == p->num;
+		}
+		if (!any)
+			return false;
+	}
+	return true;
+}
+
+const struct event_rt *decode_record(struct decoder *d, void *data, int size,
+				     unsigned long long ts, int cpu)
+{
+	const struct event_rt *rt = NULL;
+	unsigned long long type = 0, flags = 0;
+	struct value *vals = d->values;
+
+	if (!d->common_type || tep_read_number_field(d->common_type, data, &type))
+		return NULL;
+	for (int i = 0; i < d->n_events; i++)
+		if (d->events[i].id == (int)type)
+			rt = &d->events[i];
+	if (!rt)
+		return NULL;
+	/* whole values: bytes left by another event type must not reach group keys */
+	memset(vals, 0, d->recipe->n_fields * sizeof(*vals));
+	vals[FIELD_TIME] = (struct value){ .present = true, .num = ts };
+	vals[FIELD_CPU] = (struct value){ .present = true, .num = (uint64_t)cpu };
+	vals[FIELD_EVENT] = (struct value){ .present = true, .num = (uint64_t)rt->decl };
+	tep_read_number_field(d->common_flags, data, &flags);
+	vals[FIELD_PID].num = read_int(d->common_pid, data, false);
+	/* In interrupt context (or the idle task) the current task is a bystander. */
+	vals[FIELD_PID].present = vals[FIELD_PID].num != 0 &&
+		!(flags & (TRACE_FLAG_HARDIRQ | TRACE_FLAG_SOFTIRQ));
+	vals[FIELD_COMM] = vals[FIELD_PID];
+	for (int i = 0; i < rt->n_maps; i++)
+		read_map(d, &rt->maps[i], data, size);
+	return matches(d) ? rt : NULL;
+}

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Per-CPU trace_pipe_raw: binary pages walked with kbuffer; lost events counted, never silent. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <kbuffer.h>
+#include <tracefs.h>
+
+#include "kernel/reader.h"
+
+/* zeros after a page: kbuffer peeks at an event header at the data's end */
+#define PAGE_SLACK 64
+
+static int open_cpu(struct reader *rd, int cpu, struct cpu_reader *cr)
+{
+	char rel[64];
+	char *path;
+
+	snprintf(rel, sizeof(rel), "per_cpu/cpu%d/trace_pipe_raw", cpu);
+	path = tracefs_instance_get_file(rd->inst, rel);
+	cr->cpu = cpu;
+	cr->fd = path ? open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
+	tracefs_put_tracing_file(path);
+	if (cr->fd < 0)
+		return -1;	/* offline or absent CPU */
+	cr->tcpu = tracefs_cpu_alloc_fd(cr->fd, rd->page_size, true);
+	cr->kbuf = kbuffer_alloc(KBUFFER_LSIZE_SAME_AS_HOST, KBUFFER_ENDIAN_SAME_AS_HOST);
+	if (!cr->tcpu || !cr->kbuf) {
+		if (cr->tcpu)
+			tracefs_cpu_free_fd(cr->tcpu);
+		if (cr->kbuf)
+			kbuffer_free(cr->kbuf);
+		close(cr->fd);
+		return -1;
+	}
+	cr->page = xcalloc(1, rd->page_size + PAGE_SLACK);
+	return 0;
+}
+
+int reader_open_fds(struct reader *rd, const int *fds, int n, int page_size)
+{
+	memset(rd, 0, sizeof(*rd));
+	rd->page_size = page_size;
+	rd->cpus = xcalloc(n, sizeof(*rd->cpus));
+	for (int i = 0; i < n; i++) {
+		struct cpu_reader *cr = &rd->cpus[rd->n_cpus];
+
+		cr->cpu = i;
+		cr->fd = fds[i];
+		cr->tcpu = tracefs_cpu_alloc_fd(fds[i], page_size, true);
+		cr->kbuf = kbuffer_alloc(KBUFFER_LSIZE_SAME_AS_HOST, KBUFFER_ENDIAN_SAME_AS_HOST);
+		if (!cr->tcpu || !cr->kbuf)
+			return PK_ERR_RUNTIME;
+		cr->page = xcalloc(1, page_size + PAGE_SLACK);
+		rd->n_cpus++;
+	}
+	return PK_OK;
+}
+
+int reader_open(struct reader *rd, struct tracefs_instance *inst)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	long long subbuf_kb = 0;
+
+	memset(rd, 0, sizeof(*rd));
+	rd->inst = inst;
+	/* sub-buffers may be larger than a page (buffer_subbuf_size_kb, 6.8+) */
+	if (tracefs_instance_file_read_number(inst, "buffer_subbuf_size_kb", &subbuf_kb) == 0 &&
+	    subbuf_kb > 0)
+		rd->page_size = (int)subbuf_kb * 1024;
+	else
+		rd->page_size = getpagesize();
+	rd->cpus = xcalloc(ncpu, sizeof(*rd->cpus));
+	for (int cpu = 0; cpu < ncpu; cpu++) {
+		if (open_cpu(rd, cpu, &rd->cpus[rd->n_cpus]) == 0)
+			rd->n_cpus++;
+	}
+	if (!rd->n_cpus) {
+		pk_error("cannot open any per_cpu/cpuN/trace_pipe_raw: %s", strerror(errno));
+		return PK_ERR_RUNTIME;
+	}
+	return PK_OK;
+}
+
+void reader_wait(struct reader *rd, int timeout_ms)
+{
+	struct pollfd pfd[256];
+	int n = rd->n_cpus < 256 ? rd->n_cpus : 256;
+
+	for (int i = 0; i < n; i++)
+		pfd[i] = (struct pollfd){ .fd = rd->cpus[i].fd, .events = POLLIN };
+	poll(pfd, n, timeout_ms);
+}
+
+/*
+ * Sub-buffer header: timestamp, then commit (a long) whose low 27 bits are the
+ * data size and high bits flags. Then records, each a 32-bit header of
+ * type_len (5 bits) and time delta: 1-28 data of type_len * 4 bytes; 0 data
+ * whose length word follows; 29 padding, stepped over by its length word
+ * (kbuffer knows no "rest of page" padding inside the data, nor does the
+ * kernel write one there); 30/31 time extend / stamp, 8 bytes.
+ */
+#define COMMIT_SIZE_MASK ((1U << 27) - 1)
+
+static unsigned record_type(uint32_t hdr)
+{
+	/* a bitfield: type_len is the low 5 bits on little-endian, the high 5 on big */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return hdr >> 27;
+#else
+	return hdr & 31;
+#endif
+}
+
+/* Bytes from this record to the next, as kbuffer will step; 0 if it cannot. */
+static uint64_t record_step(const uint8_t *rec, uint64_t left)
+{
+	uint32_t hdr, len = 0;
+	unsigned type;
+
+	if (left < 4)
+		return 0;
+	memcpy(&hdr, rec, 4);
+	type = record_type(hdr);
+	if (type >= 1 && type <= 28)
+		return 4 + type * 4;
+	if (type == 30 || type == 31)
+		return 8;
+	if (left < 8)
+		return 0;
+	memcpy(&len, rec + 4, 4);
+	if (type == 29)
+		return 4 + (uint64_t)len;
+	return len < 4 ? 0 : 8 + (((uint64_t)len - 4 + 3) & ~3ULL);
+}
+
+/*
+ * kbuffer trusts the page: a commit larger than the page reads past it, and a
+ * padding record of length -4 makes it spin on the same record forever. Walk
+ * the headers first; a page whose records do not each move forward inside
+ * the committed data is not handed to kbuffer (kernel pages always pass).
+ */
+static bool page_sane(const struct reader *rd, const void *page)
+{
+	const uint8_t *data = (const uint8_t *)page + 8 + sizeof(long);
+	unsigned long commit;
+	uint64_t size, off = 0;
+
+	memcpy(&commit, (const char *)page + 8, sizeof(commit));
+	size = commit & COMMIT_SIZE_MASK;
+	if (8 + sizeof(long) + size > (size_t)rd->page_size)
+		return false;
+	while (off < size) {	/* kbuffer reads a header wherever off < size */
+		uint64_t step = record_step(data + off, size - off);
+
+		if (!step || off + step > size)
+			return false;
+		off += step;
+	}
+	return true;
+}
+
+/* A page we cannot trust: what it held is lost, and pairing must know. */
+static void note_corrupt_page(struct reader *rd, struct cpu_reader *cr)
+{
+	cr->loss.missed_unknown = true;
+	if (rd->on_loss)
+		rd->on_loss(rd->loss_ctx);
+}
+
+/* Load this CPU's next sub-buffer; false when none is available now. */
+static bool next_page(struct reader *rd, struct cpu_reader *cr)
+{
+	int missed;
+
+	do {
+		if (tracefs_cpu_read(cr->tcpu, cr->page, true) <= 0)
+			return false;
+		if (!page_sane(rd, cr->page)) {
+			note_corrupt_page(rd, cr);
+			continue;
+		}
+		if (kbuffer_load_subbuffer(cr->kbuf, cr->page) < 0)
+			return false;
+		missed = kbuffer_missed_events(cr->kbuf);
+		if (missed > 0)
+			cr->loss.missed += missed;
+		else if (missed < 0)
+			cr->loss.missed_unknown = true;
+		if (missed && rd->on_loss)
+			rd->on_loss(rd->loss_ctx);
+		cr->cur = kbuffer_read_event(cr->kbuf, &cr->ts);
+	} while (!cr->cur);
+	return true;
+}
+
+/* A corrupt page is not walked further; what it held counts as lost. */
+static void skip_page(struct reader *rd, struct cpu_reader *cr, int *pages)
+{
+	note_corrupt_page(rd, cr);
+	cr->cur = NULL;
+	if ((*pages)-- > 0)
+		next_page(rd, cr);
+}
+
+static void advance(struct reader *rd, struct cpu_reader *cr, int *pages)
+{
+	void *prev = cr->cur;
+
+	cr->cur = kbuffer_next_event(cr->kbuf, &cr->ts);
+	if (cr->cur && cr->cur <= prev)	/* a zero-length event would loop forever */
+		skip_page(rd, cr, pages);
+	else if (!cr->cur && (*pages)-- > 0)
+		next_page(rd, cr);
+}
+
+void reader_drain(struct reader *rd, record_fn fn, void *ctx)
+{
+	/* bounded, so that a flood cannot keep us from signals and the clock */
+	int pages = 1024 * rd->n_cpus;
+
+	for (int i = 0; i < rd->n_cpus; i++)
+		if (!rd->cpus[i].cur)
+			next_page(rd, &rd->cpus[i]);
+	for (;;) {
+		struct cpu_reader *best = NULL;
+
+		for (int i = 0; i < rd->n_cpus; i++) {
+			struct cpu_reader *cr = &rd->cpus[i];
+
+			if (cr->cur && (!best || cr->ts < best->ts))
+				best = cr;
+		}
+		if (!best)
+			return;
+		/* page_sane() saw this record inside the page's committed data */
+		fn(ctx, best->cur, kbuffer_event_size(best->kbuf), best->ts, best->cpu);
+		advance(rd, best, &pages);
+	}
+}
+
+uint64_t stats_value(const char *text, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, name, len) && p[len] == ':')
+			return strtoull(p + len + 1, NULL, 10);
+	return 0;
+}
+
+void reader_read_stats(struct reader *rd)
+{
+	for (int i = 0; i < rd->n_cpus; i++) {
+		struct cpu_reader *cr = &rd->cpus[i];
+		char rel[64], *text;
+
+		snprintf(rel, sizeof(rel), "per_cpu/cpu%d/stats", cr->cpu);
+		text = tracefs_instance_file_read(rd->inst, rel, NULL);
+		cr->loss.overrun = stats_value(text, "overrun");
+		cr->loss.dropped = stats_value(text, "dropped events");
+		free(text);
+	}
+}
+
+/*
+ * Page headers and "overrun" count the same overwritten events; "dropped
+ * events" are those refused when overwrite is off. Take the larger view.
+ */
+uint64_t reader_lost_total(const struct reader *rd)
+{
+	uint64_t total = 0;
+
+	for (int i = 0; i < rd->n_cpus; i++) {
+		const struct cpu_loss *l = &rd->cpus[i].loss;
+
+		total += (l->missed > l->overrun ? l->missed : l->overrun) + l->dropped;
+	}
+	return total;
+}
+
+void reader_close(struct reader *rd)
+{
+	for (int i = 0; i < rd->n_cpus; i++) {
+		struct cpu_reader *cr = &rd->cpus[i];
+
+		if (cr->fd < 0)
+			continue;
+		tracefs_cpu_free_fd(cr->tcpu);	/* leaves the fd open */
+		close(cr->fd);
+		kbuffer_free(cr->kbuf);
+		free(cr->page);
+		cr->fd = -1;
+		cr->tcpu = NULL;
+		cr->kbuf = NULL;
+		cr->page = NULL;
+		cr->cur = NULL;
+	}
+}
+
+void reader_free(struct reader *rd)
+{
+	reader_close(rd);
+	free(rd->cpus);
+	rd->cpus = NULL;
+	rd->n_cpus = 0;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PROBEKIT_READER_H
+#define PROBEKIT_READER_H
+
+#include "util/util.h"
+
+struct tracefs_instance;
+struct tracefs_cpu;
+struct kbuffer;
+
+/* Lost events of one CPU: page headers, and the ring buffer's own counters. */
+struct cpu_loss {
+	uint64_t missed;	/* sum of counts in page headers */
+	bool missed_unknown;	/* a page said "lost some" without a count */
+	uint64_t overrun;	/* per_cpu/cpuN/stats, read at the end */
+	uint64_t dropped;
+};
+
+struct cpu_reader {
+	int cpu;
+	int fd;
+	struct tracefs_cpu *tcpu;
+	struct cpu_loss loss;
+	void *page;		/* the sub-buffer being walked */
+	struct kbuffer *kbuf;
+	void *cur;		/* next record of this CPU, NULL when drained */
+	unsigned long long ts;
+};
+
+typedef void (*record_fn)(void *ctx, void *data, int size, unsigned long long ts, int cpu);
+
+struct reader {
+	struct tracefs_instance *inst;
+	struct cpu_reader *cpus;
+	int n_cpus;
+	int page_size;
+	void (*on_loss)(void *ctx);	/* a page says events were lost */
+	void *loss_ctx;
+};
+
+/* Open per_cpu/cpuN/trace_pipe_raw of every CPU, non-blocking. */
+int reader_open(struct reader *rd, struct tracefs_instance *inst);
+/* The same over files of ring-buffer pages, one per CPU (tests, benchmarks); takes the fds. */
+int reader_open_fds(struct reader *rd, const int *fds, int n, int page_size);
+/* Wait up to timeout_ms for data; interrupted by signals. */
+void reader_wait(struct reader *rd, int timeout_ms);
+/* Hand every record available now to fn, merged across CPUs in time order. */
+void reader_drain(struct reader *rd, record_fn fn, void *ctx);
+/* Read the ring buffer's overrun/dropped counters (before the instance goes). */
+void reader_read_stats(struct reader *rd);
+uint64_t reader_lost_total(const struct reader *rd);
+/* Close the files (the instance cannot go while they are open); the loss counts stay. */
+void reader_close(struct reader *rd);
+void reader_free(struct reader *rd);
+
+/* Parse "name: N" from a per_cpu stats text. */
+uint64_t stats_value(const char *text, const char *name);
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PROBEKIT_SESSION_H
+#define PROBEKIT_SESSION_H
+
+#include "plan/plan.h"
+
+struct tracefs_instance;
+struct tracefs_dynevent;
+
+/* What one run put into tracefs: its instance and its probe group. */
+struct session {
+	struct plan *plan;
+	struct tracefs_instance *inst;
+	struct tracefs_dynevent **probes;	/* per planned event; NULL for tracepoints */
+	int *probe_alt;				/* the alternative each probe was last made for, -1: none */
+};
+
+/* Create probes, the instance, clock, filters, enables; tracing on. Undoes itself on error. */
+int session_start(struct session *s, struct plan *p);
+void session_tracing_off(struct session *s);
+/* Remove the instance and the probes; safe to call twice and after a failed start. */
+int session_teardown(struct session *s);
+
+/* The kernel's last error_log entry as one line (with the command it quotes), or NULL. */
+char *kernel_error_line(struct tracefs_instance *inst, bool with_command);
+
+typedef bool (*probe_pick_fn)(const char *system, const char *event, void *ctx);
+/*
+ * Remove the kprobes of group (NULL: of every group) that doomed() picks,
+ * calling removed() (if any) after each. PK_ERR_RUNTIME if one would not go.
+ */
+int probes_remove_if(const char *group, probe_pick_fn doomed, probe_pick_fn removed, void *ctx);
+/* Remove instances and probe groups of probekit runs whose process is gone. */
+int cleanup_dead_runs(bool verbose, int *removed);
+/* probekit_<pid> -> pid, or 0 when the name is not ours. */
+int run_name_pid(const char *name);
+
+#endif

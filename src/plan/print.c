@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The dry run: what was found, what was chosen and why, and every tracefs write of a run. */
+#include <stdio.h>
+#include <string.h>
+
+#include "plan/plan.h"
+
+static void print_alt(const struct alternative *a, int i, const char *why)
+{
+	char target[256];
+
+	alt_describe(a, target, sizeof(target));
+	printf("  [%d] %-44s %s%s\n", i, target, why ? "skipped: " : "chosen", why ? why : "");
+}
+
+static void print_write(const char *file, const char *op, const char *text)
+{
+	printf("  %-62s %s %s\n", file, op, text);
+}
+
+static void print_writes(const struct plan *p)
+{
+	const char *dyn = p->caps->dynamic_events ? "dynamic_events" : "kprobe_events";
+	char inst[256], file[512];
+
+	snprintf(inst, sizeof(inst), "instances/%s", p->instance);
+	printf("tracefs writes of a run, in order (relative to %s):\n", p->caps->tracing_dir);
+	for (int i = 0; i < p->n_ev; i++)
+		if (p->ev[i].probe)
+			print_write(dyn, ">>", p->ev[i].probe);
+	print_write(inst, "mkdir", "");
+	snprintf(file, sizeof(file), "%s/tracing_on", inst);
+	print_write(file, ">", "0");
+	snprintf(file, sizeof(file), "%s/trace_clock", inst);
+	print_write(file, ">", p->clock);
+	if (p->buffer_kb) {
+		char kb[32];
+
+		snprintf(kb, sizeof(kb), "%lu", p->buffer_kb);
+		snprintf(file, sizeof(file), "%s/buffer_size_kb", inst);
+		print_write(file, ">", kb);
+	}
+	for (int i = 0; i < p->n_ev; i++) {
+		const struct planned_event *pe = &p->ev[i];
+
+		if (pe->chosen < 0)
+			continue;
+		if (pe->filter) {
+			snprintf(file, sizeof(file), "%s/events/%s/%s/filter", inst, pe->system, pe->name);
+			print_write(file, ">", pe->filter);
+		}
+		snprintf(file, sizeof(file), "%s/events/%s/%s/enable", inst, pe->system, pe->name);
+		print_write(file, ">", "1");
+	}
+	snprintf(file, sizeof(file), "%s/tracing_on", inst);
+	print_write(file, ">", "1");
+	printf("at exit:\n");
+	print_write(file, ">", "0");
+	print_write(inst, "rmdir", "");
+	for (int i = 0; i < p->n_ev; i++)
+		if (p->ev[i].probe) {
+			snprintf(file, sizeof(file), "-:%s/%s", p->ev[i].system, p->ev[i].name);
+			print_write(dyn, ">>", file);
+		}
+}
+
+void plan_print(const struct plan *p)
+{
+	const struct recipe *r = p->recipe;
+
+	printf("recipe: %s (%s)\n", r->name, r->path);
+	if (!p->caps->readable)
+		printf("NOTE: %s is not readable by this user: nothing below was checked against "
+		       "the kernel (run plan as root for real choices)\n", p->caps->tracing_dir);
+	printf("capabilities: ");
+	caps_print(p->caps, true);
+	if (!p->caps->readable)
+		printf("clock: not checked\n");
+	else
+		printf("clock: %s%s\n", p->clock,
+		       strcmp(p->clock, "local") ? "" : " (per-CPU: no better clock on this kernel)");
+	printf("fetch args: %s\n", p->argn ? "$argN" : "registers for $argN");
+	printf("parameters:");
+	for (int i = 0; i < r->n_params; i++)
+		printf(" %s=%s", r->params[i].name, r->params[i].value ? r->params[i].value : "(unset)");
+	printf("%s\n", r->n_params ? "" : " (none)");
+	for (int i = 0; i < p->n_ev; i++) {
+		const struct planned_event *pe = &p->ev[i];
+
+		printf("event %s%s:%s\n", pe->decl->name, pe->decl->optional ? " (optional)" : "",
+		       pe->chosen < 0 ? (pe->decl->optional ? " not traced here" : " CANNOT RUN") : "");
+		for (int j = 0; j < pe->decl->n_alts; j++)
+			print_alt(&pe->decl->alts[j], j, pe->why[j]);
+		if (pe->chosen >= 0 && !pe->filter)
+			printf("      no kernel filter\n");
+	}
+	for (int i = 0; i < r->n_latency; i++) {
+		const struct latency_decl *d = &r->latency[i];
+
+		printf("latency %s: %s -> %s by", d->name, r->events[d->from].name, r->events[d->to].name);
+		for (int k = 0; k < d->n_key; k++)
+			printf(" %s", r->fields[d->key[k]].name);
+		printf("; %s start wins, %s, timeout %.3f s, at most %d pending\n",
+		       d->start == START_FIRST ? "first" : "last",
+		       d->consume ? "an end consumes its start" : "starts are kept",
+		       d->timeout_ns / 1e9, d->max_pending);
+	}
+	for (int i = 0; i < r->n_match; i++) {
+		const struct param *prm = &r->params[r->match[i].param];
+
+		if (prm->value)
+			printf("user-space match: %s == %s (any of %d fields)\n", prm->name, prm->value,
+			       r->match[i].n_fields);
+	}
+	print_writes(p);
+}

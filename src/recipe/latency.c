@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Recipe schema: latency analyses (time from one event to another with the same key). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "recipe/schema.h"
+
+static int event_index(const struct recipe *r, const char *name)
+{
+	for (int i = 0; i < r->n_events; i++)
+		if (!strcmp(r->events[i].name, name))
+			return i;
+	return -1;
+}
+
+static bool parse_event_ref(struct schema *s, const char *path, json_t *obj, const char *key,
+			    int *out)
+{
+	char *name = schema_string(s, path, obj, key, true);
+	char *p;
+
+	if (!name)
+		return false;
+	*out = event_index(s->recipe, name);
+	if (*out < 0) {
+		p = path_key(path, key);
+		schema_error(s, p, "'%s' is not an event of this recipe", name);
+		free(p);
+	}
+	free(name);
+	return !s->failed;
+}
+
+static bool parse_key(struct schema *s, const char *path, json_t *obj, struct latency_decl *l)
+{
+	char *p = path_key(path, "key");
+	json_t *v = schema_get(s, path, obj, "key", JSON_ARRAY, false);
+	char **names = NULL;
+	int n;
+
+	if (!v)
+		v = json_object_get(obj, "key");
+	if (!v) {
+		schema_error(s, p, "missing required key");
+		free(p);
+		return false;
+	}
+	n = schema_strings(s, p, v, &names);
+	if (n == 0 || n > (int)ARRAY_SIZE(l->key))
+		schema_error(s, p, "one to four fields");
+	for (int i = 0; i < n; i++) {
+		int f = recipe_field_index(s->recipe, names[i]);
+
+		if (!s->failed && (f < 0 || s->recipe->fields[f].builtin))
+			schema_error(s, p, "'%s' is not a declared field", names[i]);
+		if (i < (int)ARRAY_SIZE(l->key))
+			l->key[l->n_key++] = f;
+		free(names[i]);
+	}
+	free(names);
+	free(p);
+	return !s->failed;
+}
+
+static bool parse_policies(struct schema *s, const char *path, json_t *obj, struct latency_decl *l)
+{
+	char *start = schema_string(s, path, obj, "start", false);
+	char *timeout = schema_string(s, path, obj, "timeout", false);
+	json_t *max = schema_get(s, path, obj, "max_pending", JSON_INTEGER, false);
+	char *p;
+
+	l->start = START_FIRST;
+	if (start && !strcmp(start, "last"))
+		l->start = START_LAST;
+	else if (start && strcmp(start, "first")) {
+		p = path_key(path, "start");
+		schema_error(s, p, "'%s' is neither 'first' nor 'last'", start);
+		free(p);
+	}
+	free(start);
+	l->consume = schema_bool(s, path, obj, "consume", true);
+	l->timeout_ns = 10ULL * 1000000000ULL;
+	if (timeout && (!parse_duration_ns(timeout, &l->timeout_ns) || !l->timeout_ns)) {
+		p = path_key(path, "timeout");
+		schema_error(s, p, "'%s' is not a duration (500ms, 10s, ...)", timeout);
+		free(p);
+	}
+	free(timeout);
+	l->max_pending = max ? (int)json_integer_value(max) : 65536;
+	if (max && (l->max_pending < 1 || l->max_pending > (1 << 24))) {
+		p = path_key(path, "max_pending");
+		schema_error(s, p, "must be 1 to 16777216");
+		free(p);
+	}
+	return !s->failed;
+}
+
+static bool parse_one(struct schema *s, const char *path, json_t *obj, struct latency_decl *l)
+{
+	static const char *const keys[] = {
+		"name", "title", "from", "to", "key", "start", "consume", "timeout", "max_pending",
+		"group_by", NULL
+	};
+	json_t *g;
+
+	if (!json_is_object(obj)) {
+		schema_error(s, path, "a latency analysis is an object");
+		return false;
+	}
+	if (!schema_known_keys(s, path, obj, keys) ||
+	    !(l->name = schema_string(s, path, obj, "name", true)))
+		return false;
+	l->title = schema_string(s, path, obj, "title", false);
+	if (!l->title)
+		l->title = xstrdup(l->name);
+	if (!parse_event_ref(s, path, obj, "from", &l->from) ||
+	    !parse_event_ref(s, path, obj, "to", &l->to) || !parse_key(s, path, obj, l) ||
+	    !parse_policies(s, path, obj, l))
+		return false;
+	if (l->from == l->to) {
+		schema_error(s, path, "'from' and 'to' are the same event");
+		return false;
+	}
+	for (int e = 0; e < 2; e++) {
+		const struct event_decl *ev = &s->recipe->events[e ? l->to : l->from];
+
+		for (int a = 0; a < ev->n_alts; a++)
+			for (int k = 0; k < l->n_key; k++) {
+				bool mapped = false;
+
+				for (int m = 0; m < ev->alts[a].n_maps; m++)
+					mapped |= ev->alts[a].maps[m].field == l->key[k] &&
+						  !ev->alts[a].maps[m].optional;
+				if (!mapped) {
+					schema_error(s, path, "key field '%s' is not mapped by %s",
+						     s->recipe->fields[l->key[k]].name, ev->alts[a].path);
+					return false;
+				}
+			}
+	}
+	g = schema_get(s, path, obj, "group_by", JSON_ARRAY, false);
+	if (g) {
+		char *p = path_key(path, "group_by");
+		int n = parse_columns(s, p, g, &l->group_by);
+
+		l->n_group_by = n < 0 ? 0 : n;
+		free(p);
+	}
+	return !s->failed;
+}
+
+bool recipe_parse_latency(struct schema *s, json_t *root)
+{
+	json_t *arr = schema_get(s, "", root, "latency", JSON_ARRAY, false);
+	struct recipe *r = s->recipe;
+	json_t *v;
+	size_t i;
+
+	if (!arr)
+		return !s->failed;
+	r->latency = xcalloc(json_array_size(arr), sizeof(*r->latency));
+	json_array_foreach(arr, i, v) {
+		char *p = path_index("latency", i);
+		bool ok = parse_one(s, p, v, &r->latency[r->n_latency++]);
+
+		free(p);
+		if (!ok)
+			return false;
+	}
+	return true;
+}

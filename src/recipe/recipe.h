@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PROBEKIT_RECIPE_H
+#define PROBEKIT_RECIPE_H
+
+#include <netinet/in.h>
+#include "util/util.h"
+
+#define RECIPE_FORMAT_VERSION 1
+
+enum param_type { PARAM_PORT, PARAM_INT, PARAM_INET, PARAM_STRING };
+
+struct inet_value {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* network order; IPv4 in the first 4 bytes */
+};
+
+struct param {
+	char *name;
+	enum param_type type;
+	char *help;
+	char *def;		/* default as text, NULL if none */
+	char *value;		/* effective value as text, NULL if unset */
+	uint64_t num;		/* PARAM_PORT, PARAM_INT */
+	struct inet_value inet;	/* PARAM_INET */
+};
+
+/* How a field value is shown; see probekit-recipe(5), FIELD FORMATS. */
+enum field_format {
+	FMT_DECIMAL, FMT_HEX, FMT_IPV4, FMT_IPV6, FMT_INET, FMT_SOCKADDR,
+	FMT_PORT, FMT_TCP_STATE, FMT_ERRNO, FMT_KSYM, FMT_STRING, FMT_DURATION,
+	/* built-in fields, filled from the record header */
+	FMT_TIME, FMT_CPU, FMT_PID, FMT_COMM, FMT_EVENT,
+};
+
+struct field_decl {
+	char *name;
+	char *title;		/* column header */
+	enum field_format format;
+	bool builtin;
+};
+
+/* Built-in fields occupy the first slots of recipe->fields. */
+enum {
+	FIELD_TIME, FIELD_CPU, FIELD_PID, FIELD_COMM, FIELD_EVENT,
+	FIELD_LATENCY,		/* set on the end event of a pair: its latency, ns */
+	FIELD_NR_BUILTIN
+};
+
+/* Where one common field comes from in one alternative. */
+struct field_map {
+	int field;		/* index in recipe->fields */
+	bool network_order;	/* integer stored big-endian (kprobe loads of be16/be32) */
+	bool optional;		/* absent source: value shown as "-" instead of skipping */
+	bool inet;		/* composite address: family + ipv4 + ipv6 sources */
+	char *source;		/* plain: the event field (tracepoint field or probe arg) */
+	char *family;		/* inet: field holding AF_INET/AF_INET6, may be NULL */
+	char *ipv4;		/* inet: 4-byte array or u32 loaded from memory */
+	char *ipv6[2];		/* inet: one 16-byte array, or two u64 halves */
+	int n_ipv6;
+};
+
+enum alt_kind { ALT_TRACEPOINT, ALT_KPROBE, ALT_KRETPROBE };
+
+struct fetch_arg {
+	char *name;
+	char *spec;		/* portable spec: $arg1, +16($arg1):u16, $retval ... */
+};
+
+struct alternative {
+	enum alt_kind kind;
+	char *system;		/* tracepoint system */
+	char *event;		/* tracepoint event */
+	char *function;		/* kprobe/kretprobe symbol[+offs] */
+	struct fetch_arg *args;
+	int n_args;
+	struct field_map *maps;
+	int n_maps;
+	char **filter;		/* clauses, ANDed; ${param} substituted */
+	int n_filter;
+	char *path;		/* JSON path, for messages: events.retrans.any[0] */
+	char *label;		/* latency pairs: alternatives of the two events must agree */
+};
+
+struct event_decl {
+	char *name;
+	char *when;		/* "EVENT=KIND" as written, resolved after all events */
+	bool optional;		/* no runnable alternative: skip instead of failing */
+	int when_event;		/* traced only if this event runs ... (-1: always) */
+	enum alt_kind when_kind;	/* ... an alternative of this kind */
+	struct alternative *alts;
+	int n_alts;
+};
+
+/* An output column or a group-by key: one field, or address + port. */
+struct column {
+	char *title;
+	int field;
+	int port_field;		/* >= 0: shown joined as addr:port */
+};
+
+/* User-space filter for what kernel filters cannot compare (16-byte addresses). */
+struct match_clause {
+	int param;
+	int *fields;		/* event kept if any field equals the parameter */
+	int n_fields;
+};
+
+struct snmp_ratio {
+	char *title;
+	char *numerator;	/* "Tcp:RetransSegs" */
+	char *denominator;
+};
+
+enum start_policy { START_FIRST, START_LAST };
+
+/* Time between two events with the same key (see probekit-recipe(5), LATENCY). */
+struct latency_decl {
+	char *name;
+	char *title;
+	int from, to;		/* event indices */
+	int key[4];		/* field indices */
+	int n_key;
+	enum start_policy start;	/* several starts before an end: which one counts */
+	bool consume;		/* an end removes its start */
+	uint64_t timeout_ns;	/* unmatched starts older than this are dropped */
+	int max_pending;	/* bound on pending keys; the oldest is evicted */
+	struct column *group_by;
+	int n_group_by;
+};
+
+struct recipe {
+	char *path;
+	char *name;
+	char *description;
+	char **notes;		/* what exactly is measured, blind spots: shown by show */
+	int n_notes;
+	struct param *params;
+	int n_params;
+	struct field_decl *fields;
+	int n_fields;
+	struct event_decl *events;
+	int n_events;
+	struct column *columns;
+	int n_columns;
+	struct match_clause *match;
+	int n_match;
+	char *summary_title;
+	struct column *group_by;
+	int n_group_by;
+	char *sort;		/* "count" or a group_by column title */
+	int limit;
+	struct snmp_ratio *ratios;
+	int n_ratios;
+	struct latency_decl *latency;
+	int n_latency;
+};
+
+/*
+ * Parse and validate a recipe file. On error prints one line (file:line:col
+ * for syntax, file: json.path for schema) and returns NULL.
+ */
+struct recipe *recipe_load(const char *path);
+/* The same from memory; name stands for the file in messages. NULL after printing why. */
+struct recipe *recipe_load_buffer(const char *text, size_t len, const char *name);
+void recipe_free(struct recipe *r);
+
+int recipe_field_index(const struct recipe *r, const char *name);
+int recipe_param_index(const struct recipe *r, const char *name);
+const char *field_format_name(enum field_format f);
+const char *param_type_name(enum param_type t);
+const char *alt_kind_name(enum alt_kind k);
+/* "tracepoint tcp:tcp_probe", "kprobe tcp_rcv_established" */
+void alt_describe(const struct alternative *a, char *buf, size_t len);
+
+/* -p NAME=VALUE; returns PK_OK or PK_ERR_USAGE after printing why. */
+int recipe_set_param(struct recipe *r, const char *assignment);
+/* Parse a value for a parameter type into p; false if invalid. */
+bool param_parse(struct param *p, const char *text);
+
+/*
+ * The kernel filter of an alternative with parameters substituted; clauses
+ * that use an unset parameter are left out. NULL when no clause remains.
+ */
+char *alt_filter(const struct recipe *r, const struct alternative *alt);
+
+/* A column from "field" or "addr:port"; *err says why not (caller frees). */
+bool column_parse(const struct recipe *r, const char *spec, struct column *c, char **err);
+
+/* "500us", "2ms", "1.5s", "10" (seconds), "2m", "1h"; false if not a duration. */
+bool parse_duration_ns(const char *text, uint64_t *ns);
+
+/* Find a recipe by name on the search path, or accept a path. */
+char *recipe_resolve(const char *name_or_path);
+/* Directories searched, in order; NULL-terminated, caller frees with free_strv. */
+char **recipe_search_path(void);
+void free_strv(char **v);
+
+#endif
