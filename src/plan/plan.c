@@ -277,8 +277,8 @@ static void rechoose(struct plan *p, struct planned_event *pe, int i, const char
 
 void plan_couple(struct plan *p)
 {
-	for (int l = 0; l < p->recipe->n_latency; l++) {
-		const struct latency_decl *d = &p->recipe->latency[l];
+	for (int l = 0; l < p->recipe->n_couplings; l++) {
+		const struct coupling *d = &p->recipe->couplings[l];
 		struct planned_event *a = &p->ev[d->from], *b = &p->ev[d->to];
 
 		if (a->chosen < 0 || b->chosen < 0 ||

@@ -138,6 +138,9 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct la
 				}
 			}
 	}
+	s->recipe->couplings = xrealloc(s->recipe->couplings,
+					(s->recipe->n_couplings + 1) * sizeof(struct coupling));
+	s->recipe->couplings[s->recipe->n_couplings++] = (struct coupling){ l->from, l->to };
 	g = schema_get(s, path, obj, "group_by", JSON_ARRAY, false);
 	if (g) {
 		char *p = path_key(path, "group_by");

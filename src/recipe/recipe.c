@@ -374,6 +374,7 @@ void recipe_free(struct recipe *r)
 		free_columns(r->latency[i].group_by, r->latency[i].n_group_by);
 	}
 	free(r->latency);
+	free(r->couplings);
 	free(r->summary_title);
 	free(r->sort);
 	for (int i = 0; i < r->n_notes; i++)

@@ -128,6 +128,11 @@ struct latency_decl {
 	int n_group_by;
 };
 
+/* Two events whose chosen alternatives must carry the same label (a latency pair). */
+struct coupling {
+	int from, to;		/* event indices */
+};
+
 struct recipe {
 	char *path;
 	char *name;
@@ -153,6 +158,8 @@ struct recipe {
 	int n_ratios;
 	struct latency_decl *latency;
 	int n_latency;
+	struct coupling *couplings;
+	int n_couplings;
 };
 
 /*
