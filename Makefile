@@ -75,21 +75,21 @@ build/asan/unit/%.o: tests/unit/%.c
 build/asan/unit-tests: $(UNIT_OBJS) $(SAN_LIB)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-build/tools/%: tests/tools/%.c | build
+build/tools/%: tests/tools/%.c
+	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(WARN) -O2 -o $@ $<
 
-build/tools/%-static: tests/tools/%.c | build
+build/tools/%-static: tests/tools/%.c
+	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<
 
 # One file for locked-down hosts: no shared libraries at run time. libtraceevent's
 # plugin loader (dlopen) is linked but never used.
 static: probekit-static
 
-probekit-static: $(SRCS) $(wildcard src/*/*.h) | build
+probekit-static: $(SRCS) $(wildcard src/*/*.h)
+	@mkdir -p build
 	$(CC) $(ALL_CFLAGS) -static -o $@ $(SRCS) $(shell pkg-config --static --libs $(PKGS))
-
-build:
-	@mkdir -p build/asan/unit build/tools build/fuzz
 
 build/fuzz/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -97,11 +97,12 @@ build/fuzz/%.o: src/%.c
 	  -MMD -MP $(FUZZ_FLAGS) \
 	  -fsanitize=fuzzer-no-link -c -o $@ $<
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) | build
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
 	$(FUZZ_CC) -std=gnu11 $(WARN) -O1 -g -Isrc -Itests/bench $(PKG_CFLAGS) $(FUZZ_FLAGS) \
 	  -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
 
-build/fuzz/gen_pages: tests/fuzz/gen_pages.c tests/bench/kprobe_layout.h tests/bench/pagegen.h | build
+build/fuzz/gen_pages: tests/fuzz/gen_pages.c tests/bench/kprobe_layout.h tests/bench/pagegen.h
+	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(WARN) -O2 -Itests/bench $(PKG_CFLAGS) -o $@ $<
 
 # Each fuzzer for FUZZ_SECONDS (default 60); prints executions, crashes and leaks.
@@ -124,7 +125,7 @@ check-integration: probekit-asan $(TOOLS)
 bench-decode: build/bench-decode
 	cd tests && ../build/bench-decode
 
-build/bench-decode: $(LIB) tests/bench/bench_decode.c tests/bench/pagegen.h | build
+build/bench-decode: $(LIB) tests/bench/bench_decode.c tests/bench/pagegen.h
 	$(CC) $(ALL_CFLAGS) -Itests/bench -o $@ tests/bench/bench_decode.c $(LIB) $(PKG_LIBS)
 
 # ms from exec to a plan, and to tracing on, for the -O2 and the ASan build

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analysis/grouptab.h"
+#include "util/hash.h"
 
 void grouptab_init(struct grouptab *t, const struct column *cols, int n_cols, size_t payload_size)
 {
@@ -19,45 +20,6 @@ void grouptab_init(struct grouptab *t, const struct column *cols, int n_cols, si
 static int key_field(const struct grouptab *t, int k)
 {
 	return k % 2 ? t->cols[k / 2].port_field : t->cols[k / 2].field;
-}
-
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 0x100000001b3ULL;
-	return h;
-}
-
-/* word at a time: this runs for every pair of a latency analysis */
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-	h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
-	return h ^ (h >> 29);
-}
-
-static uint64_t hash_value(uint64_t h, const struct value *v)
-{
-	uint64_t a[2];
-
-	if (!v->present)
-		return mix(h, 0);
-	memcpy(a, v->addr, sizeof(a));
-	h = mix(h, 1 | (uint64_t)v->family << 8 | (uint64_t)v->port << 24);
-	h = mix(mix(mix(h, v->num), a[0]), a[1]);
-	return v->str ? fnv(h, v->str, v->len) : h;
-}
-
-static bool value_equal(const struct value *a, const struct value *b)
-{
-	if (a->present != b->present)
-		return false;
-	if (!a->present)
-		return true;
-	return a->family == b->family && a->port == b->port && a->num == b->num &&
-	       !memcmp(a->addr, b->addr, sizeof(a->addr)) && a->len == b->len &&
-	       (!a->str || !memcmp(a->str, b->str, a->len));
 }
 
 static bool group_matches(const struct grouptab *t, const struct group *g, const struct value *vals)
@@ -115,7 +77,7 @@ static void grow(struct grouptab *t)
 
 void *grouptab_get(struct grouptab *t, const struct value *vals)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = HASH_SEED;
 	void *payload;
 	size_t i;
 
@@ -123,7 +85,7 @@ void *grouptab_get(struct grouptab *t, const struct value *vals)
 		int f = key_field(t, k);
 
 		if (f >= 0)
-			h = hash_value(h, &vals[f]);
+			h = value_hash(h, &vals[f]);
 	}
 	for (i = h & (t->cap - 1); t->slots[i].vals; i = (i + 1) & (t->cap - 1))
 		if (t->slots[i].hash == h && group_matches(t, &t->slots[i], vals))

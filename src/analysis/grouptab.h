@@ -2,7 +2,8 @@
 #ifndef PROBEKIT_GROUPTAB_H
 #define PROBEKIT_GROUPTAB_H
 
-#include "decode/decode.h"
+#include "record/record.h"
+#include "recipe/recipe.h"
 
 /* Key values of one group, copied out of the record (strings included). */
 struct group {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis/latency.h"
+#include "util/hash.h"
 
 void latency_init(struct latency *l, const struct latency_decl *d)
 {
@@ -46,7 +47,7 @@ void latency_free(struct latency *l)
 static bool make_key(const struct latency *l, const struct value *vals, uint8_t *key,
 		     uint16_t *len, uint64_t *hash)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = HASH_SEED;
 	size_t n = 0;
 
 	for (int i = 0; i < l->d->n_key; i++) {
@@ -63,11 +64,9 @@ static bool make_key(const struct latency *l, const struct value *vals, uint8_t 
 		uint64_t w;
 
 		memcpy(&w, key + i, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-		h ^= h >> 29;
+		h = hash_mix(h, w);
 	}
-	for (size_t i = n & ~(size_t)7; i < n; i++)
-		h = (h ^ key[i]) * 0x100000001b3ULL;
+	h = hash_bytes(h, key + (n & ~(size_t)7), n & 7);
 	*len = (uint16_t)n;
 	*hash = h;
 	return true;

@@ -2,8 +2,38 @@
 #ifndef PROBEKIT_LATENCY_H
 #define PROBEKIT_LATENCY_H
 
+/*
+ * The latency analysis: time from one event to another with the same key
+ * (see probekit-recipe(5), LATENCY). latency.c pairs, latency_recipe.c
+ * parses the recipe's "latency" section, latency_analysis.c runs and reports.
+ */
+#include "analysis/analysis.h"
 #include "analysis/grouptab.h"
 #include "analysis/stats.h"
+
+enum start_policy { START_FIRST, START_LAST };
+
+/* One entry of the recipe's "latency" array. */
+struct latency_decl {
+	char *name;
+	char *title;
+	int from, to;		/* event indices */
+	int key[4];		/* field indices */
+	int n_key;
+	enum start_policy start;	/* several starts before an end: which one counts */
+	bool consume;		/* an end removes its start */
+	uint64_t timeout_ns;	/* unmatched starts older than this are dropped */
+	int max_pending;	/* bound on pending keys; the oldest is evicted */
+	struct column *group_by;
+	int n_group_by;
+};
+
+extern const struct analysis_ops latency_analysis;
+
+/* latency_recipe.c: the "latency" section, and the one-line description. */
+bool latency_parse(struct schema *s, json_t *root);
+void latency_describe(const void *cfg, const struct recipe *r, FILE *f);
+void latency_free_cfg(void *cfg);
 
 #define LAT_KEY_MAX 112
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "engine/registry.h"
 
 void strv_push(char ***v, const char *s)
 {

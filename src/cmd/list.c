@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/commands.h"
+#include "engine/registry.h"
 #include "recipe/recipe.h"
 #include "util/textsafe.h"
 

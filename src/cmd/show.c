@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/analysis.h"
 #include "cmd/cli.h"
 #include "cmd/commands.h"
 #include "plan/plan.h"
@@ -133,12 +134,11 @@ int cmd_show(int argc, char **argv)
 	printf("\nfields:\n");
 	for (int i = FIELD_NR_BUILTIN; i < r->n_fields; i++)
 		printf("  %-12s %s\n", r->fields[i].name, field_format_name(r->fields[i].format));
-	for (int i = 0; i < r->n_latency; i++) {
-		const struct latency_decl *d = &r->latency[i];
-
-		printf("%slatency %s (%s): %s -> %s\n", i ? "" : "\n", d->name, d->title,
-		       r->events[d->from].name, r->events[d->to].name);
-	}
+	for (int i = 0, shown = 0; i < r->n_analyses; i++)
+		if (r->analyses[i].ops->describe) {
+			printf("%s", shown++ ? "" : "\n");
+			r->analyses[i].ops->describe(r->analyses[i].cfg, r, stdout);
+		}
 	printf("\nevents (the first alternative the kernel can run is used):\n");
 	for (int i = 0; i < r->n_events; i++) {
 		printf("  %s%s\n", r->events[i].name, r->events[i].optional ? " (optional)" : "");

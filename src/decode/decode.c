@@ -7,6 +7,7 @@
 #include <event-parse.h>
 
 #include "decode/decode.h"
+#include "plan/plan.h"
 
 /*
  * trace_entry flags: in interrupt context the current task is not the one the
@@ -48,7 +49,8 @@ int decoder_init(struct decoder *d, const struct plan *p)
 	memset(d, 0, sizeof(*d));
 	d->recipe = p->recipe;
 	d->tep = p->tep;
-	d->values = xcalloc(p->recipe->n_fields, sizeof(*d->values));
+	d->rec.values = xcalloc(p->recipe->n_fields, sizeof(*d->rec.values));
+	d->rec.n_values = p->recipe->n_fields;
 	d->events = xcalloc(p->n_ev, sizeof(*d->events));
 	for (int i = 0; i < p->n_ev; i++) {
 		const struct planned_event *pe = &p->ev[i];
@@ -81,54 +83,8 @@ void decoder_free(struct decoder *d)
 	for (int i = 0; i < d->n_events; i++)
 		free(d->events[i].maps);
 	free(d->events);
-	free(d->values);
+	free(d->rec.values);
 	memset(d, 0, sizeof(*d));
-}
-
-static const uint8_t v4mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-void value_set_addr(struct value *v, const uint8_t *src, int size)
-{
-	uint8_t raw[28];
-
-	/* src may point into v itself */
-	memcpy(raw, src, size < 28 ? size : 28);
-	memset(v->addr, 0, sizeof(v->addr));
-	v->present = true;
-	if (size == 4) {
-		v->family = AF_INET;
-		memcpy(v->addr, raw, 4);
-	} else if (size == 16 && !memcmp(raw, v4mapped_prefix, 12)) {
-		v->family = AF_INET;	/* dual-stack socket talking IPv4 */
-		memcpy(v->addr, raw + 12, 4);
-	} else if (size == 16) {
-		v->family = AF_INET6;
-		memcpy(v->addr, raw, 16);
-	} else if (size >= 16) {	/* struct sockaddr_in / sockaddr_in6 */
-		uint16_t fam, port;
-
-		memcpy(&fam, raw, 2);
-		memcpy(&port, raw + 2, 2);
-		v->port = ntohs(port);
-		if (fam == AF_INET6 && size >= 24)
-			value_set_addr(v, raw + 8, 16);
-		else if (fam == AF_INET)
-			value_set_addr(v, raw + 4, 4);
-		else
-			v->present = false;
-		v->port = ntohs(port);
-	} else {
-		v->present = false;
-	}
-}
-
-bool value_addr_equal(const struct value *v, const struct inet_value *a)
-{
-	if (!v->present)
-		return false;
-	if (a->family == AF_INET6 && !memcmp(a->addr, v4mapped_prefix, 12))
-		return v->family == AF_INET && !memcmp(v->addr, a->addr + 12, 4);
-	return v->family == a->family && !memcmp(v->addr, a->addr, a->family == AF_INET ? 4 : 16);
 }
 
 static uint64_t read_int(struct tep_format_field *f, void *data, bool network_order)
@@ -193,7 +149,7 @@ static void read_inet(struct value *v, const struct map_rt *m, void *data)
 
 static void read_map(struct decoder *d, const struct map_rt *m, void *data, int size)
 {
-	struct value *v = &d->values[m->map->field];
+	struct value *v = &d->rec.values[m->map->field];
 	enum field_format fmt = d->recipe->fields[m->map->field].format;
 
 	if (m->map->inet) {
@@ -228,7 +184,7 @@ static bool matches(const struct decoder *d)
 		if (!p->value)
 			continue;
 		for (int k = 0; k < mc->n_fields && !any; k++) {
-			const struct value *v = &d->values[mc->fields[k]];
+			const struct value *v = &d->rec.values[mc->fields[k]];
 
 			any = p->type == PARAM_INET ? value_addr_equal(v, &p->inet)
 						    : v->present && v->num == p->num;
@@ -239,12 +195,12 @@ static bool matches(const struct decoder *d)
 	return true;
 }
 
-const struct event_rt *decode_record(struct decoder *d, void *data, int size,
-				     unsigned long long ts, int cpu)
+struct record *decode_record(struct decoder *d, void *data, int size, unsigned long long ts,
+			     int cpu)
 {
 	const struct event_rt *rt = NULL;
 	unsigned long long type = 0, flags = 0;
-	struct value *vals = d->values;
+	struct value *vals = d->rec.values;
 
 	if (!d->common_type || tep_read_number_field(d->common_type, data, &type))
 		return NULL;
@@ -263,8 +219,14 @@ const struct event_rt *decode_record(struct decoder *d, void *data, int size,
 	/* In interrupt context (or the idle task) the current task is a bystander. */
 	vals[FIELD_PID].present = vals[FIELD_PID].num != 0 &&
 		!(flags & (TRACE_FLAG_HARDIRQ | TRACE_FLAG_SOFTIRQ));
-	vals[FIELD_COMM] = vals[FIELD_PID];
+	/* the name is an enricher's: the pid's process, resolved once per record */
+	vals[FIELD_COMM].present = vals[FIELD_PID].present;
 	for (int i = 0; i < rt->n_maps; i++)
 		read_map(d, &rt->maps[i], data, size);
-	return matches(d) ? rt : NULL;
+	if (!matches(d))
+		return NULL;
+	d->rec.event = rt->decl;
+	d->rec.ts = ts;
+	d->rec.cpu = cpu;
+	return &d->rec;
 }

@@ -1,90 +1,116 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* pid -> comm from /proc, else saved_cmdlines, in a small direct-mapped cache (no allocation per event). */
+/*
+ * The comm field: the process name of the record's pid, from /proc, else the
+ * kernel's saved_cmdlines, in a small direct-mapped cache. Resolved when the
+ * record is decoded, so a process that exits before the summary keeps its
+ * name, and grouping by comm groups by name, not by pid.
+ */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <event-parse.h>
 #include <tracefs.h>
 
-#include "output/format.h"
+#include "enrich/enrich.h"
 
 #define COMM_SLOTS 1024
-#define COMM_TTL_NS 1000000000LL	/* pids get reused: re-read after a second */
+#define COMM_TTL_NS 1000000000ULL	/* pids get reused: re-read after a second */
 
 struct comm_slot {
 	int pid;
 	bool known;
+	uint8_t len;
 	char comm[17];
-	long long stamp;
+	uint64_t stamp;		/* trace clock of the lookup */
 };
 
-static struct comm_slot slots[COMM_SLOTS];
-static struct tep_handle *cmd_tep;
-static const char *cmd_dir;
-static long long cmd_loaded;
+struct comm_cache {
+	struct comm_slot slots[COMM_SLOTS];
+	struct tep_handle *tep;
+	const char *tracing_dir;
+	uint64_t cmdlines_loaded;
+};
 
-void comm_init(struct tep_handle *tep, const char *tracing_dir)
+static void *comm_open(const struct enrich_env *env)
 {
-	cmd_tep = tep;
-	cmd_dir = tracing_dir;
+	struct comm_cache *c = xcalloc(1, sizeof(*c));
+
+	c->tep = env->tep;
+	c->tracing_dir = env->tracing_dir;
+	return c;
+}
+
+static void comm_close(void *state)
+{
+	free(state);
 }
 
 /*
  * A process gone before we read its record: the kernel's saved_cmdlines still
- * knows its name (recorded at its last context switch). Reloaded at most ten
- * times a second, only on a miss.
+ * knows its name (recorded at its context switches while events are on).
+ * Reloaded at most ten times a second, only on a miss.
  */
-static bool saved_comm(int pid, long long now, char *out, size_t len)
+static bool saved_comm(struct comm_cache *c, int pid, uint64_t now, char *out, size_t len)
 {
-	const char *c;
-
-	if (!cmd_tep)
+	if (!c->tep || !c->tracing_dir)
 		return false;
-	if (!tep_is_pid_registered(cmd_tep, pid) && now - cmd_loaded > COMM_TTL_NS / 10) {
-		tracefs_load_cmdlines(cmd_dir, cmd_tep);
-		cmd_loaded = now;
+	if (!tep_is_pid_registered(c->tep, pid) &&
+	    (!c->cmdlines_loaded || now - c->cmdlines_loaded > COMM_TTL_NS / 10)) {
+		tracefs_load_cmdlines(c->tracing_dir, c->tep);
+		c->cmdlines_loaded = now;
 	}
-	if (!tep_is_pid_registered(cmd_tep, pid))
+	if (!tep_is_pid_registered(c->tep, pid))
 		return false;
-	c = tep_data_comm_from_pid(cmd_tep, pid);
-	snprintf(out, len, "%s", c);
+	snprintf(out, len, "%s", tep_data_comm_from_pid(c->tep, pid));
 	return true;
 }
 
-static long long now_ns(void)
+static void lookup(struct comm_cache *c, struct comm_slot *s, int pid, uint64_t now)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-const char *comm_of(int pid)
-{
-	struct comm_slot *s = &slots[(unsigned)pid % COMM_SLOTS];
-	long long now = now_ns();
 	char path[32];
 	ssize_t n;
 	int fd;
 
-	if (s->pid == pid && now - s->stamp < COMM_TTL_NS)
-		return s->known ? s->comm : NULL;
 	s->pid = pid;
 	s->stamp = now;
-	s->known = false;
 	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	n = fd < 0 ? -1 : read(fd, s->comm, sizeof(s->comm) - 1);
 	if (fd >= 0)
 		close(fd);
-	if (n <= 0) {
-		s->known = saved_comm(pid, now, s->comm, sizeof(s->comm));
-		return s->known ? s->comm : NULL;
+	if (n > 0) {
+		s->comm[n] = '\0';
+		s->comm[strcspn(s->comm, "\n")] = '\0';
+		s->known = true;
+	} else {
+		s->known = saved_comm(c, pid, now, s->comm, sizeof(s->comm));
 	}
-	s->comm[n] = '\0';
-	s->comm[strcspn(s->comm, "\n")] = '\0';
-	s->known = true;
-	return s->comm;
+	s->len = s->known ? (uint8_t)strlen(s->comm) : 0;
 }
+
+static void comm_enrich(void *state, struct record *rec)
+{
+	struct comm_cache *c = state;
+	struct value *v = &rec->values[FIELD_COMM];
+	int pid = (int)rec->values[FIELD_PID].num;
+	struct comm_slot *s;
+
+	if (!rec->values[FIELD_PID].present)
+		return;
+	s = &c->slots[(unsigned)pid % COMM_SLOTS];
+	if (s->pid != pid || !s->stamp || rec->ts - s->stamp > COMM_TTL_NS)
+		lookup(c, s, pid, rec->ts ? rec->ts : 1);
+	v->present = true;
+	v->num = 0;		/* the name is the key, not the pid */
+	v->str = s->known ? s->comm : NULL;
+	v->len = s->len;
+}
+
+const struct enricher_ops comm_enricher = {
+	.name = "comm",
+	.open = comm_open,
+	.enrich = comm_enrich,
+	.close = comm_close,
+};

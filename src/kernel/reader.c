@@ -266,20 +266,25 @@ void reader_read_stats(struct reader *rd)
 	}
 }
 
-/*
- * Page headers and "overrun" count the same overwritten events; "dropped
- * events" are those refused when overwrite is off. Take the larger view.
- */
+/* "dropped events" are those refused when overwrite is off: added to the larger view. */
 uint64_t reader_lost_total(const struct reader *rd)
 {
 	uint64_t total = 0;
 
-	for (int i = 0; i < rd->n_cpus; i++) {
-		const struct cpu_loss *l = &rd->cpus[i].loss;
-
-		total += (l->missed > l->overrun ? l->missed : l->overrun) + l->dropped;
-	}
+	for (int i = 0; i < rd->n_cpus; i++)
+		total += cpu_loss_total(&rd->cpus[i].loss);
 	return total;
+}
+
+void reader_loss_report(const struct reader *rd, struct loss_report *lr)
+{
+	lr->total = reader_lost_total(rd);
+	lr->n_cpus = rd->n_cpus;
+	lr->cpus = xcalloc(rd->n_cpus, sizeof(*lr->cpus));
+	for (int i = 0; i < rd->n_cpus; i++) {
+		lr->cpus[i] = rd->cpus[i].loss;
+		lr->cpus[i].cpu = rd->cpus[i].cpu;
+	}
 }
 
 void reader_close(struct reader *rd)

@@ -2,19 +2,12 @@
 #ifndef PROBEKIT_READER_H
 #define PROBEKIT_READER_H
 
+#include "kernel/loss.h"
 #include "util/util.h"
 
 struct tracefs_instance;
 struct tracefs_cpu;
 struct kbuffer;
-
-/* Lost events of one CPU: page headers, and the ring buffer's own counters. */
-struct cpu_loss {
-	uint64_t missed;	/* sum of counts in page headers */
-	bool missed_unknown;	/* a page said "lost some" without a count */
-	uint64_t overrun;	/* per_cpu/cpuN/stats, read at the end */
-	uint64_t dropped;
-};
 
 struct cpu_reader {
 	int cpu;
@@ -49,6 +42,8 @@ void reader_drain(struct reader *rd, record_fn fn, void *ctx);
 /* Read the ring buffer's overrun/dropped counters (before the instance goes). */
 void reader_read_stats(struct reader *rd);
 uint64_t reader_lost_total(const struct reader *rd);
+/* Copy the loss counts out (the reader may go first); free lr->cpus. */
+void reader_loss_report(const struct reader *rd, struct loss_report *lr);
 /* Close the files (the instance cannot go while they are open); the loss counts stay. */
 void reader_close(struct reader *rd);
 void reader_free(struct reader *rd);

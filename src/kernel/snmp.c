@@ -3,7 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/summary.h"
+#include "kernel/snmp.h"
+#include "util/util.h"
 
 void snmp_take(struct snmp_snapshot *ss)
 {

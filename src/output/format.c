@@ -9,6 +9,7 @@
 
 #include "output/format.h"
 #include "kernel/formats.h"
+#include "output/jsonw.h"
 #include "util/textsafe.h"
 
 const char *tcp_state_name(uint64_t state)
@@ -130,9 +131,8 @@ void format_value(const struct format_ctx *fc, int field, const struct value *v,
 	case FMT_STRING: text_escape(v->str, v->len, buf, len); break;	/* kernel text */
 	case FMT_DURATION: format_duration(v->num, buf, len); break;
 	case FMT_TIME: format_time(fc, v->num, buf, len); break;
-	case FMT_COMM:
-		s = comm_of((int)v->num);	/* a process names itself: escape it */
-		text_escape(s ? s : "-", s ? strlen(s) : 1, buf, len);
+	case FMT_COMM:	/* a process names itself: escape it */
+		text_escape(v->str ? v->str : "-", v->str ? (size_t)v->len : 1, buf, len);
 		break;
 	case FMT_EVENT: snprintf(buf, len, "%s", fc->recipe->events[v->num].name); break;
 	}
@@ -153,24 +153,104 @@ int format_width(const struct field_decl *f)
 	return t > w ? t : w;
 }
 
-static json_t *json_time(const struct format_ctx *fc, uint64_t ts)
+int format_column_width(const struct recipe *r, const struct column *c)
+{
+	int w = format_width(&r->fields[c->field]);
+	int t = (int)strlen(c->title);
+
+	if (c->port_field >= 0)	/* [v6 address]:port */
+		w = r->fields[c->field].format == FMT_IPV4 ? 21 : 24;
+	return t > w ? t : w;
+}
+
+void format_key(const struct format_ctx *fc, const struct column *c, const struct value *key,
+		char *buf, size_t len)
+{
+	if (c->port_field >= 0)
+		format_endpoint(&key[0], &key[1], buf, len);
+	else
+		format_value(fc, c->field, &key[0], buf, len);
+}
+
+void format_cell(const struct format_ctx *fc, const struct column *c, const struct value *vals,
+		 char *buf, size_t len)
+{
+	if (c->port_field >= 0)
+		format_endpoint(&vals[c->field], &vals[c->port_field], buf, len);
+	else
+		format_value(fc, c->field, &vals[c->field], buf, len);
+}
+
+/*
+ * How a value goes into JSON: null, an integer, text from the kernel or a
+ * process (escaped by the JSON writer, \xNN when not UTF-8), or the text form.
+ */
+enum json_kind { JK_NULL, JK_INT, JK_RAW_TEXT, JK_TEXT };
+
+struct json_val {
+	enum json_kind kind;
+	json_int_t num;
+	const char *s;
+	size_t len;
+	char buf[128];
+};
+
+static void iso_time(const struct format_ctx *fc, uint64_t ts, char *buf, size_t len)
 {
 	int64_t wall = (int64_t)ts + fc->wall_offset_ns;
 	time_t sec = wall / 1000000000;
-	char buf[64];
 	struct tm tm;
 
 	gmtime_r(&sec, &tm);
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 		 (int)(wall % 1000000000 / 1000));
-	return json_string(buf);
 }
 
-/* Kernel and process text as it is (jansson escapes control characters); \xNN text if not UTF-8. */
+static void json_classify(const struct format_ctx *fc, int field, const struct value *v,
+			  struct json_val *j)
+{
+	const struct field_decl *f = &fc->recipe->fields[field];
+
+	j->kind = JK_TEXT;
+	j->s = j->buf;
+	if (!v->present) {
+		j->kind = JK_NULL;
+		return;
+	}
+	switch (f->format) {
+	case FMT_STRING:
+		j->kind = JK_RAW_TEXT;
+		j->s = v->str;
+		j->len = strnlen(v->str, v->len);
+		return;
+	case FMT_COMM:
+		j->kind = v->str ? JK_RAW_TEXT : JK_TEXT;
+		j->s = v->str ? v->str : "-";
+		j->len = v->str ? strnlen(v->str, v->len) : 1;
+		return;
+	case FMT_DECIMAL: case FMT_PORT: case FMT_CPU: case FMT_PID: case FMT_DURATION:
+		if (v->num > INT64_MAX && f->format != FMT_DECIMAL)
+			break;
+		j->kind = JK_INT;
+		j->num = (json_int_t)v->num;
+		return;
+	case FMT_TIME:
+		iso_time(fc, v->num, j->buf, sizeof(j->buf));
+		j->len = strlen(j->buf);
+		return;
+	default:
+		break;
+	}
+	/* everything else, and 64-bit values jansson cannot hold, as text */
+	format_value(fc, field, v, j->buf, sizeof(j->buf));
+	j->len = strlen(j->buf);
+}
+
+/* Kernel and process text as it is (JSON-escaped); \xNN text if it is not UTF-8. */
 static json_t *json_text(const char *s, size_t len)
 {
-	json_t *j = json_stringn(s, strnlen(s, len));
+	json_t *j = json_stringn(s, len);
 	char buf[128];
 
 	if (j)
@@ -181,28 +261,36 @@ static json_t *json_text(const char *s, size_t len)
 
 json_t *format_json(const struct format_ctx *fc, int field, const struct value *v)
 {
-	const struct field_decl *f = &fc->recipe->fields[field];
-	const char *comm;
-	char buf[128];
+	struct json_val j;
 
-	if (!v->present)
-		return json_null();
-	switch (f->format) {
-	case FMT_STRING:
-		return json_text(v->str, v->len);
-	case FMT_COMM:
-		comm = comm_of((int)v->num);
-		return comm ? json_text(comm, strlen(comm)) : json_string("-");
-	case FMT_DECIMAL: case FMT_PORT: case FMT_CPU: case FMT_PID: case FMT_DURATION:
-		if (v->num > INT64_MAX && f->format != FMT_DECIMAL)
-			break;
-		return json_integer((json_int_t)v->num);
-	case FMT_TIME:
-		return json_time(fc, v->num);
-	default:
-		break;
+	json_classify(fc, field, v, &j);
+	switch (j.kind) {
+	case JK_NULL: return json_null();
+	case JK_INT: return json_integer(j.num);
+	case JK_RAW_TEXT: return json_text(j.s, j.len);
+	case JK_TEXT: break;
 	}
-	/* everything else, and 64-bit values jansson cannot hold, as text */
-	format_value(fc, field, v, buf, sizeof(buf));
-	return json_string(buf);
+	return json_stringn(j.s, j.len);
+}
+
+void format_json_write(const struct format_ctx *fc, int field, const struct value *v, FILE *f)
+{
+	struct json_val j;
+
+	json_classify(fc, field, v, &j);
+	switch (j.kind) {
+	case JK_NULL: fputs("null", f); return;
+	case JK_INT: fprintf(f, "%lld", (long long)j.num); return;
+	case JK_RAW_TEXT:
+		if (!jw_utf8_valid(j.s, j.len)) {
+			char buf[128];
+
+			text_escape(j.s, j.len, buf, sizeof(buf));
+			jw_string(f, buf, strlen(buf));
+			return;
+		}
+		break;
+	case JK_TEXT: break;
+	}
+	jw_string(f, j.s, j.len);
 }

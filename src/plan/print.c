@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analysis/analysis.h"
 #include "plan/plan.h"
 
 static void print_alt(const struct alternative *a, int i, const char *why)
@@ -94,17 +95,9 @@ void plan_print(const struct plan *p)
 		if (pe->chosen >= 0 && !pe->filter)
 			printf("      no kernel filter\n");
 	}
-	for (int i = 0; i < r->n_latency; i++) {
-		const struct latency_decl *d = &r->latency[i];
-
-		printf("latency %s: %s -> %s by", d->name, r->events[d->from].name, r->events[d->to].name);
-		for (int k = 0; k < d->n_key; k++)
-			printf(" %s", r->fields[d->key[k]].name);
-		printf("; %s start wins, %s, timeout %.3f s, at most %d pending\n",
-		       d->start == START_FIRST ? "first" : "last",
-		       d->consume ? "an end consumes its start" : "starts are kept",
-		       d->timeout_ns / 1e9, d->max_pending);
-	}
+	for (int i = 0; i < r->n_analyses; i++)
+		if (r->analyses[i].ops->describe)
+			r->analyses[i].ops->describe(r->analyses[i].cfg, r, stdout);
 	for (int i = 0; i < r->n_match; i++) {
 		const struct param *prm = &r->params[r->match[i].param];
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Recipe schema: user-space match clauses, output columns and the end-of-run summary. */
+/* Recipe schema: user-space match clauses and output columns. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "recipe/limits.h"
 #include "recipe/schema.h"
 
 static bool is_address(enum field_format f)
@@ -132,75 +133,22 @@ static bool parse_match(struct schema *s, json_t *root)
 	return true;
 }
 
-static bool parse_ratio(struct schema *s, const char *path, json_t *obj, struct snmp_ratio *q)
+/* output's keys: columns, and the "output.KEY" sections' */
+static bool known_output_keys(struct schema *s, json_t *out)
 {
-	static const char *const keys[] = { "title", "numerator", "denominator", NULL };
+	const char *keys[RECIPE_MAX_SECTIONS + 2];
+	int n = 0;
 
-	if (!json_is_object(obj)) {
-		schema_error(s, path, "must be an object");
-		return false;
-	}
-	if (!schema_known_keys(s, path, obj, keys))
-		return false;
-	q->title = schema_string(s, path, obj, "title", true);
-	q->numerator = schema_string(s, path, obj, "numerator", true);
-	q->denominator = schema_string(s, path, obj, "denominator", true);
-	if (!s->failed && (!strchr(q->numerator, ':') || !strchr(q->denominator, ':')))
-		schema_error(s, path, "counters are named GROUP:NAME, e.g. Tcp:RetransSegs");
-	return !s->failed;
-}
-
-static bool parse_summary(struct schema *s, json_t *obj)
-{
-	static const char *const keys[] = { "title", "group_by", "sort", "limit", "snmp", NULL };
-	const char *path = "output.summary";
-	struct recipe *r = s->recipe;
-	json_t *v, *e;
-	size_t i;
-
-	if (!schema_known_keys(s, path, obj, keys))
-		return false;
-	r->summary_title = schema_string(s, path, obj, "title", false);
-	v = schema_get(s, path, obj, "group_by", JSON_ARRAY, false);
-	if (v) {
-		int n = parse_columns(s, "output.summary.group_by", v, &r->group_by);
-
-		r->n_group_by = n < 0 ? 0 : n;
-		if (s->failed)	/* the columns after a bad one are not filled in */
-			return false;
-	}
-	r->sort = schema_string(s, path, obj, "sort", false);
-	if (r->sort && strcmp(r->sort, "count")) {
-		bool found = false;
-
-		for (int k = 0; k < r->n_group_by; k++)
-			found |= !strcmp(r->sort, r->fields[r->group_by[k].field].name);
-		if (!found)
-			schema_error(s, "output.summary.sort", "'%s' is neither 'count' nor a group_by field",
-				     r->sort);
-	}
-	v = schema_get(s, path, obj, "limit", JSON_INTEGER, false);
-	r->limit = v ? (int)json_integer_value(v) : 0;
-	if (v && r->limit < 0)
-		schema_error(s, "output.summary.limit", "must be 0 (no limit) or more");
-	v = schema_get(s, path, obj, "snmp", JSON_ARRAY, false);
-	if (v && !s->failed) {
-		r->ratios = xcalloc(json_array_size(v), sizeof(*r->ratios));
-		json_array_foreach(v, i, e) {
-			char *p = path_index("output.summary.snmp", i);
-
-			parse_ratio(s, p, e, &r->ratios[r->n_ratios++]);
-			free(p);
-			if (s->failed)
-				break;
-		}
-	}
-	return !s->failed;
+	keys[n++] = "columns";
+	for (int i = 0; i < s->n_output_keys && n < RECIPE_MAX_SECTIONS + 1; i++)
+		if (!strncmp(s->output_keys[i].key, "output.", 7))
+			keys[n++] = s->output_keys[i].key + 7;
+	keys[n] = NULL;
+	return schema_known_keys(s, "output", out, keys);
 }
 
 bool recipe_parse_output(struct schema *s, json_t *root)
 {
-	static const char *const keys[] = { "columns", "summary", NULL };
 	struct recipe *r = s->recipe;
 	json_t *out, *v;
 	int n;
@@ -208,15 +156,12 @@ bool recipe_parse_output(struct schema *s, json_t *root)
 	if (!parse_match(s, root))
 		return false;
 	out = schema_get(s, "", root, "output", JSON_OBJECT, true);
-	if (!out || !schema_known_keys(s, "output", out, keys))
+	if (!out || !known_output_keys(s, out))
 		return false;
 	v = schema_get(s, "output", out, "columns", JSON_ARRAY, true);
 	if (!v)
 		return false;
 	n = parse_columns(s, "output.columns", v, &r->columns);
 	r->n_columns = n < 0 ? 0 : n;
-	if (s->failed)
-		return false;
-	v = schema_get(s, "output", out, "summary", JSON_OBJECT, false);
-	return (!v && !s->failed) || (v && parse_summary(s, v));
+	return !s->failed;
 }

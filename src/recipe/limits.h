@@ -17,6 +17,7 @@
 #define RECIPE_MAX_FETCHARG	128		/* bytes of one fetch arg */
 #define RECIPE_MAX_SYMBOL	128		/* bytes of a probe's symbol[+offset] */
 #define RECIPE_MAX_FILTER	1024		/* bytes of one filter clause */
+#define RECIPE_MAX_SECTIONS	16		/* parts parsed by other stages (recipe_section) */
 #define PARAM_MAX_STRING	256		/* bytes of a string parameter's value */
 
 #endif

@@ -54,6 +54,21 @@ int recipe_field_index(const struct recipe *r, const char *name)
 	return -1;
 }
 
+int recipe_event_index(const struct recipe *r, const char *name)
+{
+	for (int i = 0; i < r->n_events; i++)
+		if (!strcmp(r->events[i].name, name))
+			return i;
+	return -1;
+}
+
+void recipe_add_analysis(struct recipe *r, const struct analysis_ops *ops, void *cfg,
+			 void (*free_cfg)(void *cfg))
+{
+	r->analyses = xrealloc(r->analyses, (r->n_analyses + 1) * sizeof(*r->analyses));
+	r->analyses[r->n_analyses++] = (struct analysis_decl){ ops, cfg, free_cfg };
+}
+
 int recipe_param_index(const struct recipe *r, const char *name)
 {
 	for (int i = 0; i < r->n_params; i++)
@@ -199,12 +214,28 @@ static bool parse_param(struct schema *s, const char *path, const char *name, js
 	return !s->failed;
 }
 
-static bool parse_header(struct schema *s, json_t *root)
+/* The core's keys, then the top-level keys of the sections: all a recipe may have. */
+static bool known_top_keys(struct schema *s, json_t *root, const struct recipe_section *sec,
+			   int n_sec)
 {
-	static const char *const keys[] = {
-		"probekit", "name", "description", "notes", "parameters", "fields", "events",
-		"match", "latency", "output", NULL
+	static const char *const core[] = {
+		"probekit", "name", "description", "notes", "parameters", "fields", "match", "output",
 	};
+	const char *keys[ARRAY_SIZE(core) + RECIPE_MAX_SECTIONS + 1];
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(core); i++)
+		keys[n++] = core[i];
+	for (int i = 0; i < n_sec && n < ARRAY_SIZE(keys) - 1; i++)
+		if (*sec[i].key && !strchr(sec[i].key, '.'))
+			keys[n++] = sec[i].key;
+	keys[n] = NULL;
+	return schema_known_keys(s, "", root, keys);
+}
+
+static bool parse_header(struct schema *s, json_t *root, const struct recipe_section *sec,
+			 int n_sec)
+{
 	struct recipe *r = s->recipe;
 	json_t *v;
 
@@ -212,7 +243,7 @@ static bool parse_header(struct schema *s, json_t *root)
 		schema_error(s, "", "a recipe is a JSON object");
 		return false;
 	}
-	if (!schema_known_keys(s, "", root, keys))
+	if (!known_top_keys(s, root, sec, n_sec))
 		return false;
 	v = schema_get(s, "", root, "probekit", JSON_INTEGER, true);
 	if (v && json_integer_value(v) != RECIPE_FORMAT_VERSION)
@@ -229,7 +260,18 @@ static bool parse_header(struct schema *s, json_t *root)
 	return !s->failed;
 }
 
-struct recipe *recipe_load_buffer(const char *text, size_t len, const char *name)
+/* Sections at the top level (output.* ones: after the core's output) */
+static bool parse_sections(struct schema *s, json_t *root, const struct recipe_section *sec,
+			   int n_sec, bool in_output)
+{
+	for (int i = 0; i < n_sec; i++)
+		if (!strncmp(sec[i].key, "output.", 7) == in_output && !sec[i].parse(s, root))
+			return false;
+	return !s->failed;
+}
+
+struct recipe *recipe_read_buffer(const char *text, size_t len, const char *name,
+				  const struct recipe_section *sec, int n_sec)
 {
 	struct schema s = { .file = name };
 	json_error_t jerr;
@@ -253,11 +295,13 @@ struct recipe *recipe_load_buffer(const char *text, size_t len, const char *name
 	r->path = xstrdup(name);
 	s.recipe = r;
 	add_builtin_fields(r);
-	if (!schema_check_limits(&s, root) || !parse_header(&s, root) ||
+	s.output_keys = sec;
+	s.n_output_keys = n_sec;
+	if (!schema_check_limits(&s, root) || !parse_header(&s, root, sec, n_sec) ||
 	    !schema_each_object(&s, root, "parameters", parse_param) ||
 	    !schema_each_object(&s, root, "fields", parse_field) ||
-	    !recipe_parse_events(&s, root) || !recipe_parse_latency(&s, root) ||
-	    !recipe_parse_output(&s, root)) {
+	    !parse_sections(&s, root, sec, n_sec, false) || !recipe_parse_output(&s, root) ||
+	    !parse_sections(&s, root, sec, n_sec, true)) {
 		json_decref(root);
 		recipe_free(r);
 		return NULL;
@@ -284,7 +328,7 @@ static char *read_bounded(const char *path, size_t *len)
 	return buf;
 }
 
-struct recipe *recipe_load(const char *path)
+struct recipe *recipe_read(const char *path, const struct recipe_section *sec, int n_sec)
 {
 	size_t len = 0;
 	char *text = read_bounded(path, &len);
@@ -294,7 +338,7 @@ struct recipe *recipe_load(const char *path)
 		pk_error("%s: cannot read: %s", path, strerror(errno));
 		return NULL;
 	}
-	r = recipe_load_buffer(text, len, path);
+	r = recipe_read_buffer(text, len, path, sec, n_sec);
 	free(text);
 	return r;
 }
@@ -358,25 +402,14 @@ void recipe_free(struct recipe *r)
 	}
 	free(r->events);
 	free_columns(r->columns, r->n_columns);
-	free_columns(r->group_by, r->n_group_by);
+	for (int i = 0; i < r->n_analyses; i++)
+		if (r->analyses[i].free_cfg)
+			r->analyses[i].free_cfg(r->analyses[i].cfg);
+	free(r->analyses);
 	for (int i = 0; i < r->n_match; i++)
 		free(r->match[i].fields);
 	free(r->match);
-	for (int i = 0; i < r->n_ratios; i++) {
-		free(r->ratios[i].title);
-		free(r->ratios[i].numerator);
-		free(r->ratios[i].denominator);
-	}
-	free(r->ratios);
-	for (int i = 0; i < r->n_latency; i++) {
-		free(r->latency[i].name);
-		free(r->latency[i].title);
-		free_columns(r->latency[i].group_by, r->latency[i].n_group_by);
-	}
-	free(r->latency);
 	free(r->couplings);
-	free(r->summary_title);
-	free(r->sort);
 	for (int i = 0; i < r->n_notes; i++)
 		free(r->notes[i]);
 	free(r->notes);

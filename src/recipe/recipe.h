@@ -3,16 +3,12 @@
 #define PROBEKIT_RECIPE_H
 
 #include <netinet/in.h>
+#include "record/record.h"
 #include "util/util.h"
 
 #define RECIPE_FORMAT_VERSION 1
 
 enum param_type { PARAM_PORT, PARAM_INT, PARAM_INET, PARAM_STRING };
-
-struct inet_value {
-	int family;		/* AF_INET or AF_INET6 */
-	uint8_t addr[16];	/* network order; IPv4 in the first 4 bytes */
-};
 
 struct param {
 	char *name;
@@ -105,27 +101,13 @@ struct match_clause {
 	int n_fields;
 };
 
-struct snmp_ratio {
-	char *title;
-	char *numerator;	/* "Tcp:RetransSegs" */
-	char *denominator;
-};
+struct analysis_ops;
 
-enum start_policy { START_FIRST, START_LAST };
-
-/* Time between two events with the same key (see probekit-recipe(5), LATENCY). */
-struct latency_decl {
-	char *name;
-	char *title;
-	int from, to;		/* event indices */
-	int key[4];		/* field indices */
-	int n_key;
-	enum start_policy start;	/* several starts before an end: which one counts */
-	bool consume;		/* an end removes its start */
-	uint64_t timeout_ns;	/* unmatched starts older than this are dropped */
-	int max_pending;	/* bound on pending keys; the oldest is evicted */
-	struct column *group_by;
-	int n_group_by;
+/* One analysis the recipe declares; its settings belong to the analysis (analysis/). */
+struct analysis_decl {
+	const struct analysis_ops *ops;
+	void *cfg;
+	void (*free_cfg)(void *cfg);
 };
 
 /* Two events whose chosen alternatives must carry the same label (a latency pair). */
@@ -149,27 +131,40 @@ struct recipe {
 	int n_columns;
 	struct match_clause *match;
 	int n_match;
-	char *summary_title;
-	struct column *group_by;
-	int n_group_by;
-	char *sort;		/* "count" or a group_by column title */
-	int limit;
-	struct snmp_ratio *ratios;
-	int n_ratios;
-	struct latency_decl *latency;
-	int n_latency;
+	struct analysis_decl *analyses;
+	int n_analyses;
 	struct coupling *couplings;
 	int n_couplings;
 };
 
+struct schema;
+typedef struct json_t json_t;
+
 /*
- * Parse and validate a recipe file. On error prints one line (file:line:col
- * for syntax, file: json.path for schema) and returns NULL.
+ * A part of the recipe parsed by the stage that owns it (events by the
+ * sources, "latency" by the latency analysis ...). parse gets the root
+ * object; key is its top-level key, or "output.KEY" for a member of output.
  */
-struct recipe *recipe_load(const char *path);
-/* The same from memory; name stands for the file in messages. NULL after printing why. */
-struct recipe *recipe_load_buffer(const char *text, size_t len, const char *name);
+struct recipe_section {
+	const char *key;
+	bool (*parse)(struct schema *s, json_t *root);
+};
+
+/*
+ * Parse and validate a recipe with these sections (engine/registry.h has the
+ * full set: recipe_load). On error prints one line (file:line:col for syntax,
+ * file: json.path for schema) and returns NULL.
+ */
+struct recipe *recipe_read(const char *path, const struct recipe_section *sec, int n_sec);
+/* The same from memory; name stands for the file in messages. */
+struct recipe *recipe_read_buffer(const char *text, size_t len, const char *name,
+				  const struct recipe_section *sec, int n_sec);
 void recipe_free(struct recipe *r);
+/* Declare an analysis (from its section's parse); the recipe frees cfg with free_cfg. */
+void recipe_add_analysis(struct recipe *r, const struct analysis_ops *ops, void *cfg,
+			 void (*free_cfg)(void *cfg));
+/* A recipe event's index by name, -1 if none. */
+int recipe_event_index(const struct recipe *r, const char *name);
 
 int recipe_field_index(const struct recipe *r, const char *name);
 int recipe_param_index(const struct recipe *r, const char *name);
@@ -193,8 +188,6 @@ char *alt_filter(const struct recipe *r, const struct alternative *alt);
 /* A column from "field" or "addr:port"; *err says why not (caller frees). */
 bool column_parse(const struct recipe *r, const char *spec, struct column *c, char **err);
 
-/* "500us", "2ms", "1.5s", "10" (seconds), "2m", "1h"; false if not a duration. */
-bool parse_duration_ns(const char *text, uint64_t *ns);
 
 /* Find a recipe by name on the search path, or accept a path. */
 char *recipe_resolve(const char *name_or_path);

@@ -13,6 +13,8 @@ struct schema {
 	const char *file;
 	struct recipe *recipe;
 	bool failed;
+	const struct recipe_section *output_keys;	/* sections "output.KEY" add to output's keys */
+	int n_output_keys;
 };
 
 void schema_error(struct schema *s, const char *path, const char *fmt, ...)
@@ -37,8 +39,8 @@ bool schema_check_limits(struct schema *s, json_t *root);
 char *path_index(const char *path, size_t i);
 
 bool recipe_parse_events(struct schema *s, json_t *root);
+/* match clauses and output.columns */
 bool recipe_parse_output(struct schema *s, json_t *root);
-bool recipe_parse_latency(struct schema *s, json_t *root);
 /* "field" or "addr:port" */
 bool parse_column(struct schema *s, const char *path, const char *spec, struct column *c);
 int parse_columns(struct schema *s, const char *path, json_t *v, struct column **out);

@@ -3,7 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "recipe/recipe.h"
+#include "util/duration.h"
+#include "util/util.h"
 
 bool parse_duration_ns(const char *text, uint64_t *ns)
 {

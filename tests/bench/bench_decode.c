@@ -3,36 +3,42 @@
  * make bench-decode: nanoseconds per event for reading ring-buffer pages,
  * decoding records and pairing them, on generated pages of tcp_probe and
  * tcp_rcv_space_adjust records (the tcp-rcvq-latency recipe, formats of a
- * 6.x kernel from the fixtures), two CPUs merged in time order.
+ * 6.x kernel from the fixtures), two CPUs merged in time order. Through the
+ * engine, as a run goes: reader, decoder, enrichers, every analysis, a sink.
  */
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 #include <event-parse.h>
 
-#include "analysis/latency.h"
+#include "engine/engine.h"
+#include "engine/registry.h"
+#include "kernel/caps.h"
 #include "pagegen.h"
-#include "plan/plan.h"
-#include "kernel/reader.h"
 
 #define EVENTS_PER_CPU 400000
 #define SOCKETS 1024
 
-struct bench {
-	struct decoder dec;
-	struct latency lat;
-	uint64_t records;
-};
+/* A sink that keeps the latency report's pair count: the benchmark's check. */
+static json_int_t pairs = -1;
 
-static void on_record(void *ctx, void *data, int size, unsigned long long ts, int cpu)
+static void no_record(struct sink *s, const struct record *rec, const char *type,
+		      const char *analysis)
 {
-	struct bench *b = ctx;
-	const struct event_rt *rt = decode_record(&b->dec, data, size, ts, cpu);
-
-	b->records++;
-	if (rt)
-		latency_feed(&b->lat, rt->decl, b->dec.values, ts);
+	(void)s, (void)rec, (void)type, (void)analysis;
 }
+
+static void keep_pairs(struct sink *s, const struct report_view *v)
+{
+	json_t *obj = v->json(v->self, &s->fc);
+
+	if (!strcmp(json_string_value(json_object_get(obj, "type")), "latency"))
+		pairs = json_integer_value(json_object_get(obj, "pairs"));
+	json_decref(obj);
+}
+
+static const struct sink_ops check_sink = { .name = "check", .record = no_record,
+					    .report = keep_pairs };
 
 static struct tep_format_field *field(struct tep_event *e, const char *name)
 {
@@ -79,44 +85,46 @@ int main(void)
 	char *use[] = { "arrive=1", "read=1", NULL };	/* the tracepoints, not the kprobes */
 	struct plan_opts o = { .instance = "probekit_1", .use = use };
 	struct recipe *r = recipe_load("../recipes/tcp-rcvq-latency.json");
-	struct bench b = { 0 };
-	struct reader rd;
+	struct engine_opts eo = { .n_page_fds = 2, .page_size = 4096 };
+	struct analysis_opts ao = { 0 };
 	struct timespec t0, t1;
+	struct engine *e;
+	struct sink *sink;
+	uint64_t records;
 	struct caps c;
 	struct plan p;
-	int fds[2];
+	int fds[2], status;
 	double ns;
 
 	if (!r || caps_detect(&c, "fixtures/linux-6.x/sys/kernel/tracing") ||
-	    plan_build(&p, r, &c, &o) || decoder_init(&b.dec, &p))
+	    plan_build(&p, r, &c, &o))
 		return 1;
 	for (int cpu = 0; cpu < 2; cpu++)
 		fds[cpu] = make_pages(plan_find_event(p.tep, "tcp", "tcp_probe"),
 				      plan_find_event(p.tep, "tcp", "tcp_rcv_space_adjust"), cpu, 4096);
-	latency_init(&b.lat, &r->latency[0]);
-	if (reader_open_fds(&rd, fds, 2, 4096))
+	eo.page_fds = fds;
+	eo.analysis = &ao;
+	sink = sink_open(&check_sink, r, stdout, false);
+	e = engine_open(&p, sink, &eo, &status);
+	if (!e)
 		return 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (b.records < 2 * EVENTS_PER_CPU) {
-		uint64_t before = b.records;
-
-		reader_drain(&rd, on_record, &b);
-		if (b.records == before)
-			break;
-	}
+	while (engine_poll(e))
+		;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	records = engine_records(e);
+	engine_report(e);
 	ns = (t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec);
-	printf("bench-decode: %llu records, %llu pairs: %.1f ns per event (read + decode + pair, "
-	       "2 CPUs merged)\n", (unsigned long long)b.records, (unsigned long long)b.lat.c.pairs,
-	       ns / (double)b.records);
-	if (b.records != 2 * EVENTS_PER_CPU || b.lat.c.pairs != EVENTS_PER_CPU) {
+	printf("bench-decode: %llu records, %lld pairs: %.1f ns per event (read + decode + enrich + "
+	       "analyses, 2 CPUs merged)\n", (unsigned long long)records, (long long)pairs,
+	       ns / (double)records);
+	if (records != 2 * EVENTS_PER_CPU || pairs != EVENTS_PER_CPU) {
 		fprintf(stderr, "bench-decode: expected %d records and %d pairs\n",
 			2 * EVENTS_PER_CPU, EVENTS_PER_CPU);
 		return 1;
 	}
-	reader_free(&rd);
-	latency_free(&b.lat);
-	decoder_free(&b.dec);
+	engine_close(e);
+	sink_close(sink);
 	plan_free(&p);
 	caps_free(&c);
 	recipe_free(r);

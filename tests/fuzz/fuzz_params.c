@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/registry.h"
 #include "recipe/params.h"
 #include "recipe/recipe.h"
 #include "util/textsafe.h"

@@ -2,19 +2,20 @@
 /*
  * libFuzzer: ring-buffer pages as trace_pipe_raw gives them, for a fixed plan
  * (tcp-retrans with its kprobe alternatives, the kernel's own kprobe layout).
- * The input is the pages of two CPUs (split at the middle); the reader walks
- * them, the decoder decodes every record and each value is formatted as text
- * and JSON. Never a crash, an overread or a leak, whatever the pages say.
+ * The input is the pages of two CPUs (split at the middle), replayed through
+ * the engine as a run goes: the reader walks them, the decoder decodes every
+ * record, enrichers and analyses take it, and a sink formats each value as
+ * text and JSON. Never a crash, an overread or a leak, whatever the pages say.
  */
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <event-parse.h>
 
-#include "decode/decode.h"
-#include "output/format.h"
+#include "engine/engine.h"
+#include "engine/registry.h"
+#include "kernel/caps.h"
 #include "kprobe_layout.h"
-#include "kernel/reader.h"
 
 #define NEW "fixtures/linux-6.x/sys/kernel/tracing"
 #define PAGE 4096
@@ -22,8 +23,7 @@
 static struct recipe *recipe;
 static struct caps caps;
 static struct plan plan;
-static struct decoder dec;
-static struct format_ctx fc;
+static FILE *devnull;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -33,34 +33,36 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	recipe = recipe_load("../recipes/tcp-retrans.json");
 	if (!recipe || caps_detect(&caps, NEW) || plan_build(&plan, recipe, &caps, &o) ||
-	    kprobe_layout_parse(plan.tep) || decoder_init(&dec, &plan)) {
+	    kprobe_layout_parse(plan.tep) || !(devnull = fopen("/dev/null", "we"))) {
 		fprintf(stderr, "fuzz_reader: run from tests/ (fixtures, recipes)\n");
 		exit(1);
 	}
-	fc.recipe = recipe;
 	return 0;
 }
 
-static void on_record(void *ctx, void *data, int size, unsigned long long ts, int cpu)
+/* Every field of every record, as text and as JSON both ways. */
+static void format_all(struct sink *s, const struct record *rec, const char *type,
+		       const char *analysis)
 {
-	const struct event_rt *ev = decode_record(&dec, data, size, ts, cpu);
 	char buf[256];
 
-	(void)ctx;
-	if (!ev)
-		return;
-	for (int f = 0; f < recipe->n_fields; f++) {
-		if (f == FIELD_COMM)	/* a pid lookup in /proc: not the decoder's work */
-			continue;
-		format_value(&fc, f, &dec.values[f], buf, sizeof(buf));
-		json_decref(format_json(&fc, f, &dec.values[f]));
+	(void)type;
+	(void)analysis;
+	for (int f = 0; f < rec->n_values; f++) {
+		format_value(&s->fc, f, &rec->values[f], buf, sizeof(buf));
+		format_json_write(&s->fc, f, &rec->values[f], s->f);
+		json_decref(format_json(&s->fc, f, &rec->values[f]));
 	}
 }
 
-static void on_loss(void *ctx)
+static void report_both(struct sink *s, const struct report_view *v)
 {
-	(void)ctx;
+	json_decref(v->json(v->self, &s->fc));
+	v->text(v->self, &s->fc, s->f);
 }
+
+static const struct sink_ops fuzz_sink = { .name = "fuzz", .record = format_all,
+					   .report = report_both };
 
 static int pages_fd(const uint8_t *data, size_t size)
 {
@@ -78,17 +80,27 @@ static int pages_fd(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t half = size / 2 / PAGE * PAGE;
-	int fds[2];
-	struct reader rd;
+	struct analysis_opts ao = { .threshold = true };	/* every pair printed too */
+	/* no process names: a /proc lookup per random pid is not the parsers' work */
+	struct engine_opts eo = { .analysis = &ao, .n_page_fds = 2, .page_size = PAGE,
+				  .no_enrich = true };
+	struct sink *sink;
+	struct engine *e;
+	int fds[2], status;
 
 	if (size > 64 * PAGE)
 		return 0;
 	fds[0] = pages_fd(data, half);
 	fds[1] = pages_fd(data + half, size - half);
-	if (reader_open_fds(&rd, fds, 2, PAGE) == PK_OK) {
-		rd.on_loss = on_loss;
-		reader_drain(&rd, on_record, NULL);
+	eo.page_fds = fds;
+	sink = sink_open(&fuzz_sink, recipe, devnull, false);
+	e = engine_open(&plan, sink, &eo, &status);
+	if (e) {
+		while (engine_poll(e))
+			;
+		engine_report(e);
+		engine_close(e);
 	}
-	reader_free(&rd);
+	sink_close(sink);
 	return 0;
 }

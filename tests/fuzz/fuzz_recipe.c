@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/registry.h"
 #include "plan/plan.h"
 #include "util/textsafe.h"
 

@@ -134,3 +134,34 @@ test_rcvq_sock_events_alternative() {
 	PY
 	assert_clean
 }
+
+# -g comm groups by process name, resolved when each event is decoded: two
+# servers of the same name are one group, and one that exits during the run
+# keeps its name in the summary. Ground truth: the requests each one read.
+test_rcvq_group_by_comm_outlives_the_process() {
+	local out=$WORK/out srv=$WORK/pkcommsrv first port
+	netns_pair
+	cp "$TOOLS/tcpflow" $srv	# its file name is its comm
+	for port in 5111 5112; do
+		bg ip netns exec $NS_B $srv delay-server $V4_B $port 5 60 >$WORK/server.$port
+		wait_for "server on port $port did not start listening" grep -q '^listening' $WORK/server.$port
+		[ $port = 5111 ] && first=${BG_PIDS[-1]}
+	done
+	pk_start $out run tcp-rcvq-latency -g comm --json
+	ip netns exec $NS_A "$TOOLS/tcpflow" periodic $V4_B 5111 10 100 10 60 >/dev/null || fail "client 1"
+	kill $first
+	wait $first 2>/dev/null
+	kill -0 $first 2>/dev/null && fail "the first server did not exit"
+	ip netns exec $NS_A "$TOOLS/tcpflow" periodic $V4_B 5112 10 100 10 60 >/dev/null || fail "client 2"
+	sleep 0.3
+	pk_stop INT
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	python3 - $out <<-'PY' || fail "groups by comm: $(grep '"type":"latency"' $out)"
+	import json, sys
+	lat = [json.loads(l) for l in open(sys.argv[1]) if '"type":"latency"' in l][0]
+	named = [g for g in lat["groups"] if g["comm"] == "pkcommsrv"]
+	print([(g["comm"], g["stats"]["count"]) for g in lat["groups"]])
+	assert len(named) == 1 and named[0]["stats"]["count"] == 20, named
+	PY
+	assert_clean
+}

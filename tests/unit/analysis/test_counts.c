@@ -3,14 +3,15 @@
 #include <stdlib.h>
 
 #include "kernel/reader.h"
-#include "analysis/summary.h"
+#include "analysis/counts.h"
 #include "test.h"
 
 static void counts_per_flow_sorted(void)
 {
 	struct recipe *r = recipe_load("../recipes/tcp-retrans.json");
 	struct value *vals;
-	struct summary s;
+	const struct counts_cfg *cfg;
+	struct counts s;
 	struct group **g;
 	size_t n;
 	int lport, rport;
@@ -20,7 +21,8 @@ static void counts_per_flow_sorted(void)
 	vals = xcalloc(r->n_fields, sizeof(*vals));
 	lport = recipe_field_index(r, "lport");
 	rport = recipe_field_index(r, "rport");
-	summary_init(&s, r);
+	cfg = recipe_analysis_cfg(r, &counts_analysis);
+	counts_init(&s, r, cfg);
 	/* 200 flows (forces the table to grow), flow k seen k+1 times */
 	for (int k = 0; k < 200; k++)
 		for (int i = 0; i <= k; i++) {
@@ -30,15 +32,15 @@ static void counts_per_flow_sorted(void)
 				       (const uint8_t[]){ 10, 0, 0, 2 }, 4);
 			vals[lport] = (struct value){ .present = true, .num = 1000 + k };
 			vals[rport] = (struct value){ .present = true, .num = 80 };
-			summary_add(&s, vals, 0);
+			counts_add(&s, vals, 0);
 		}
-	g = summary_sorted(&s, &n);
+	g = counts_sorted(&s, &n);
 	CHECK(n == 200);
 	CHECK(s.total == 200 * 201 / 2 && s.per_event[0] == s.total);
 	CHECK(group_count(g[0]) == 200 && g[0]->vals[1].num == 1199);
 	CHECK(group_count(g[199]) == 1 && g[199]->vals[1].num == 1000);
 	free(g);
-	summary_free(&s);
+	counts_free(&s);
 	free(vals);
 	recipe_free(r);
 }
@@ -65,8 +67,8 @@ static void snmp_counters(void)
 	CHECK(stats_value("entries: 3\noverrun: 17\ndropped events: 4\n", "dropped events") == 4);
 }
 
-const struct unit_test summary_tests[] = {
-	{ "summary: counts per flow, sorted, table growth", counts_per_flow_sorted },
-	{ "summary: snmp and per-CPU stats parsing", snmp_counters },
+const struct unit_test counts_tests[] = {
+	{ "counts: counts per flow, sorted, table growth", counts_per_flow_sorted },
+	{ "counts: snmp and per-CPU stats parsing", snmp_counters },
 	{ NULL, NULL },
 };

@@ -4,6 +4,7 @@
 
 #include "recipe/params.h"
 #include "recipe/recipe.h"
+#include "analysis/counts.h"
 #include "test.h"
 
 #define HEAD "{\"probekit\":1,\"name\":\"t\",\"description\":\"d\","
@@ -46,7 +47,9 @@ static void shipped_recipe_loads(void)
 	CHECK(r->events[0].alts[2].kind == ALT_KPROBE);
 	CHECK_STR(r->events[0].alts[2].args[0].name, "sk");
 	CHECK(r->events[1].optional);
-	CHECK(r->n_group_by == 2 && r->group_by[0].port_field >= 0);
+	const struct counts_cfg *cc = recipe_analysis_cfg(r, &counts_analysis);
+
+	CHECK(cc && cc->n_group_by == 2 && cc->group_by[0].port_field >= 0);
 	recipe_free(r);
 }
 

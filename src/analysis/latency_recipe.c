@@ -1,17 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Recipe schema: latency analyses (time from one event to another with the same key). */
+/* The latency analysis's recipe section: "latency", an array of pairs of events by key. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "recipe/schema.h"
-
-static int event_index(const struct recipe *r, const char *name)
-{
-	for (int i = 0; i < r->n_events; i++)
-		if (!strcmp(r->events[i].name, name))
-			return i;
-	return -1;
-}
+#include "analysis/latency.h"
+#include "util/duration.h"
 
 static bool parse_event_ref(struct schema *s, const char *path, json_t *obj, const char *key,
 			    int *out)
@@ -21,7 +14,7 @@ static bool parse_event_ref(struct schema *s, const char *path, json_t *obj, con
 
 	if (!name)
 		return false;
-	*out = event_index(s->recipe, name);
+	*out = recipe_event_index(s->recipe, name);
 	if (*out < 0) {
 		p = path_key(path, key);
 		schema_error(s, p, "'%s' is not an event of this recipe", name);
@@ -152,23 +145,49 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct la
 	return !s->failed;
 }
 
-bool recipe_parse_latency(struct schema *s, json_t *root)
+void latency_free_cfg(void *cfg)
+{
+	struct latency_decl *d = cfg;
+
+	free(d->name);
+	free(d->title);
+	for (int k = 0; k < d->n_group_by; k++)
+		free(d->group_by[k].title);
+	free(d->group_by);
+	free(d);
+}
+
+bool latency_parse(struct schema *s, json_t *root)
 {
 	json_t *arr = schema_get(s, "", root, "latency", JSON_ARRAY, false);
-	struct recipe *r = s->recipe;
 	json_t *v;
 	size_t i;
 
 	if (!arr)
 		return !s->failed;
-	r->latency = xcalloc(json_array_size(arr), sizeof(*r->latency));
 	json_array_foreach(arr, i, v) {
+		struct latency_decl *d = xcalloc(1, sizeof(*d));
 		char *p = path_index("latency", i);
-		bool ok = parse_one(s, p, v, &r->latency[r->n_latency++]);
+		bool ok;
 
+		recipe_add_analysis(s->recipe, &latency_analysis, d, latency_free_cfg);
+		ok = parse_one(s, p, v, d);
 		free(p);
 		if (!ok)
 			return false;
 	}
 	return true;
+}
+
+void latency_describe(const void *cfg, const struct recipe *r, FILE *f)
+{
+	const struct latency_decl *d = cfg;
+
+	fprintf(f, "latency %s: %s -> %s by", d->name, r->events[d->from].name, r->events[d->to].name);
+	for (int k = 0; k < d->n_key; k++)
+		fprintf(f, " %s", r->fields[d->key[k]].name);
+	fprintf(f, "; %s start wins, %s, timeout %.3f s, at most %d pending\n",
+		d->start == START_FIRST ? "first" : "last",
+		d->consume ? "an end consumes its start" : "starts are kept", d->timeout_ns / 1e9,
+		d->max_pending);
 }

@@ -5,6 +5,7 @@
 #include <event-parse.h>
 
 #include "decode/decode.h"
+#include "plan/plan.h"
 #include "kprobe_layout.h"
 #include "test.h"
 
@@ -43,7 +44,7 @@ static void teardown(struct dfx *f)
 
 static const struct value *val(struct dfx *f, const char *name)
 {
-	return &f->d.values[recipe_field_index(f->r, name)];
+	return &f->d.rec.values[recipe_field_index(f->r, name)];
 }
 
 static void put16(uint8_t *rec, int off, uint16_t v) { memcpy(rec + off, &v, 2); }

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Questions about a recipe's analyses. */
+#include "analysis/analysis.h"
+
+bool recipe_has_analysis(const struct recipe *r, const struct analysis_ops *ops)
+{
+	for (int i = 0; i < r->n_analyses; i++)
+		if (r->analyses[i].ops == ops)
+			return true;
+	return false;
+}
+
+void *recipe_analysis_cfg(const struct recipe *r, const struct analysis_ops *ops)
+{
+	for (int i = 0; i < r->n_analyses; i++)
+		if (r->analyses[i].ops == ops)
+			return r->analyses[i].cfg;
+	return NULL;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PROBEKIT_ANALYSIS_H
+#define PROBEKIT_ANALYSIS_H
+
+/*
+ * What a run computes from its records: listing events, counting them,
+ * pairing them into latencies. Each analysis is one struct analysis_ops (as
+ * rtla's tool_ops): it parses its own recipe section into its own settings,
+ * is fed every record, and reports through the sink. A new one is one file
+ * and one line in engine/registry.c.
+ */
+#include <stdio.h>
+#include <jansson.h>
+
+#include "kernel/loss.h"
+#include "output/sink.h"
+#include "recipe/schema.h"
+
+/* Options of the run command that analyses may take (-t, -i, -g). */
+struct analysis_opts {
+	bool threshold;		/* -t given: print pairs at least threshold_ns slow */
+	uint64_t threshold_ns;
+	uint64_t interval_ns;	/* -i */
+	char **groups;		/* -g, NULL-terminated */
+};
+
+/* What the report needs to know of the run. */
+struct run_info {
+	double seconds;			/* traced time */
+	const struct loss_report *loss;
+};
+
+struct analysis {
+	const struct analysis_ops *ops;
+	const struct recipe *recipe;
+	void *cfg;			/* this analysis's settings, parsed from the recipe */
+	struct sink *sink;
+	const struct analysis_opts *opts;
+	void *state;
+	bool off;			/* init decided this run does not need it */
+	bool prints_records;		/* event or pair lines: the sink shows a column header */
+};
+
+struct analysis_ops {
+	const char *name;
+	/* Its lines stand for the events it is made of: the event listing steps aside. */
+	bool replaces_listing;
+	/*
+	 * Called once per recipe load, with the recipe's root object: parse the
+	 * analysis's own section (if present) and add declarations with
+	 * recipe_add_analysis(). False after a schema_error.
+	 */
+	bool (*parse)(struct schema *s, json_t *root);
+	/* Top-level recipe key of its section, if any (for the unknown-key check). */
+	const char *section;
+	/* One line for plan and show: what it computes, with its settings. */
+	void (*describe)(const void *cfg, const struct recipe *r, FILE *f);
+	void (*free_cfg)(void *cfg);
+	/* Before tracing: settle options (PK_ERR_USAGE after a message) or set a->off. */
+	int (*init)(struct analysis *a);
+	void (*start)(struct analysis *a);		/* tracing is on (not for replayed pages) */
+	void (*feed)(struct analysis *a, struct record *rec);
+	void (*lost)(struct analysis *a);		/* events were lost */
+	void (*tick)(struct analysis *a, double seconds);	/* -i interval ended */
+	void (*stop)(struct analysis *a);		/* tracing is off, before the teardown (idem) */
+	void (*report)(struct analysis *a, const struct run_info *info);
+	void (*free)(struct analysis *a);
+};
+
+/* Does the recipe declare an analysis of these ops? */
+bool recipe_has_analysis(const struct recipe *r, const struct analysis_ops *ops);
+/* The settings of its first analysis of these ops, NULL if none. */
+void *recipe_analysis_cfg(const struct recipe *r, const struct analysis_ops *ops);
+
+#endif

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The counts analysis: events per group_by key (e.g. per flow) and per event; the run's summary. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/counts.h"
+
+void counts_init(struct counts *c, const struct recipe *r, const struct counts_cfg *cfg)
+{
+	memset(c, 0, sizeof(*c));
+	c->recipe = r;
+	c->cfg = cfg;
+	c->per_event = xcalloc(r->n_events, sizeof(*c->per_event));
+	grouptab_init(&c->groups, cfg->group_by, cfg->n_group_by, sizeof(uint64_t));
+}
+
+void counts_add(struct counts *c, const struct value *vals, int event)
+{
+	c->total++;
+	c->per_event[event]++;
+	if (c->cfg->n_group_by)
+		(*(uint64_t *)grouptab_get(&c->groups, vals))++;
+}
+
+uint64_t group_count(const struct group *g)
+{
+	return *(const uint64_t *)g->payload;
+}
+
+/* By a group_by key (sort_key >= 0), then by count, largest first. */
+static int cmp_groups(const void *a, const void *b, void *ctx)
+{
+	const struct group *ga = *(struct group *const *)a, *gb = *(struct group *const *)b;
+	int sort_key = *(const int *)ctx;
+
+	if (sort_key >= 0) {
+		const struct value *va = &ga->vals[sort_key * 2], *vb = &gb->vals[sort_key * 2];
+		int c = va->num < vb->num ? -1 : va->num > vb->num;
+
+		if (!c)
+			c = memcmp(va->addr, vb->addr, sizeof(va->addr));
+		if (c)
+			return c;
+	}
+	if (group_count(ga) != group_count(gb))
+		return group_count(ga) < group_count(gb) ? 1 : -1;
+	return 0;
+}
+
+struct group **counts_sorted(const struct counts *c, size_t *n)
+{
+	struct group **v = grouptab_list(&c->groups, n);
+	const struct counts_cfg *cfg = c->cfg;
+	int sort_key = -1;
+
+	for (int k = 0; cfg->sort && k < cfg->n_group_by; k++)
+		if (!strcmp(cfg->sort, c->recipe->fields[cfg->group_by[k].field].name))
+			sort_key = k;
+	qsort_r(v, *n, sizeof(*v), cmp_groups, &sort_key);
+	return v;
+}
+
+void counts_free(struct counts *c)
+{
+	grouptab_free(&c->groups, NULL);
+	free(c->per_event);
+	snmp_free(&c->snmp_start);
+	snmp_free(&c->snmp_end);
+	memset(c, 0, sizeof(*c));
+}
+
+/* --- the report: one summary, as JSON and as text --- */
+
+struct counts_report {
+	const struct counts *c;
+	const struct run_info *info;
+	struct group **groups;
+	size_t n;
+};
+
+struct ratio_result {
+	bool ok;
+	uint64_t num, den;
+};
+
+static struct ratio_result ratio(const struct counts *c, const struct snmp_ratio *q)
+{
+	struct ratio_result rr = { 0 };
+	uint64_t n0, n1, d0, d1;
+
+	rr.ok = snmp_get(&c->snmp_start, q->numerator, &n0) &&
+		snmp_get(&c->snmp_end, q->numerator, &n1) &&
+		snmp_get(&c->snmp_start, q->denominator, &d0) &&
+		snmp_get(&c->snmp_end, q->denominator, &d1);
+	if (rr.ok) {
+		rr.num = n1 - n0;
+		rr.den = d1 - d0;
+	}
+	return rr;
+}
+
+static json_t *group_json(const struct format_ctx *fc, const struct counts_cfg *cfg,
+			  const struct group *g)
+{
+	const struct recipe *r = fc->recipe;
+	json_t *obj = json_object();
+
+	for (int k = 0; k < cfg->n_group_by; k++) {
+		const struct column *c = &cfg->group_by[k];
+
+		json_object_set_new(obj, r->fields[c->field].name,
+				    format_json(fc, c->field, &g->vals[2 * k]));
+		if (c->port_field >= 0)
+			json_object_set_new(obj, r->fields[c->port_field].name,
+					    format_json(fc, c->port_field, &g->vals[2 * k + 1]));
+	}
+	json_object_set_new(obj, "count", json_integer((json_int_t)group_count(g)));
+	return obj;
+}
+
+static json_t *loss_json(const struct loss_report *lr)
+{
+	json_t *arr = json_array();
+
+	for (int i = 0; lr && i < lr->n_cpus; i++) {
+		const struct cpu_loss *l = &lr->cpus[i];
+
+		json_array_append_new(arr, json_pack("{s:i,s:I,s:b,s:I,s:I}", "cpu", l->cpu,
+						     "missed", (json_int_t)l->missed, "missed_unknown",
+						     l->missed_unknown, "overrun", (json_int_t)l->overrun,
+						     "dropped", (json_int_t)l->dropped));
+	}
+	return arr;
+}
+
+static json_t *ratios_json(const struct counts *c)
+{
+	const struct counts_cfg *cfg = c->cfg;
+	json_t *snmp = json_array();
+
+	for (int i = 0; i < cfg->n_ratios; i++) {
+		const struct snmp_ratio *q = &cfg->ratios[i];
+		struct ratio_result rr = ratio(c, q);
+
+		if (rr.ok)
+			json_array_append_new(snmp, json_pack("{s:s,s:s,s:I,s:s,s:I,s:f}", "title",
+				q->title, "numerator", q->numerator, "numerator_delta", (json_int_t)rr.num,
+				"denominator", q->denominator, "denominator_delta", (json_int_t)rr.den,
+				"ratio", rr.den ? (double)rr.num / rr.den : 0.0));
+	}
+	return snmp;
+}
+
+static json_t *summary_json(const void *self, const struct format_ctx *fc)
+{
+	const struct counts_report *rep = self;
+	const struct counts *c = rep->c;
+	const struct recipe *r = fc->recipe;
+	json_t *obj = json_object(), *per = json_object(), *arr = json_array();
+
+	json_object_set_new(obj, "type", json_string("summary"));
+	json_object_set_new(obj, "recipe", json_string(r->name));
+	json_object_set_new(obj, "seconds", json_real(rep->info->seconds));
+	json_object_set_new(obj, "events", json_integer((json_int_t)c->total));
+	for (int e = 0; e < r->n_events; e++)
+		json_object_set_new(per, r->events[e].name, json_integer((json_int_t)c->per_event[e]));
+	json_object_set_new(obj, "per_event", per);
+	json_object_set_new(obj, "lost", json_integer((json_int_t)rep->info->loss->total));
+	json_object_set_new(obj, "lost_per_cpu", loss_json(rep->info->loss));
+	for (size_t i = 0; i < rep->n; i++)
+		json_array_append_new(arr, group_json(fc, c->cfg, rep->groups[i]));
+	json_object_set_new(obj, "groups", arr);
+	json_object_set_new(obj, "snmp", ratios_json(c));
+	return obj;
+}
+
+static void groups_text(const struct counts_report *rep, const struct format_ctx *fc, FILE *f)
+{
+	const struct counts_cfg *cfg = rep->c->cfg;
+	const struct recipe *r = fc->recipe;
+	size_t shown = cfg->limit && (size_t)cfg->limit < rep->n ? (size_t)cfg->limit : rep->n;
+	char buf[128];
+
+	fprintf(f, "%s:\n  %8s", cfg->title ? cfg->title : "counts", "COUNT");
+	for (int k = 0; k < cfg->n_group_by; k++)
+		fprintf(f, "  %-*s", format_column_width(r, &cfg->group_by[k]), cfg->group_by[k].title);
+	fputc('\n', f);
+	for (size_t i = 0; i < shown; i++) {
+		fprintf(f, "  %8llu", (unsigned long long)group_count(rep->groups[i]));
+		for (int k = 0; k < cfg->n_group_by; k++) {
+			format_key(fc, &cfg->group_by[k], &rep->groups[i]->vals[2 * k], buf, sizeof(buf));
+			fprintf(f, "  %-*s", format_column_width(r, &cfg->group_by[k]), buf);
+		}
+		fputc('\n', f);
+	}
+	if (shown < rep->n)
+		fprintf(f, "  ... %zu more (--json lists all)\n", rep->n - shown);
+}
+
+static void loss_text(const struct loss_report *lr, FILE *f)
+{
+	fprintf(f, "lost per CPU:");
+	for (int i = 0; i < lr->n_cpus; i++) {
+		const struct cpu_loss *l = &lr->cpus[i];
+
+		if (l->missed || l->overrun || l->dropped || l->missed_unknown)
+			fprintf(f, " cpu%d %llu%s", l->cpu, (unsigned long long)cpu_loss_total(l),
+				l->missed_unknown ? "+" : "");
+	}
+	fprintf(f, " (a larger buffer: more per-CPU memory; a kernel filter: fewer events)\n");
+}
+
+static void ratios_text(const struct counts *c, FILE *f)
+{
+	for (int i = 0; i < c->cfg->n_ratios; i++) {
+		const struct snmp_ratio *q = &c->cfg->ratios[i];
+		struct ratio_result rr = ratio(c, q);
+
+		if (!rr.ok)
+			continue;
+		if (!rr.den)
+			fprintf(f, "%s: no %s in this network namespace during the run\n", q->title,
+				q->denominator);
+		else
+			fprintf(f, "%s: %llu / %llu = %.3f%% (%s / %s, this network namespace)\n",
+				q->title, (unsigned long long)rr.num, (unsigned long long)rr.den,
+				100.0 * rr.num / rr.den, q->numerator, q->denominator);
+	}
+}
+
+static void summary_text(const void *self, const struct format_ctx *fc, FILE *f)
+{
+	const struct counts_report *rep = self;
+	const struct counts *c = rep->c;
+	const struct recipe *r = fc->recipe;
+	uint64_t lost = rep->info->loss->total;
+
+	fprintf(f, "\n--- %s: %.1f s, %llu events", r->name, rep->info->seconds,
+		(unsigned long long)c->total);
+	for (int e = 0; r->n_events > 1 && e < r->n_events; e++)
+		fprintf(f, "%s%s %llu", e ? ", " : " (", r->events[e].name,
+			(unsigned long long)c->per_event[e]);
+	fprintf(f, "%s, lost %llu%s\n", r->n_events > 1 ? ")" : "", (unsigned long long)lost,
+		lost ? " (ring buffer overrun: counts are lower bounds)" : "");
+	if (lost)
+		loss_text(rep->info->loss, f);
+	if (c->cfg->n_group_by)
+		groups_text(rep, fc, f);
+	ratios_text(c, f);
+}
+
+/* --- the analysis --- */
+
+static int counts_op_init(struct analysis *a)
+{
+	a->state = xcalloc(1, sizeof(struct counts));
+	counts_init(a->state, a->recipe, a->cfg);
+	return PK_OK;
+}
+
+static void counts_op_start(struct analysis *a)
+{
+	snmp_take(&((struct counts *)a->state)->snmp_start);
+}
+
+static void counts_op_feed(struct analysis *a, struct record *rec)
+{
+	counts_add(a->state, rec->values, rec->event);
+}
+
+static void counts_op_stop(struct analysis *a)
+{
+	snmp_take(&((struct counts *)a->state)->snmp_end);
+}
+
+static void counts_op_report(struct analysis *a, const struct run_info *info)
+{
+	struct counts_report rep = { .c = a->state, .info = info };
+	struct report_view v = { &rep, summary_json, summary_text };
+
+	rep.groups = counts_sorted(rep.c, &rep.n);
+	sink_report(a->sink, &v);
+	free(rep.groups);
+}
+
+static void counts_op_free(struct analysis *a)
+{
+	if (a->state)
+		counts_free(a->state);
+	free(a->state);
+}
+
+const struct analysis_ops counts_analysis = {
+	.name = "counts",
+	.parse = counts_parse,
+	.section = "output.summary",
+	.free_cfg = counts_free_cfg,
+	.init = counts_op_init,
+	.start = counts_op_start,
+	.feed = counts_op_feed,
+	.stop = counts_op_stop,
+	.report = counts_op_report,
+	.free = counts_op_free,
+};

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PROBEKIT_COUNTS_H
+#define PROBEKIT_COUNTS_H
+
+/*
+ * The counts analysis: events per recipe event and per group_by key, lost
+ * events, and ratios of the kernel's MIB counters over the run. Configured
+ * by the recipe's output.summary.
+ */
+#include "analysis/analysis.h"
+#include "analysis/grouptab.h"
+#include "kernel/snmp.h"
+
+struct snmp_ratio {
+	char *title;
+	char *numerator;	/* "Tcp:RetransSegs" */
+	char *denominator;
+};
+
+struct counts_cfg {
+	char *title;
+	struct column *group_by;
+	int n_group_by;
+	char *sort;		/* "count" or a group_by field's name */
+	int limit;
+	struct snmp_ratio *ratios;
+	int n_ratios;
+};
+
+struct counts {
+	const struct recipe *recipe;
+	const struct counts_cfg *cfg;
+	struct grouptab groups;	/* payload: uint64_t count */
+	uint64_t total;
+	uint64_t *per_event;
+	struct snmp_snapshot snmp_start, snmp_end;
+};
+
+extern const struct analysis_ops counts_analysis;
+
+/* output.summary (counts_recipe.c) */
+bool counts_parse(struct schema *s, json_t *root);
+void counts_free_cfg(void *cfg);
+
+void counts_init(struct counts *c, const struct recipe *r, const struct counts_cfg *cfg);
+void counts_add(struct counts *c, const struct value *vals, int event);
+/* Groups sorted as the recipe says; caller frees the array (not the groups). */
+struct group **counts_sorted(const struct counts *c, size_t *n);
+uint64_t group_count(const struct group *g);
+void counts_free(struct counts *c);
+
+#endif

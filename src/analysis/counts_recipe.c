@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The counts analysis's recipe section: output.summary (group_by, sort, limit, snmp ratios). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/counts.h"
+
+static bool parse_ratio(struct schema *s, const char *path, json_t *obj, struct snmp_ratio *q)
+{
+	static const char *const keys[] = { "title", "numerator", "denominator", NULL };
+
+	if (!json_is_object(obj)) {
+		schema_error(s, path, "must be an object");
+		return false;
+	}
+	if (!schema_known_keys(s, path, obj, keys))
+		return false;
+	q->title = schema_string(s, path, obj, "title", true);
+	q->numerator = schema_string(s, path, obj, "numerator", true);
+	q->denominator = schema_string(s, path, obj, "denominator", true);
+	if (!s->failed && (!strchr(q->numerator, ':') || !strchr(q->denominator, ':')))
+		schema_error(s, path, "counters are named GROUP:NAME, e.g. Tcp:RetransSegs");
+	return !s->failed;
+}
+
+static bool parse_sort(struct schema *s, json_t *obj, struct counts_cfg *c)
+{
+	const struct recipe *r = s->recipe;
+	bool found = false;
+
+	c->sort = schema_string(s, "output.summary", obj, "sort", false);
+	if (!c->sort || !strcmp(c->sort, "count"))
+		return !s->failed;
+	for (int k = 0; k < c->n_group_by; k++)
+		found |= !strcmp(c->sort, r->fields[c->group_by[k].field].name);
+	if (!found)
+		schema_error(s, "output.summary.sort", "'%s' is neither 'count' nor a group_by field",
+			     c->sort);
+	return !s->failed;
+}
+
+static bool parse_ratios(struct schema *s, json_t *obj, struct counts_cfg *c)
+{
+	json_t *v = schema_get(s, "output.summary", obj, "snmp", JSON_ARRAY, false), *e;
+	size_t i;
+
+	if (!v || s->failed)
+		return !s->failed;
+	c->ratios = xcalloc(json_array_size(v), sizeof(*c->ratios));
+	json_array_foreach(v, i, e) {
+		char *p = path_index("output.summary.snmp", i);
+
+		parse_ratio(s, p, e, &c->ratios[c->n_ratios++]);
+		free(p);
+		if (s->failed)
+			break;
+	}
+	return !s->failed;
+}
+
+static bool parse_summary(struct schema *s, json_t *obj, struct counts_cfg *c)
+{
+	static const char *const keys[] = { "title", "group_by", "sort", "limit", "snmp", NULL };
+	const char *path = "output.summary";
+	json_t *v;
+
+	if (!schema_known_keys(s, path, obj, keys))
+		return false;
+	c->title = schema_string(s, path, obj, "title", false);
+	v = schema_get(s, path, obj, "group_by", JSON_ARRAY, false);
+	if (v) {
+		int n = parse_columns(s, "output.summary.group_by", v, &c->group_by);
+
+		c->n_group_by = n < 0 ? 0 : n;
+		if (s->failed)	/* the columns after a bad one are not filled in */
+			return false;
+	}
+	if (!parse_sort(s, obj, c))
+		return false;
+	v = schema_get(s, path, obj, "limit", JSON_INTEGER, false);
+	c->limit = v ? (int)json_integer_value(v) : 0;
+	if (v && c->limit < 0)
+		schema_error(s, "output.summary.limit", "must be 0 (no limit) or more");
+	return parse_ratios(s, obj, c);
+}
+
+void counts_free_cfg(void *cfg)
+{
+	struct counts_cfg *c = cfg;
+
+	for (int k = 0; k < c->n_group_by; k++)
+		free(c->group_by[k].title);
+	free(c->group_by);
+	for (int i = 0; i < c->n_ratios; i++) {
+		free(c->ratios[i].title);
+		free(c->ratios[i].numerator);
+		free(c->ratios[i].denominator);
+	}
+	free(c->ratios);
+	free(c->title);
+	free(c->sort);
+	free(c);
+}
+
+/* Every recipe has counts; output.summary, when present, configures them. */
+bool counts_parse(struct schema *s, json_t *root)
+{
+	struct counts_cfg *c = xcalloc(1, sizeof(*c));
+	json_t *out = json_object_get(root, "output");
+	json_t *v;
+
+	recipe_add_analysis(s->recipe, &counts_analysis, c, counts_free_cfg);
+	if (!json_is_object(out))
+		return !s->failed;
+	v = schema_get(s, "output", out, "summary", JSON_OBJECT, false);
+	return (!v && !s->failed) || (v && parse_summary(s, v, c));
+}

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The latency analysis at run time: pairs fed in, slow pairs, interval and final statistics out. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/latency.h"
+
+static const struct { const char *name; double p; } pcts[] = {
+	{ "p50", 50 }, { "p90", 90 }, { "p99", 99 }, { "p99.9", 99.9 },
+};
+
+/* One analysis of a run: the recipe's declaration with -g's grouping, and the pairing. */
+struct latency_run {
+	struct latency_decl d;
+	struct column *groups;		/* -g: owned; else the recipe's */
+	int n_groups;
+	struct latency l;
+};
+
+/* A report: the whole run, or the interval just ended. */
+struct latency_view {
+	const struct latency *l;
+	bool interval;
+	double seconds;
+};
+
+static json_t *stats_json(const struct stats *s)
+{
+	json_t *obj = json_object();
+
+	json_object_set_new(obj, "count", json_integer((json_int_t)s->count));
+	if (!s->count)
+		return obj;
+	json_object_set_new(obj, "min_ns", json_integer((json_int_t)s->min));
+	json_object_set_new(obj, "avg_ns", json_integer((json_int_t)(s->sum / s->count)));
+	for (size_t i = 0; i < ARRAY_SIZE(pcts); i++) {
+		char key[16];
+
+		snprintf(key, sizeof(key), "%s_ns", pcts[i].name);
+		json_object_set_new(obj, key, json_integer((json_int_t)stats_percentile(s, pcts[i].p)));
+	}
+	json_object_set_new(obj, "max_ns", json_integer((json_int_t)s->max));
+	return obj;
+}
+
+static json_t *group_keys_json(const struct format_ctx *fc, const struct latency *l,
+			       const struct group *g)
+{
+	const struct recipe *r = fc->recipe;
+	json_t *obj = json_object();
+
+	for (int k = 0; k < l->d->n_group_by; k++) {
+		const struct column *c = &l->d->group_by[k];
+
+		json_object_set_new(obj, r->fields[c->field].name,
+				    format_json(fc, c->field, &g->vals[2 * k]));
+		if (c->port_field >= 0)
+			json_object_set_new(obj, r->fields[c->port_field].name,
+					    format_json(fc, c->port_field, &g->vals[2 * k + 1]));
+	}
+	return obj;
+}
+
+static const struct stats *group_stats(const struct group *g, bool interval)
+{
+	const struct lat_group_stats *gs = g->payload;
+
+	return interval ? &gs->interval : &gs->all;
+}
+
+static int by_count(const void *a, const void *b, void *ctx)
+{
+	bool interval = *(const bool *)ctx;
+	uint64_t ca = group_stats(*(struct group *const *)a, interval)->count;
+	uint64_t cb = group_stats(*(struct group *const *)b, interval)->count;
+
+	return ca < cb ? 1 : ca > cb ? -1 : 0;
+}
+
+static struct group **sorted_groups(const struct latency *l, bool interval, size_t *n)
+{
+	struct group **g = grouptab_list(&l->groups, n);
+
+	qsort_r(g, *n, sizeof(*g), by_count, &interval);
+	return g;
+}
+
+static json_t *groups_json(const struct format_ctx *fc, const struct latency *l, bool interval)
+{
+	json_t *arr = json_array();
+	size_t n;
+	struct group **g = sorted_groups(l, interval, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct stats *s = group_stats(g[i], interval);
+		json_t *obj;
+
+		if (!s->count)
+			continue;
+		obj = group_keys_json(fc, l, g[i]);
+		json_object_set_new(obj, "stats", stats_json(s));
+		json_array_append_new(arr, obj);
+	}
+	free(g);
+	return arr;
+}
+
+static void stats_header(FILE *f, bool with_min_avg)
+{
+	fprintf(f, "  %10s", "COUNT");
+	if (with_min_avg)
+		fprintf(f, " %11s %11s", "MIN", "AVG");
+	for (size_t i = 0; i < ARRAY_SIZE(pcts); i++) {
+		char up[16];
+
+		snprintf(up, sizeof(up), "%s", pcts[i].name);
+		for (char *c = up; *c; c++)
+			*c = *c >= 'a' && *c <= 'z' ? *c - 32 : *c;
+		fprintf(f, " %11s", up);
+	}
+	fprintf(f, " %11s", "MAX");
+}
+
+static void stats_row(FILE *f, const struct stats *s, bool with_min_avg)
+{
+	char buf[32];
+
+	fprintf(f, "  %10llu", (unsigned long long)s->count);
+	if (with_min_avg) {
+		format_duration(s->min, buf, sizeof(buf));
+		fprintf(f, " %11s", buf);
+		format_duration(s->count ? s->sum / s->count : 0, buf, sizeof(buf));
+		fprintf(f, " %11s", buf);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(pcts); i++) {
+		format_duration(stats_percentile(s, pcts[i].p), buf, sizeof(buf));
+		fprintf(f, " %11s", buf);
+	}
+	format_duration(s->max, buf, sizeof(buf));
+	fprintf(f, " %11s", buf);
+}
+
+static void groups_text(const struct format_ctx *fc, FILE *f, const struct latency *l,
+			bool interval)
+{
+	size_t n;
+	struct group **g;
+	char buf[128];
+
+	if (!l->d->n_group_by)
+		return;
+	g = sorted_groups(l, interval, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct stats *s = group_stats(g[i], interval);
+
+		if (!s->count)
+			continue;
+		stats_row(f, s, !interval);
+		for (int k = 0; k < l->d->n_group_by; k++) {
+			format_key(fc, &l->d->group_by[k], &g[i]->vals[2 * k], buf, sizeof(buf));
+			fprintf(f, "  %s", buf);
+		}
+		fputc('\n', f);
+	}
+	free(g);
+}
+
+/* Header, the overall row, then one row per group; min and avg only at the end. */
+static void stats_table(const struct format_ctx *fc, FILE *f, const struct latency *l,
+			bool interval)
+{
+	stats_header(f, !interval);
+	for (int k = 0; k < l->d->n_group_by; k++)
+		fprintf(f, "  %s", l->d->group_by[k].title);
+	fputc('\n', f);
+	stats_row(f, interval ? &l->interval : &l->all, !interval);
+	fprintf(f, "%s\n", l->d->n_group_by ? "  (all)" : "");
+	groups_text(fc, f, l, interval);
+}
+
+static json_t *interval_json(const void *self, const struct format_ctx *fc)
+{
+	const struct latency_view *v = self;
+	json_t *obj = json_pack("{s:s,s:s,s:f}", "type", "interval", "analysis", v->l->d->name,
+				"seconds", v->seconds);
+
+	json_object_set_new(obj, "stats", stats_json(&v->l->interval));
+	json_object_set_new(obj, "groups", groups_json(fc, v->l, true));
+	return obj;
+}
+
+static void interval_text(const void *self, const struct format_ctx *fc, FILE *f)
+{
+	const struct latency_view *v = self;
+
+	fprintf(f, "--- %s: %llu pairs in %.1f s\n", v->l->d->title,
+		(unsigned long long)v->l->interval.count, v->seconds);
+	if (v->l->interval.count)
+		stats_table(fc, f, v->l, true);
+}
+
+static void log2_text(FILE *f, const struct stats *s)
+{
+	uint64_t top = 0;
+	int last = -1;
+
+	for (int k = 0; k < STATS_LOG2_US; k++)
+		if (s->log2_us[k]) {
+			last = k;
+			top = s->log2_us[k] > top ? s->log2_us[k] : top;
+		}
+	if (last < 0)
+		return;
+	fprintf(f, "  %20s : %-9s distribution\n", "usecs", "count");
+	for (int k = 0; k <= last; k++) {
+		unsigned long long lo = k ? 1ULL << k : 0, hi = (2ULL << k) - 1;
+		int bar = (int)(40 * s->log2_us[k] / top);
+		char range[48];
+
+		snprintf(range, sizeof(range), "%llu -> %llu", lo, hi);
+		fprintf(f, "  %20s : %-9llu |%-40.*s|\n", range, (unsigned long long)s->log2_us[k],
+			bar, "****************************************");
+	}
+}
+
+static json_t *log2_json(const struct stats *s)
+{
+	json_t *arr = json_array();
+
+	for (int k = 0; k < STATS_LOG2_US; k++)
+		if (s->log2_us[k])
+			json_array_append_new(arr, json_pack("{s:I,s:I,s:I}", "from_us",
+				(json_int_t)(k ? 1ULL << k : 0), "to_us", (json_int_t)((2ULL << k) - 1),
+				"count", (json_int_t)s->log2_us[k]));
+	return arr;
+}
+
+static json_t *summary_json(const void *self, const struct format_ctx *fc)
+{
+	const struct latency *l = ((const struct latency_view *)self)->l;
+	const struct lat_counters *c = &l->c;
+	json_t *obj = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "type",
+		"latency", "analysis", l->d->name, "title", l->d->title,
+		"pairs", (json_int_t)c->pairs, "starts", (json_int_t)c->starts,
+		"restarts", (json_int_t)c->restarts, "unmatched_ends", (json_int_t)c->unmatched_ends,
+		"timeouts", (json_int_t)c->timeouts, "evictions", (json_int_t)c->evictions,
+		"invalidated", (json_int_t)c->invalidated, "pending", (json_int_t)l->n_pending);
+
+	json_object_set_new(obj, "stats", stats_json(&l->all));
+	json_object_set_new(obj, "log2_us", log2_json(&l->all));
+	json_object_set_new(obj, "groups", groups_json(fc, l, false));
+	return obj;
+}
+
+static void summary_text(const void *self, const struct format_ctx *fc, FILE *f)
+{
+	const struct latency *l = ((const struct latency_view *)self)->l;
+	const struct lat_counters *c = &l->c;
+
+	fprintf(f, "%s (%s): %llu pairs; %llu unmatched ends, %llu timed out, %llu evicted, "
+		"%llu invalidated by lost events, %llu pending at exit\n", l->d->title, l->d->name,
+		(unsigned long long)c->pairs, (unsigned long long)c->unmatched_ends,
+		(unsigned long long)c->timeouts, (unsigned long long)c->evictions,
+		(unsigned long long)c->invalidated, (unsigned long long)l->n_pending);
+	if (!l->all.count)
+		return;
+	stats_table(fc, f, l, false);
+	log2_text(f, &l->all);
+}
+
+/* -g replaces the recipe's grouping: columns of this run's own. */
+static int apply_groups(struct analysis *a, struct latency_run *run)
+{
+	char **groups = a->opts ? a->opts->groups : NULL;
+	int n = 0;
+
+	while (groups && groups[n])
+		n++;
+	if (!n)
+		return PK_OK;
+	run->groups = xcalloc(n, sizeof(*run->groups));
+	for (int k = 0; k < n; k++) {
+		char *err;
+
+		if (!column_parse(a->recipe, groups[k], &run->groups[k], &err)) {
+			pk_error("-g %s: %s", groups[k], err);
+			free(err);
+			return PK_ERR_USAGE;
+		}
+		run->n_groups++;
+	}
+	run->d.group_by = run->groups;
+	run->d.n_group_by = run->n_groups;
+	return PK_OK;
+}
+
+static int latency_op_init(struct analysis *a)
+{
+	struct latency_run *run = xcalloc(1, sizeof(*run));
+	int ret;
+
+	a->state = run;
+	run->d = *(const struct latency_decl *)a->cfg;
+	if ((ret = apply_groups(a, run)))
+		return ret;
+	latency_init(&run->l, &run->d);
+	a->prints_records = a->opts && a->opts->threshold;
+	return PK_OK;
+}
+
+static void latency_op_feed(struct analysis *a, struct record *rec)
+{
+	struct latency_run *run = a->state;
+	int64_t d = latency_feed(&run->l, rec->event, rec->values, rec->ts);
+
+	if (d >= 0 && a->prints_records && (uint64_t)d >= a->opts->threshold_ns)
+		sink_record(a->sink, rec, "pair", run->d.name);
+}
+
+static void latency_op_lost(struct analysis *a)
+{
+	latency_invalidate(&((struct latency_run *)a->state)->l);
+}
+
+static void latency_op_tick(struct analysis *a, double seconds)
+{
+	struct latency_run *run = a->state;
+	struct latency_view lv = { .l = &run->l, .interval = true, .seconds = seconds };
+	struct report_view v = { &lv, interval_json, interval_text };
+
+	sink_report(a->sink, &v);
+	latency_interval_reset(&run->l);
+}
+
+static void latency_op_report(struct analysis *a, const struct run_info *info)
+{
+	struct latency_run *run = a->state;
+	struct latency_view lv = { .l = &run->l };
+	struct report_view v = { &lv, summary_json, summary_text };
+
+	(void)info;
+	sink_report(a->sink, &v);
+}
+
+static void latency_op_free(struct analysis *a)
+{
+	struct latency_run *run = a->state;
+
+	if (!run)
+		return;
+	if (run->l.pool)
+		latency_free(&run->l);
+	for (int k = 0; k < run->n_groups; k++)
+		free(run->groups[k].title);
+	free(run->groups);
+	free(run);
+}
+
+const struct analysis_ops latency_analysis = {
+	.name = "latency",
+	.replaces_listing = true,
+	.parse = latency_parse,
+	.section = "latency",
+	.describe = latency_describe,
+	.free_cfg = latency_free_cfg,
+	.init = latency_op_init,
+	.feed = latency_op_feed,
+	.lost = latency_op_lost,
+	.tick = latency_op_tick,
+	.report = latency_op_report,
+	.free = latency_op_free,
+};

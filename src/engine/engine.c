@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The engine: records flow reader -> decoder -> enrichers -> analyses -> sink.
+ * Nothing here knows a particular analysis, source kind or output form.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode/decode.h"
+#include "engine/engine.h"
+#include "engine/registry.h"
+#include "kernel/formats.h"
+#include "kernel/reader.h"
+#include "kernel/session.h"
+#include "util/clock.h"
+
+struct enricher {
+	const struct enricher_ops *ops;
+	void *state;
+};
+
+struct engine {
+	struct plan *plan;
+	struct sink *sink;
+	struct engine_opts o;
+	bool live;			/* a tracefs session, not recorded pages */
+	struct session session;
+	bool stopped;
+	int status;
+	struct reader rd;
+	struct decoder dec;
+	struct enricher *enrichers;
+	int n_enrichers;
+	struct analysis *an;
+	int n_an;
+	uint64_t records;
+	int64_t t0, t1, end, tick, step;
+	struct loss_report loss;
+};
+
+#define FOR_EACH_ANALYSIS(e, a) \
+	for (struct analysis *a = (e)->an; a < (e)->an + (e)->n_an; a++) \
+		if (!a->off)
+
+static void on_record(void *ctx, void *data, int size, unsigned long long ts, int cpu)
+{
+	struct engine *e = ctx;
+	struct record *rec = decode_record(&e->dec, data, size, ts, cpu);
+
+	e->records++;
+	if (!rec)
+		return;
+	for (int i = 0; i < e->n_enrichers; i++)
+		e->enrichers[i].ops->enrich(e->enrichers[i].state, rec);
+	FOR_EACH_ANALYSIS(e, a)
+		a->ops->feed(a, rec);
+}
+
+/* A page said events were lost: analyses with state across events must know. */
+static void on_loss(void *ctx)
+{
+	struct engine *e = ctx;
+
+	FOR_EACH_ANALYSIS(e, a)
+		if (a->ops->lost)
+			a->ops->lost(a);
+}
+
+/* One analysis per declaration in the recipe, in the registry's (report) order. */
+static int open_analyses(struct engine *e)
+{
+	const struct recipe *r = e->plan->recipe;
+	int ret;
+
+	e->an = xcalloc(r->n_analyses, sizeof(*e->an));
+	for (int k = 0; k < n_analysis_registry; k++)
+		for (int i = 0; i < r->n_analyses; i++) {
+			struct analysis *a = &e->an[e->n_an];
+
+			if (r->analyses[i].ops != analysis_registry[k])
+				continue;
+			*a = (struct analysis){ .ops = r->analyses[i].ops, .recipe = r,
+						.cfg = r->analyses[i].cfg, .sink = e->sink,
+						.opts = e->o.analysis };
+			e->n_an++;
+			if (a->ops->init && (ret = a->ops->init(a)))
+				return ret;
+		}
+	return PK_OK;
+}
+
+static void open_enrichers(struct engine *e)
+{
+	struct enrich_env env = { .recipe = e->plan->recipe, .tep = e->plan->tep,
+				  .tracing_dir = e->live ? e->plan->caps->tracing_dir : NULL };
+
+	e->enrichers = xcalloc(n_enricher_registry, sizeof(*e->enrichers));
+	for (int i = 0; i < n_enricher_registry && !e->o.no_enrich; i++) {
+		void *state = enricher_registry[i]->open(&env);
+
+		if (state)
+			e->enrichers[e->n_enrichers++] = (struct enricher){ enricher_registry[i], state };
+	}
+}
+
+/* An optional event the kernel cannot run here: say so once tracing is set up. */
+static void warn_skipped(const struct plan *p)
+{
+	for (int i = 0; i < p->n_ev; i++) {
+		const struct planned_event *pe = &p->ev[i];
+
+		if (pe->chosen < 0 && pe->decl->optional && plan_when_holds(p, i))
+			pk_warn("optional event '%s' is not traced: %s", pe->decl->name,
+				pe->why[pe->decl->n_alts - 1]);
+	}
+}
+
+/* A ksym field needs kallsyms: read it now, not on the first record while tracing. */
+static void preload_symbols(const struct plan *p)
+{
+	const struct recipe *r = p->recipe;
+
+	for (int i = 0; i < r->n_fields; i++)
+		if (r->fields[i].format == FMT_KSYM && !formats_load_kallsyms(p->tep))
+			pk_warn("cannot read /proc/kallsyms: field '%s' shows addresses",
+				r->fields[i].name);
+}
+
+static int open_source(struct engine *e)
+{
+	int ret;
+
+	if (!e->live)
+		return reader_open_fds(&e->rd, e->o.page_fds, e->o.n_page_fds, e->o.page_size);
+	preload_symbols(e->plan);
+	if ((ret = session_start(&e->session, e->plan)))
+		return ret;
+	warn_skipped(e->plan);	/* after start: the kernel may have refused a probe */
+	return reader_open(&e->rd, e->session.inst);
+}
+
+static bool prints_records(const struct engine *e)
+{
+	FOR_EACH_ANALYSIS(e, a)
+		if (a->prints_records)
+			return true;
+	return false;
+}
+
+/* Tracing off; what arrived before is fed through; the kernel gets its state back. */
+static void stop_tracing(struct engine *e)
+{
+	if (e->stopped)
+		return;
+	e->stopped = true;
+	e->t1 = clock_ns(CLOCK_MONOTONIC);	/* traced time: not the drain or the teardown */
+	if (!e->live)
+		return;
+	session_tracing_off(&e->session);
+	if (e->dec.rec.values)
+		reader_drain(&e->rd, on_record, e);
+	reader_read_stats(&e->rd);
+	FOR_EACH_ANALYSIS(e, a)
+		if (a->ops->stop)
+			a->ops->stop(a);
+	reader_close(&e->rd);	/* the instance cannot go while its files are open */
+	e->status = session_teardown(&e->session) ?: e->status;
+}
+
+struct engine *engine_open(struct plan *p, struct sink *sink, const struct engine_opts *o,
+			   int *status)
+{
+	struct engine *e = xcalloc(1, sizeof(*e));
+
+	e->plan = p;
+	e->sink = sink;
+	e->o = *o;
+	e->live = !o->page_fds;
+	/* analyses first: a bad option is refused before anything is written to tracefs */
+	*status = open_analyses(e);
+	if (*status) {
+		e->stopped = true;
+		engine_close(e);
+		return NULL;
+	}
+	*status = open_source(e);
+	if (!*status)
+		*status = decoder_init(&e->dec, p);
+	if (*status) {
+		stop_tracing(e);
+		engine_close(e);
+		return NULL;
+	}
+	e->rd.on_loss = on_loss;
+	e->rd.loss_ctx = e;
+	open_enrichers(e);
+	sink->fc.tep = p->tep;
+	sink->fc.wall_offset_ns = clock_wall_offset(p->clock);
+	if (prints_records(e))
+		sink_header(sink);
+	FOR_EACH_ANALYSIS(e, a)
+		if (a->ops->start && e->live)
+			a->ops->start(a);
+	e->t0 = clock_ns(CLOCK_MONOTONIC);
+	e->end = o->duration_ns ? e->t0 + (int64_t)o->duration_ns : 0;
+	e->step = o->analysis ? (int64_t)o->analysis->interval_ns : 0;
+	e->tick = e->step ? e->t0 + e->step : 0;
+	return e;
+}
+
+static int poll_timeout(const struct engine *e, int64_t now)
+{
+	int64_t t = 200000000;	/* signals and the clock are checked at least 5 times a second */
+
+	if (e->end && e->end - now < t)
+		t = e->end - now;
+	if (e->tick && e->tick - now < t)
+		t = e->tick - now;
+	return t <= 0 ? 0 : (int)(t / 1000000) + 1;
+}
+
+static void tick(struct engine *e)
+{
+	FOR_EACH_ANALYSIS(e, a)
+		if (a->ops->tick)
+			a->ops->tick(a, e->step / 1e9);
+	e->tick += e->step;
+}
+
+/* Recorded pages: everything in one go. */
+static bool replay(struct engine *e)
+{
+	uint64_t before = e->records;
+
+	reader_drain(&e->rd, on_record, e);
+	return e->records != before;
+}
+
+bool engine_poll(struct engine *e)
+{
+	int64_t now = clock_ns(CLOCK_MONOTONIC);
+
+	if (e->stopped || (e->o.stop && *e->o.stop) || sink_failed(e->sink) ||
+	    (e->end && now >= e->end))
+		return false;
+	if (!e->live)
+		return replay(e);
+	reader_wait(&e->rd, poll_timeout(e, now));
+	reader_drain(&e->rd, on_record, e);
+	if (e->tick && clock_ns(CLOCK_MONOTONIC) >= e->tick)
+		tick(e);
+	return true;
+}
+
+void engine_report(struct engine *e)
+{
+	struct run_info info = { .loss = &e->loss };
+
+	stop_tracing(e);	/* before spending time on the summary */
+	reader_loss_report(&e->rd, &e->loss);
+	info.seconds = (e->t1 - e->t0) / 1e9;
+	FOR_EACH_ANALYSIS(e, a)
+		if (a->ops->report)
+			a->ops->report(a, &info);
+}
+
+uint64_t engine_records(const struct engine *e)
+{
+	return e->records;
+}
+
+int engine_close(struct engine *e)
+{
+	int status;
+
+	stop_tracing(e);
+	for (int i = 0; i < e->n_an; i++)
+		if (e->an[i].ops->free)
+			e->an[i].ops->free(&e->an[i]);
+	free(e->an);
+	for (int i = 0; i < e->n_enrichers; i++)
+		e->enrichers[i].ops->close(e->enrichers[i].state);
+	free(e->enrichers);
+	reader_free(&e->rd);
+	decoder_free(&e->dec);
+	free(e->loss.cpus);
+	status = e->status;
+	free(e);
+	return status;
+}

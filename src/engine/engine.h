@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PROBEKIT_ENGINE_H
+#define PROBEKIT_ENGINE_H
+
+/*
+ * One run of a plan: the session in tracefs (or recorded pages), the reader,
+ * the decoder, the enrichers, the analyses and the sink, wired once. Used by
+ * run, the benchmark and the fuzzers; a monitor is another loop around it.
+ *
+ *	e = engine_open(plan, sink, &opts, &status);
+ *	while (engine_poll(e))
+ *		;
+ *	engine_report(e);
+ *	status = engine_close(e);
+ */
+#include <signal.h>
+
+#include "analysis/analysis.h"
+#include "plan/plan.h"
+
+struct engine_opts {
+	const struct analysis_opts *analysis;
+	uint64_t duration_ns;		/* 0: until stopped */
+	volatile sig_atomic_t *stop;	/* set (by a signal handler): the run ends */
+	/* Replay recorded ring-buffer pages, one fd per CPU, instead of tracing. */
+	const int *page_fds;
+	int n_page_fds;
+	int page_size;
+	bool no_enrich;			/* replays that need no process names (fuzzers: speed) */
+};
+
+struct engine;
+
+/* Ready to trace (tracing is on), or NULL with *status set after printing why. */
+struct engine *engine_open(struct plan *p, struct sink *sink, const struct engine_opts *o,
+			   int *status);
+/* Wait for records (at most 200 ms), feed them through; false when the run is over. */
+bool engine_poll(struct engine *e);
+/* Stop tracing, give the kernel back its state, then let every analysis report. */
+void engine_report(struct engine *e);
+/* Free all; the exit status (a failed teardown is PK_ERR_RUNTIME). */
+int engine_close(struct engine *e);
+/* Raw records seen (decoded or not): for benchmarks. */
+uint64_t engine_records(const struct engine *e);
+
+#endif

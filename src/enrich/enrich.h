@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PROBEKIT_ENRICH_H
+#define PROBEKIT_ENRICH_H
+
+/*
+ * Enrichers add to a record, when it is decoded, what the ring buffer does
+ * not carry (a pid's process name; later a socket's owner). Resolved at
+ * event time, a name outlives its process. State is the engine's, one per
+ * run; nothing is allocated per event.
+ */
+#include "record/record.h"
+#include "recipe/recipe.h"
+
+struct tep_handle;
+
+struct enrich_env {
+	const struct recipe *recipe;
+	struct tep_handle *tep;		/* the run's parser (saved_cmdlines go into it) */
+	const char *tracing_dir;
+};
+
+struct enricher_ops {
+	const char *name;
+	/* State for one run, or NULL when this recipe has nothing to enrich. */
+	void *(*open)(const struct enrich_env *env);
+	void (*enrich)(void *state, struct record *rec);
+	void (*close)(void *state);
+};
+
+extern const struct enricher_ops comm_enricher;
+
+#endif
