@@ -38,9 +38,8 @@ struct engine {
 	struct loss_report loss;
 };
 
-#define FOR_EACH_ANALYSIS(e, a) \
-	for (struct analysis *a = (e)->an; a < (e)->an + (e)->n_an; a++) \
-		if (!a->off)
+/* The analyses this run keeps (those that switched themselves off are gone). */
+#define FOR_EACH_ANALYSIS(e, a) for (struct analysis *a = (e)->an; a < (e)->an + (e)->n_an; a++)
 
 static void on_record(void *ctx, void *data, int size, unsigned long long ts, int cpu)
 {
@@ -85,6 +84,11 @@ static int open_analyses(struct engine *e)
 			e->n_an++;
 			if (a->ops->init && (ret = a->ops->init(a)))
 				return ret;
+			if (a->off) {	/* not needed: not fed a single record */
+				if (a->ops->free)
+					a->ops->free(a);
+				e->n_an--;
+			}
 		}
 	return PK_OK;
 }
