@@ -5,7 +5,7 @@
 
 #include "kernel/caps.h"
 #include "cmd/commands.h"
-#include "kernel/session.h"
+#include "session/session.h"
 
 int cmd_reset(int argc, char **argv)
 {

@@ -12,7 +12,7 @@
 #include "cmd/cli.h"
 #include "cmd/commands.h"
 #include "engine/engine.h"
-#include "kernel/session.h"
+#include "session/session.h"
 #include "util/duration.h"
 
 static const char usage_text[] =

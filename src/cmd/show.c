@@ -8,6 +8,7 @@
 #include "cmd/cli.h"
 #include "cmd/commands.h"
 #include "plan/plan.h"
+#include "source/source.h"
 #include "util/textsafe.h"
 
 #define INST "instances/probekit_<pid>"
@@ -16,8 +17,9 @@
 static char *probe_command(const struct event_decl *e, const struct alternative *a, const char *arch,
 			   char **err)
 {
-	char *args = probe_args_text(a, arch ? arch : "", !arch, err);
-	char *cmd = args ? probe_command_text(a, "probekit_<pid>", e->name, args) : NULL;
+	const struct source_kind *kind = source_kind_of(a->kind);
+	char *args = kind->args(a, arch ? arch : "", !arch, err);
+	char *cmd = args ? kind->render(a, "probekit_<pid>", e->name, args) : NULL;
 
 	free(args);
 	return cmd;
@@ -65,11 +67,12 @@ static void show_commands(const struct recipe *r)
 		printf("  %s:\n", e->name);
 		for (int j = 0; j < e->n_alts; j++) {
 			const struct alternative *a = &e->alts[j];
-			const char *sys = a->kind == ALT_TRACEPOINT ? a->system : "probekit_<pid>";
-			const char *ev = a->kind == ALT_TRACEPOINT ? a->event : e->name;
+			bool probe = source_kind_of(a->kind)->is_probe;
+			const char *sys = probe ? "probekit_<pid>" : a->system;
+			const char *ev = probe ? e->name : a->event;
 
 			printf("    [%d]\n", j);
-			if (a->kind != ALT_TRACEPOINT)
+			if (probe)
 				show_probe_commands(e, a);
 			if (a->n_filter) {
 				printf("      %s/events/%s/%s/filter > ", INST, sys, ev);
@@ -78,7 +81,7 @@ static void show_commands(const struct recipe *r)
 				putchar('\n');
 			}
 			printf("      %s/events/%s/%s/enable > 1\n", INST, sys, ev);
-			if (a->kind != ALT_TRACEPOINT)
+			if (probe)
 				printf("      kprobe_events >> -:probekit_<pid>/%s    (at exit)\n",
 				       e->name);
 		}
@@ -91,10 +94,10 @@ static void show_commands(const struct recipe *r)
 
 static void show_alt(const struct alternative *a, int i)
 {
-	if (a->kind == ALT_TRACEPOINT)
-		printf("    [%d] tracepoint %s:%s\n", i, a->system, a->event);
-	else
-		printf("    [%d] %s %s\n", i, alt_kind_name(a->kind), a->function);
+	char target[256];
+
+	source_describe(a, target, sizeof(target));
+	printf("    [%d] %s\n", i, target);
 	for (int k = 0; k < a->n_args; k++)
 		printf("          arg %s=%s\n", a->args[k].name, a->args[k].spec);
 	for (int k = 0; k < a->n_filter; k++)

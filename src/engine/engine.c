@@ -11,7 +11,7 @@
 #include "engine/registry.h"
 #include "kernel/formats.h"
 #include "kernel/reader.h"
-#include "kernel/session.h"
+#include "session/session.h"
 #include "util/clock.h"
 
 struct enricher {
@@ -115,7 +115,7 @@ static void warn_skipped(const struct plan *p)
 
 		if (pe->chosen < 0 && pe->decl->optional && plan_when_holds(p, i))
 			pk_warn("optional event '%s' is not traced: %s", pe->decl->name,
-				pe->why[pe->decl->n_alts - 1]);
+				plan_why_not(p, i));
 	}
 }
 
@@ -130,6 +130,23 @@ static void preload_symbols(const struct plan *p)
 				r->fields[i].name);
 }
 
+/* Apply the plan; each refusal goes back to the planner, which picks again. */
+static int start_session(struct engine *e)
+{
+	struct refusal ref = { 0 };
+	int ret;
+
+	session_init(&e->session, e->plan);
+	while ((ret = session_make_probes(&e->session, &ref)) == SESSION_REFUSED)
+		if ((ret = plan_refuse(e->plan, ref.event, ref.reason, ref.recipe_error)))
+			break;
+	if (!ret)
+		ret = session_start_tracing(&e->session);
+	if (ret)
+		session_teardown(&e->session);
+	return ret;
+}
+
 static int open_source(struct engine *e)
 {
 	int ret;
@@ -137,7 +154,7 @@ static int open_source(struct engine *e)
 	if (!e->live)
 		return reader_open_fds(&e->rd, e->o.page_fds, e->o.n_page_fds, e->o.page_size);
 	preload_symbols(e->plan);
-	if ((ret = session_start(&e->session, e->plan)))
+	if ((ret = start_session(e)))
 		return ret;
 	warn_skipped(e->plan);	/* after start: the kernel may have refused a probe */
 	return reader_open(&e->rd, e->session.inst);

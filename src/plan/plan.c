@@ -6,110 +6,19 @@
 #include <event-parse.h>
 #include <tracefs.h>
 
-#include "source/fetcharg.h"
 #include "kernel/formats.h"
 #include "plan/plan.h"
+#include "source/source.h"
 
 struct tep_event *plan_find_event(struct tep_handle *tep, const char *system, const char *name)
 {
 	return tep ? tep_find_event_by_name(tep, system, name) : NULL;
 }
 
-static char *check_source_size(struct tep_format_field *f, const char *name, int want1, int want2)
-{
-	if (f->size == want1 || f->size == want2)
-		return NULL;
-	return xasprintf("field '%s' has %d bytes, expected %d", name, f->size, want1);
-}
-
-/* Why a field map cannot be served by this tracepoint's format, or NULL. */
-static char *check_map(const struct recipe *r, struct tep_event *ev, const struct field_map *m)
-{
-	enum field_format fmt = r->fields[m->field].format;
-	struct tep_format_field *f;
-	char *why = NULL;
-
-	if (!m->inet) {
-		f = tep_find_any_field(ev, m->source);
-		if (!f)
-			return m->optional ? NULL : xasprintf("field '%s' not in this kernel's format",
-							      m->source);
-		if (fmt == FMT_IPV4)
-			why = check_source_size(f, m->source, 4, 4);
-		else if (fmt == FMT_IPV6)
-			why = check_source_size(f, m->source, 16, 16);
-		else if (fmt == FMT_SOCKADDR || fmt == FMT_INET)
-			why = f->size >= 16 || fmt == FMT_INET ? NULL :
-			      xasprintf("field '%s' is too small for an address", m->source);
-		return why;
-	}
-	if (m->family && !tep_find_any_field(ev, m->family))
-		return xasprintf("field '%s' not in this kernel's format", m->family);
-	if (m->ipv4) {
-		if (!(f = tep_find_any_field(ev, m->ipv4)))
-			return xasprintf("field '%s' not in this kernel's format", m->ipv4);
-		if ((why = check_source_size(f, m->ipv4, 4, 4)))
-			return why;
-	}
-	for (int i = 0; i < m->n_ipv6; i++) {
-		if (!(f = tep_find_any_field(ev, m->ipv6[i])))
-			return xasprintf("field '%s' not in this kernel's format", m->ipv6[i]);
-		if ((why = check_source_size(f, m->ipv6[i], m->n_ipv6 == 2 ? 8 : 16, 0)))
-			return why;
-	}
-	return NULL;
-}
-
-static char *check_tracepoint(struct plan *p, const struct alternative *a)
-{
-	struct tep_event *ev;
-
-	if (!caps_tracepoint_exists(p->caps, a->system, a->event))
-		return xstrdup("not in this kernel");
-	ev = plan_find_event(p->tep, a->system, a->event);
-	if (!ev)
-		return xasprintf("the format of %s:%s could not be parsed", a->system, a->event);
-	for (int i = 0; i < a->n_maps; i++) {
-		char *why = check_map(p->recipe, ev, &a->maps[i]);
-
-		if (why)
-			return why;
-	}
-	return NULL;
-}
-
-char *probe_args_text(const struct alternative *a, const char *arch, bool argn, char **why)
-{
-	struct strbuf sb = { 0 };
-
-	for (int i = 0; i < a->n_args; i++) {
-		char *err = NULL;
-		char *spec = fetcharg_translate(a->args[i].spec, arch, argn, a->kind == ALT_KRETPROBE,
-						&err);
-
-		if (!spec) {
-			*why = xasprintf("arg %s: %s", a->args[i].name, err);
-			free(err);
-			sb_release(&sb);
-			return NULL;
-		}
-		sb_addf(&sb, "%s%s=%s", i ? " " : "", a->args[i].name, spec);
-		free(spec);
-	}
-	return sb.buf ? sb_detach(&sb) : xstrdup("");
-}
-
-char *probe_command_text(const struct alternative *a, const char *group, const char *event,
-			 const char *args)
-{
-	return xasprintf("%c:%s/%s %s%s%s", a->kind == ALT_KPROBE ? 'p' : 'r', group, event,
-			 a->function, *args ? " " : "", args);
-}
-
 /* The probe's fetch args for this kernel ($argN or registers). */
 static char *plan_args(const struct plan *p, const struct alternative *a, char **why)
 {
-	return probe_args_text(a, p->caps->arch, p->argn, why);
+	return source_kind_of(a->kind)->args(a, p->caps->arch, p->argn, why);
 }
 
 /*
@@ -124,7 +33,7 @@ static void find_kfuncs(struct plan *p)
 		return;
 	for (int i = 0; i < r->n_events; i++)
 		for (int j = 0; j < r->events[i].n_alts; j++)
-			if (r->events[i].alts[j].kind != ALT_TRACEPOINT) {
+			if (source_kind_of(r->events[i].alts[j].kind)->is_probe) {
 				p->kfuncs = xrealloc(p->kfuncs, (p->n_kfuncs + 1) * sizeof(char *));
 				p->kfuncs[p->n_kfuncs++] = r->events[i].alts[j].function;
 			}
@@ -132,27 +41,36 @@ static void find_kfuncs(struct plan *p)
 	caps_find_functions(p->caps, p->kfuncs, p->n_kfuncs, p->kfunc_found);
 }
 
-static bool kfunc_known(const struct plan *p, const char *func)
+static bool kfunc_known(const void *ctx, const char *func)
 {
+	const struct plan *p = ctx;
+
 	for (int i = 0; i < p->n_kfuncs; i++)
 		if (!strcmp(p->kfuncs[i], func))
 			return p->kfunc_found[i];
 	return false;
 }
 
-static char *check_kprobe(struct plan *p, const struct alternative *a, char **args)
+static struct source_env source_env(const struct plan *p)
 {
-	char *why = NULL;
+	return (struct source_env){ .recipe = p->recipe, .caps = p->caps, .tep = p->tep,
+				    .argn = p->argn, .ask_kernel = p->ask_kernel,
+				    .function_known = kfunc_known, .ctx = p };
+}
 
-	*args = NULL;
-	if (!p->caps->kprobes)
-		return xstrdup("the kernel has no kprobe_events (CONFIG_KPROBE_EVENTS)");
-	/* run asks the kernel itself, and quotes its reason when it refuses */
-	if (!p->ask_kernel && !kfunc_known(p, a->function))
-		return xasprintf("function %s not found in available_filter_functions or kallsyms",
-				 a->function);
-	*args = plan_args(p, a, &why);
-	return why;
+/* Why this kernel cannot run a, or NULL; *args for a probe. */
+static char *check_alt(const struct plan *p, const struct alternative *a, char **args)
+{
+	struct source_env env = source_env(p);
+
+	return source_kind_of(a->kind)->check(&env, a, args);
+}
+
+static void set_state(struct alt_plan *ap, enum alt_state state, char *reason)
+{
+	free(ap->reason);
+	ap->state = state;
+	ap->reason = reason;
 }
 
 static int forced_alt(const struct event_decl *e, char **use, int *forced)
@@ -169,13 +87,16 @@ static int forced_alt(const struct event_decl *e, char **use, int *forced)
 			char idx[16];
 
 			snprintf(idx, sizeof(idx), "%d", i);
-			if (!strcmp(val, idx) || !strcmp(val, alt_kind_name(e->alts[i].kind))) {
+			if (!strcmp(val, idx) || !strcmp(val, source_kind_of(e->alts[i].kind)->name)) {
 				*forced = i;
 				return PK_OK;
 			}
 		}
-		pk_error("--use %s: event '%s' has no alternative '%s' (an index 0-%d, or tracepoint, "
-			 "kprobe, kretprobe)", *u, e->name, val, e->n_alts - 1);
+		char *kinds = source_kind_list("", ", ");
+
+		pk_error("--use %s: event '%s' has no alternative '%s' (an index 0-%d, or %s)", *u,
+			 e->name, val, e->n_alts - 1, kinds);
+		free(kinds);
 		return PK_ERR_USAGE;
 	}
 	return PK_OK;
@@ -185,18 +106,22 @@ static void select_alt(struct plan *p, struct planned_event *pe, int i, char *ar
 {
 	const struct alternative *a = &pe->decl->alts[i];
 
+	const struct source_kind *kind = source_kind_of(a->kind);
+
 	pe->chosen = i;
+	set_state(&pe->alts[i], ALT_CHOSEN, NULL);
 	pe->filter = alt_filter(p->recipe, a);
-	if (a->kind == ALT_TRACEPOINT) {
+	if (!kind->is_probe) {
 		pe->system = xstrdup(a->system);
 		pe->name = xstrdup(a->event);
 		free(args);
 		return;
 	}
+	/* probes: in our group, named after the recipe's event */
 	pe->system = xstrdup(p->instance);
 	pe->name = xstrdup(pe->decl->name);
 	pe->probe_args = args;
-	pe->probe = probe_command_text(a, pe->system, pe->name, args);
+	pe->probe = kind->render(a, pe->system, pe->name, args);
 }
 
 static void clear_choice(struct planned_event *pe)
@@ -217,38 +142,39 @@ static void choose(struct plan *p, struct planned_event *pe, int start)
 
 	for (int i = start; i < e->n_alts; i++) {
 		struct alternative *a = &e->alts[i];
+		bool probe = source_kind_of(a->kind)->is_probe;
 		char *args = NULL, *why = NULL;
 
-		free(pe->why[i]);
-		pe->why[i] = NULL;
 		if (!p->caps->readable && (pe->forced >= 0 ? i != pe->forced : i > 0)) {
 			/* without root nothing can be checked: show what would be tried first */
-			pe->why[i] = xstrdup("not checked (tracefs not readable)");
+			set_state(&pe->alts[i], ALT_UNCHECKED, xstrdup("not checked (tracefs not readable)"));
 			continue;
 		}
 		if (pe->forced >= 0 && i != pe->forced) {
-			pe->why[i] = xasprintf("not forced (--use %s=%d)", e->name, pe->forced);
+			set_state(&pe->alts[i], ALT_UNCHECKED,
+				  xasprintf("not forced (--use %s=%d)", e->name, pe->forced));
 			continue;
 		}
 		if (!p->caps->readable)
-			args = a->kind == ALT_TRACEPOINT ? NULL : plan_args(p, a, &why);
+			args = probe ? plan_args(p, a, &why) : NULL;
 		else
-			why = a->kind == ALT_TRACEPOINT ? check_tracepoint(p, a)
-							: check_kprobe(p, a, &args);
-		if (!why && pe->chosen >= 0)
-			why = xasprintf("runnable, but [%d] comes first", pe->chosen);
+			why = check_alt(p, a, &args);
 		if (why) {
-			pe->why[i] = why;
+			set_state(&pe->alts[i], ALT_REFUSED, why);
 			free(args);
-			continue;
+		} else if (pe->chosen >= 0) {
+			set_state(&pe->alts[i], ALT_RUNNABLE,
+				  xasprintf("runnable, but [%d] comes first", pe->chosen));
+			free(args);
+		} else {
+			select_alt(p, pe, i, args);
 		}
-		select_alt(p, pe, i, args);
 	}
 }
 
 static bool runnable(const struct planned_event *pe, int i)
 {
-	return pe->chosen == i || (pe->why[i] && !strncmp(pe->why[i], "runnable, but", 13));
+	return pe->alts[i].state == ALT_RUNNABLE || pe->alts[i].state == ALT_CHOSEN;
 }
 
 static bool same_label(const char *a, const char *b)
@@ -257,25 +183,23 @@ static bool same_label(const char *a, const char *b)
 }
 
 /* Make alternative i of pe the chosen one (it was found runnable before). */
-static void rechoose(struct plan *p, struct planned_event *pe, int i, const char *why_old)
+static void rechoose(struct plan *p, struct planned_event *pe, int i)
 {
 	char *args = NULL, *why = NULL;
 	int old = pe->chosen;
 
 	clear_choice(pe);
-	if (old >= 0) {
-		free(pe->why[old]);
-		pe->why[old] = xstrdup(why_old);
-	}
-	free(pe->why[i]);
-	pe->why[i] = NULL;
-	if (pe->decl->alts[i].kind != ALT_TRACEPOINT)
+	if (old >= 0)	/* still runnable, set aside */
+		set_state(&pe->alts[old], ALT_RUNNABLE,
+			  xstrdup("runnable, but its pair event has no alternative like it"));
+	if (source_kind_of(pe->decl->alts[i].kind)->is_probe)
 		args = plan_args(p, &pe->decl->alts[i], &why);
 	free(why);
 	select_alt(p, pe, i, args);
 }
 
-void plan_couple(struct plan *p)
+/* Latency pairs: choose the two events' alternatives with the same label. */
+static void plan_couple(struct plan *p)
 {
 	for (int l = 0; l < p->recipe->n_couplings; l++) {
 		const struct coupling *d = &p->recipe->couplings[l];
@@ -297,16 +221,17 @@ void plan_couple(struct plan *p)
 			if (j == b->decl->n_alts)
 				continue;
 			if (a->chosen != i)
-				rechoose(p, a, i, "runnable, but its pair event has no alternative like it");
+				rechoose(p, a, i);
 			if (b->chosen != j)
-				rechoose(p, b, j, "runnable, but its pair event has no alternative like it");
+				rechoose(p, b, j);
 			break;
 		}
 		if (!same_label(a->decl->alts[a->chosen].label, b->decl->alts[b->chosen].label)) {
-			free(b->why[b->chosen]);
-			b->why[b->chosen] = xasprintf("no alternative of '%s' pairs with it (label)",
-						      a->decl->name);
+			int old = b->chosen;
+
 			clear_choice(b);
+			set_state(&b->alts[old], ALT_REFUSED,
+				  xasprintf("no alternative of '%s' pairs with it (label)", a->decl->name));
 		}
 	}
 }
@@ -322,34 +247,60 @@ bool plan_when_holds(const struct plan *p, int ev)
 	return other->chosen >= 0 && other->decl->alts[other->chosen].kind == e->when_kind;
 }
 
-void plan_apply_when(struct plan *p)
+const char *plan_why_not(const struct plan *p, int ev)
+{
+	const struct planned_event *pe = &p->ev[ev];
+
+	return pe->alts[pe->decl->n_alts - 1].reason;
+}
+
+/* Leave out events whose "when" does not hold for the current choices. */
+static void plan_apply_when(struct plan *p)
 {
 	for (int i = 0; i < p->n_ev; i++) {
 		struct planned_event *pe = &p->ev[i];
+		int old = pe->chosen;
 
-		if (pe->chosen < 0 || plan_when_holds(p, i))
+		if (old < 0 || plan_when_holds(p, i))
 			continue;
-		free(pe->why[pe->chosen]);
-		pe->why[pe->chosen] = xasprintf("not needed: traced only when %s", pe->decl->when);
 		clear_choice(pe);
+		set_state(&pe->alts[old], ALT_NOT_NEEDED,
+			  xasprintf("not needed: traced only when %s", pe->decl->when));
 	}
 }
 
-int plan_fallback(struct plan *p, int ev, char *reason)
+static bool every_required_chosen(const struct plan *p)
+{
+	for (int i = 0; i < p->n_ev; i++)
+		if (p->ev[i].chosen < 0 && !p->ev[i].decl->optional)
+			return false;
+	return true;
+}
+
+int plan_refuse(struct plan *p, int ev, char *reason, bool recipe_error)
 {
 	struct planned_event *pe = &p->ev[ev];
 	int failed = pe->chosen;
 
 	clear_choice(pe);
-	free(pe->why[failed]);
-	pe->why[failed] = reason;
+	set_state(&pe->alts[failed], ALT_REFUSED, reason);
 	choose(p, pe, failed + 1);
-	return pe->chosen >= 0 || pe->decl->optional ? PK_OK : PK_ERR_KERNEL;
+	if (pe->chosen >= 0 || pe->decl->optional) {
+		/* the new choice may change its pair's, and what "when" asks for */
+		plan_couple(p);
+		plan_apply_when(p);
+		if (every_required_chosen(p))
+			return PK_OK;
+	}
+	plan_report_unrunnable(p);
+	return recipe_error ? PK_ERR_USAGE : PK_ERR_KERNEL;
 }
 
-/* Only the formats of the tracepoints the recipe names: see formats.h. */
+/* What the kinds need to check their alternatives: tracepoints' formats (see formats.h). */
 static void load_formats(struct plan *p)
 {
+	struct source_env env;
+
 	p->tep = formats_open(p->caps->readable ? p->caps->tracing_dir : NULL);
 	if (!p->tep) {
 		pk_error("out of memory");
@@ -357,13 +308,13 @@ static void load_formats(struct plan *p)
 	}
 	if (!p->caps->readable)
 		return;
+	env = source_env(p);
 	for (int i = 0; i < p->recipe->n_events; i++) {
 		const struct event_decl *e = &p->recipe->events[i];
 
 		for (int j = 0; j < e->n_alts; j++)
-			if (e->alts[j].kind == ALT_TRACEPOINT)
-				formats_load_event(p->tep, p->caps->tracing_dir, e->alts[j].system,
-						   e->alts[j].event);
+			if (source_kind_of(e->alts[j].kind)->prepare)
+				source_kind_of(e->alts[j].kind)->prepare(&env, &e->alts[j]);
 	}
 }
 
@@ -393,7 +344,7 @@ int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct pl
 
 		pe->decl = &r->events[i];
 		pe->chosen = -1;
-		pe->why = xcalloc(pe->decl->n_alts, sizeof(char *));
+		pe->alts = xcalloc(pe->decl->n_alts, sizeof(*pe->alts));
 		if ((ret = forced_alt(pe->decl, o->use, &pe->forced)))
 			return ret;
 		choose(p, pe, 0);
@@ -413,10 +364,7 @@ int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct pl
 	}
 	plan_couple(p);
 	plan_apply_when(p);
-	for (int i = 0; i < p->n_ev; i++)
-		if (p->ev[i].chosen < 0 && !p->ev[i].decl->optional)
-			ret = PK_ERR_KERNEL;
-	return ret;
+	return every_required_chosen(p) ? PK_OK : PK_ERR_KERNEL;
 }
 
 void plan_report_unrunnable(const struct plan *p)
@@ -430,8 +378,8 @@ void plan_report_unrunnable(const struct plan *p)
 		for (int j = 0; j < pe->decl->n_alts; j++) {
 			char target[256];
 
-			alt_describe(&pe->decl->alts[j], target, sizeof(target));
-			sb_addf(&sb, "%s[%d] %s: %s", j ? "; " : "", j, target, pe->why[j]);
+			source_describe(&pe->decl->alts[j], target, sizeof(target));
+			sb_addf(&sb, "%s[%d] %s: %s", j ? "; " : "", j, target, pe->alts[j].reason);
 		}
 		pk_error("%s: event '%s': no alternative runs on this kernel: %s", p->recipe->path,
 			 pe->decl->name, sb.buf);
@@ -445,9 +393,9 @@ void plan_free(struct plan *p)
 	for (int i = 0; i < p->n_ev; i++) {
 		struct planned_event *pe = &p->ev[i];
 
-		for (int j = 0; pe->why && j < pe->decl->n_alts; j++)
-			free(pe->why[j]);
-		free(pe->why);
+		for (int j = 0; pe->alts && j < pe->decl->n_alts; j++)
+			free(pe->alts[j].reason);
+		free(pe->alts);
 		free(pe->system);
 		free(pe->name);
 		free(pe->probe);

@@ -9,12 +9,29 @@
 struct tep_handle;
 struct tep_event;
 
+/*
+ * Where an alternative stands. Decisions (coupling, "when", fallback) read
+ * the state; the reason is for people (plan's output, error lines).
+ */
+enum alt_state {
+	ALT_UNCHECKED,		/* not looked at: not forced, or tracefs not readable */
+	ALT_RUNNABLE,		/* this kernel can run it; another was chosen */
+	ALT_CHOSEN,
+	ALT_REFUSED,		/* this kernel cannot run it, or refused it when it was made */
+	ALT_NOT_NEEDED,		/* its event's "when" does not hold */
+};
+
+struct alt_plan {
+	enum alt_state state;
+	char *reason;		/* why not chosen; NULL when chosen */
+};
+
 /* The outcome for one recipe event: which alternative runs, and why not the others. */
 struct planned_event {
 	struct event_decl *decl;
 	int chosen;		/* index into decl->alts, -1: none runnable */
 	int forced;		/* --use: the only alternative tried, -1: none */
-	char **why;		/* per alternative: why skipped, or NULL */
+	struct alt_plan *alts;	/* per alternative */
 	char *system;		/* tracefs system of the chosen event (probe group) */
 	char *name;		/* tracefs event name */
 	char *probe;		/* kprobes: "p:GROUP/EVENT FUNC ARGS" as written */
@@ -57,24 +74,18 @@ void plan_print(const struct plan *p);
 /* One line: why a required event cannot run here. */
 void plan_report_unrunnable(const struct plan *p);
 /*
- * The kernel refused the chosen alternative of event ev (reason is taken
- * over): choose the next runnable one. PK_ERR_KERNEL when none is left for a
- * required event.
+ * The kernel refused the chosen alternative of event ev when it was made
+ * (reason taken over): choose the next runnable one, pair latency events
+ * again and re-apply "when". PK_OK when every required event still has a
+ * choice; else the one-line report, and PK_ERR_USAGE when the recipe is to
+ * blame (recipe_error), PK_ERR_KERNEL when the kernel is.
  */
-int plan_fallback(struct plan *p, int ev, char *reason);
-/* Latency pairs: choose the two events' alternatives with the same label. */
-void plan_couple(struct plan *p);
+int plan_refuse(struct plan *p, int ev, char *reason, bool recipe_error);
 /* Does event ev's "when" hold for the current choices (true without one)? */
 bool plan_when_holds(const struct plan *p, int ev);
-/* Leave out events whose "when" does not hold for the current choices. */
-void plan_apply_when(struct plan *p);
+/* Why event ev is not traced (its last alternative's reason); for warnings. */
+const char *plan_why_not(const struct plan *p, int ev);
 void plan_free(struct plan *p);
-
-/* A probe's fetch args as written ("sk=$arg1 ..."): $argN kept, or registers of arch. */
-char *probe_args_text(const struct alternative *a, const char *arch, bool argn, char **why);
-/* The probe definition: "p:GROUP/EVENT FUNC ARGS" (r: for kretprobes). */
-char *probe_command_text(const struct alternative *a, const char *group, const char *event,
-			 const char *args);
 
 /* The tracefs event an alternative's field source lives in. */
 struct tep_event *plan_find_event(struct tep_handle *tep, const char *system, const char *name);

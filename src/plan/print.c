@@ -5,13 +5,16 @@
 
 #include "analysis/analysis.h"
 #include "plan/plan.h"
+#include "source/source.h"
 
-static void print_alt(const struct alternative *a, int i, const char *why)
+static void print_alt(const struct alternative *a, int i, const struct alt_plan *ap)
 {
+	bool chosen = ap->state == ALT_CHOSEN;
 	char target[256];
 
-	alt_describe(a, target, sizeof(target));
-	printf("  [%d] %-44s %s%s\n", i, target, why ? "skipped: " : "chosen", why ? why : "");
+	source_describe(a, target, sizeof(target));
+	printf("  [%d] %-44s %s%s\n", i, target, chosen ? "chosen" : "skipped: ",
+	       chosen ? "" : ap->reason ? ap->reason : "not reached");
 }
 
 static void print_write(const char *file, const char *op, const char *text)
@@ -91,7 +94,7 @@ void plan_print(const struct plan *p)
 		printf("event %s%s:%s\n", pe->decl->name, pe->decl->optional ? " (optional)" : "",
 		       pe->chosen < 0 ? (pe->decl->optional ? " not traced here" : " CANNOT RUN") : "");
 		for (int j = 0; j < pe->decl->n_alts; j++)
-			print_alt(&pe->decl->alts[j], j, pe->why[j]);
+			print_alt(&pe->decl->alts[j], j, &pe->alts[j]);
 		if (pe->chosen >= 0 && !pe->filter)
 			printf("      no kernel filter\n");
 	}

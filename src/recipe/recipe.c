@@ -33,19 +33,6 @@ const char *param_type_name(enum param_type t)
 	return param_type_names[t];
 }
 
-const char *alt_kind_name(enum alt_kind k)
-{
-	return k == ALT_TRACEPOINT ? "tracepoint" : k == ALT_KPROBE ? "kprobe" : "kretprobe";
-}
-
-void alt_describe(const struct alternative *a, char *buf, size_t len)
-{
-	if (a->kind == ALT_TRACEPOINT)
-		snprintf(buf, len, "tracepoint %s:%s", a->system, a->event);
-	else
-		snprintf(buf, len, "%s %s", alt_kind_name(a->kind), a->function);
-}
-
 int recipe_field_index(const struct recipe *r, const char *name)
 {
 	for (int i = 0; i < r->n_fields; i++)

@@ -55,6 +55,7 @@ struct field_map {
 	int n_ipv6;
 };
 
+/* Source kinds: each one's behaviour is in source/ (source_kinds[], in this order). */
 enum alt_kind { ALT_TRACEPOINT, ALT_KPROBE, ALT_KRETPROBE };
 
 struct fetch_arg {
@@ -170,9 +171,6 @@ int recipe_field_index(const struct recipe *r, const char *name);
 int recipe_param_index(const struct recipe *r, const char *name);
 const char *field_format_name(enum field_format f);
 const char *param_type_name(enum param_type t);
-const char *alt_kind_name(enum alt_kind k);
-/* "tracepoint tcp:tcp_probe", "kprobe tcp_rcv_established" */
-void alt_describe(const struct alternative *a, char *buf, size_t len);
 
 /* -p NAME=VALUE; returns PK_OK or PK_ERR_USAGE after printing why. */
 int recipe_set_param(struct recipe *r, const char *assignment);

@@ -80,7 +80,7 @@ static void el7_uses_kprobes_with_registers(void)
 	plan_on(&f, EL7, "x86_64", NULL, false, "80");
 	CHECK(f.ret == PK_OK);
 	CHECK(f.p.ev[0].chosen == 2);
-	CHECK_STR(f.p.ev[0].why[0], "not in this kernel");
+	CHECK_STR(f.p.ev[0].alts[0].reason, "not in this kernel");
 	CHECK_CONTAINS(f.p.ev[0].probe, "p:probekit_42/retrans tcp_retransmit_skb sk=%di ");
 	CHECK_CONTAINS(f.p.ev[2].probe, "p:probekit_42/tlp tcp_send_loss_probe sk=%di ");
 	CHECK_CONTAINS(f.p.ev[0].probe, "sport=+14(%di):u16");
@@ -97,7 +97,7 @@ static void el7_uses_kprobes_with_registers(void)
 
 	plan_on(&f, EL7, "riscv64", NULL, false, NULL);
 	CHECK(f.ret == PK_ERR_KERNEL);
-	CHECK_CONTAINS(f.p.ev[0].why[2], "no register mapping for riscv64");
+	CHECK_CONTAINS(f.p.ev[0].alts[2].reason, "no register mapping for riscv64");
 	fx_free(&f);
 }
 
@@ -108,8 +108,11 @@ static void el8_picks_the_alternative_without_family(void)
 	plan_on(&f, EL8, "x86_64", NULL, false, "443");
 	CHECK(f.ret == PK_OK);
 	CHECK(f.p.ev[0].chosen == 1);
-	CHECK_CONTAINS(f.p.ev[0].why[0], "field 'family' not in this kernel's format");
-	CHECK_CONTAINS(f.p.ev[0].why[2], "runnable, but [1] comes first");
+	CHECK_CONTAINS(f.p.ev[0].alts[0].reason, "field 'family' not in this kernel's format");
+	CHECK_CONTAINS(f.p.ev[0].alts[2].reason, "runnable, but [1] comes first");
+	/* decisions read states, not the reasons' text */
+	CHECK(f.p.ev[0].alts[0].state == ALT_REFUSED && f.p.ev[0].alts[1].state == ALT_CHOSEN);
+	CHECK(f.p.ev[0].alts[2].state == ALT_RUNNABLE);
 	CHECK(f.p.ev[0].probe == NULL);
 	CHECK_STR(f.p.ev[0].system, "tcp");
 	CHECK_STR(f.p.ev[0].filter, "(sport == 443 || dport == 443)");
@@ -125,13 +128,15 @@ static void new_kernel_uses_argn_unless_told(void)
 	CHECK(f.ret == PK_OK && f.p.ev[0].chosen == 0 && f.p.argn);
 	/* the tracepoint already reports tail loss probes: tlp is left out */
 	CHECK(f.p.ev[2].chosen < 0);
-	CHECK_STR(f.p.ev[2].why[0], "not needed: traced only when retrans=kprobe");
+	CHECK_STR(f.p.ev[2].alts[0].reason, "not needed: traced only when retrans=kprobe");
+	CHECK(f.p.ev[2].alts[0].state == ALT_NOT_NEEDED);
 	fx_free(&f);
 
 	plan_on(&f, NEW, "x86_64", use, false, NULL);
 	CHECK(f.ret == PK_OK);
 	CHECK(f.p.ev[0].chosen == 2 && f.p.ev[1].chosen == 2);
-	CHECK_CONTAINS(f.p.ev[0].why[0], "not forced");
+	CHECK_CONTAINS(f.p.ev[0].alts[0].reason, "not forced");
+	CHECK(f.p.ev[0].alts[0].state == ALT_UNCHECKED);
 	CHECK_CONTAINS(f.p.ev[0].probe, "sk=$arg1 ");
 	fx_free(&f);
 
@@ -173,7 +178,43 @@ static void bad_use_and_unrunnable(void)
 	fx_free(&f);
 }
 
+/* The kernel refuses a chosen probe at run time: the planner picks again, pairs stay paired. */
+static void refusal_picks_the_next_alternative_and_keeps_pairs(void)
+{
+	struct plan_opts o = { .instance = "probekit_42" };
+	struct recipe *r = recipe_load("../recipes/tcp-rcvq-latency.json");
+	struct caps c;
+	struct plan p;
+	int first;
+
+	CHECK(r && caps_detect(&c, NEW) == PK_OK);
+	if (!r)
+		return;
+	CHECK(plan_build(&p, r, &c, &o) == PK_OK);
+	first = p.ev[0].chosen;
+	CHECK(first >= 0);
+	CHECK(plan_refuse(&p, 0, xstrdup("the kernel rejected it: test"), false) == PK_OK);
+	CHECK(p.ev[0].alts[first].state == ALT_REFUSED);
+	CHECK_STR(p.ev[0].alts[first].reason, "the kernel rejected it: test");
+	CHECK(p.ev[0].chosen > first && p.ev[1].chosen >= 0);
+	CHECK_STR(p.ev[0].decl->alts[p.ev[0].chosen].label, p.ev[1].decl->alts[p.ev[1].chosen].label);
+	/* refused down to the last: a required event cannot run, the recipe is to blame */
+	while (p.ev[0].chosen >= 0) {
+		char *err = capture_stderr_begin();
+		int ret = plan_refuse(&p, 0, xstrdup("refused"), true);
+
+		free(capture_stderr_end(err));
+		if (p.ev[0].chosen < 0)
+			CHECK(ret == PK_ERR_USAGE);
+	}
+	plan_free(&p);
+	caps_free(&c);
+	recipe_free(r);
+}
+
 const struct unit_test plan_tests[] = {
+	{ "plan: a refusal picks the next alternative, pairs stay paired",
+	  refusal_picks_the_next_alternative_and_keeps_pairs },
 	{ "plan: tracefs found under debugfs (3.10)", finds_debugfs_tracing_dir },
 	{ "plan: capabilities per fixture kernel", capabilities_by_kernel },
 	{ "plan: 3.10 uses kprobes, registers for $argN", el7_uses_kprobes_with_registers },

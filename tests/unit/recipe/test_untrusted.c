@@ -10,7 +10,7 @@
 #include "recipe/params.h"
 #include "recipe/recipe.h"
 #include "recipe/limits.h"
-#include "kernel/session.h"
+#include "session/session.h"
 #include "util/textsafe.h"
 #include "test.h"
 

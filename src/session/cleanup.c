@@ -8,7 +8,7 @@
 #include <string.h>
 #include <tracefs.h>
 
-#include "kernel/session.h"
+#include "session/session.h"
 
 int run_name_pid(const char *name)
 {

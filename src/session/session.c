@@ -11,7 +11,8 @@
 #include <tracefs.h>
 
 #include "kernel/formats.h"
-#include "kernel/session.h"
+#include "session/session.h"
+#include "source/source.h"
 #include "util/textsafe.h"
 
 char *kernel_error_line(struct tracefs_instance *inst, bool with_command)
@@ -100,9 +101,7 @@ static int create_probe(struct session *s, int i, char **reason, bool *recipe_er
 
 	if (!command_text_ok("probe", pe->probe))
 		return PK_ERR_USAGE;
-	dev = a->kind == ALT_KPROBE
-		? tracefs_kprobe_alloc(pe->system, pe->name, a->function, pe->probe_args)
-		: tracefs_kretprobe_alloc(pe->system, pe->name, a->function, pe->probe_args, 0);
+	dev = source_kind_of(a->kind)->alloc(a, pe->system, pe->name, pe->probe_args);
 	if (!dev) {
 		pk_error("%s: cannot build probe '%s'", a->path, pe->probe);
 		return PK_ERR_RUNTIME;
@@ -143,54 +142,40 @@ static void rename_remade_probe(struct planned_event *pe)
 	free(pe->name);
 	pe->name = xasprintf("%s__alt%d", pe->decl->name, pe->chosen);
 	free(pe->probe);
-	pe->probe = probe_command_text(&pe->decl->alts[pe->chosen], pe->system, pe->name,
-				       pe->probe_args);
+	pe->probe = source_kind_of(pe->decl->alts[pe->chosen].kind)->render(
+		&pe->decl->alts[pe->chosen], pe->system, pe->name, pe->probe_args);
 }
 
-/*
- * Create every chosen probe, falling back to later alternatives the kernel
- * accepts. A fallback can change other events' choices (latency pairs,
- * "when"), so the probes are checked again from the start after one.
- */
-static int create_probes(struct session *s)
+static void destroy_probe(struct session *s, int i)
+{
+	tracefs_dynevent_destroy(s->probes[i], false);
+	tracefs_dynevent_free(s->probes[i]);
+	s->probes[i] = NULL;
+}
+
+int session_make_probes(struct session *s, struct refusal *ref)
 {
 	struct plan *p = s->plan;
-	bool recipe_error = false;
 
-restart:
 	for (int i = 0; i < p->n_ev; i++) {
 		struct planned_event *pe = &p->ev[i];
+		int ret;
 
-		if (s->probes[i] && (!pe->probe || s->probe_alt[i] != pe->chosen)) {
-			tracefs_dynevent_destroy(s->probes[i], false);
-			tracefs_dynevent_free(s->probes[i]);
-			s->probes[i] = NULL;
-		}
+		/* a probe no longer chosen, or made for another alternative, goes */
+		if (s->probes[i] && (!pe->probe || s->probe_alt[i] != pe->chosen))
+			destroy_probe(s, i);
 		if (!pe->probe || s->probes[i])
 			continue;
 		if (s->probe_alt[i] >= 0)	/* a probe was made for this event before */
 			rename_remade_probe(pe);
-		char *reason = NULL;
-		int ret = create_probe(s, i, &reason, &recipe_error);
-
-		if (ret == PK_OK) {
-			s->probe_alt[i] = pe->chosen;
-			continue;
+		ret = create_probe(s, i, &ref->reason, &ref->recipe_error);
+		if (ret == PK_ERR_KERNEL) {
+			ref->event = i;
+			return SESSION_REFUSED;
 		}
-		if (ret != PK_ERR_KERNEL)
+		if (ret)
 			return ret;
-		if (plan_fallback(p, i, reason)) {
-			plan_report_unrunnable(p);
-			return recipe_error ? PK_ERR_USAGE : PK_ERR_KERNEL;
-		}
-		plan_couple(p);
-		plan_apply_when(p);
-		for (int j = 0; j < p->n_ev; j++)
-			if (p->ev[j].chosen < 0 && !p->ev[j].decl->optional) {
-				plan_report_unrunnable(p);
-				return recipe_error ? PK_ERR_USAGE : PK_ERR_KERNEL;
-			}
-		goto restart;
+		s->probe_alt[i] = pe->chosen;
 	}
 	return PK_OK;
 }
@@ -266,12 +251,12 @@ static int create_instance(struct session *s)
 	return PK_OK;
 }
 
-static int setup(struct session *s)
+int session_start_tracing(struct session *s)
 {
 	struct plan *p = s->plan;
 	int ret;
 
-	if ((ret = create_probes(s)) || (ret = create_instance(s)) || (ret = write_instance(s, "tracing_on", "0")) ||
+	if ((ret = create_instance(s)) || (ret = write_instance(s, "tracing_on", "0")) ||
 	    (ret = write_instance(s, "trace_clock", p->clock)))
 		return ret;
 	if (p->buffer_kb) {
@@ -296,20 +281,14 @@ static int setup(struct session *s)
 	return write_instance(s, "tracing_on", "1");
 }
 
-int session_start(struct session *s, struct plan *p)
+void session_init(struct session *s, struct plan *p)
 {
-	int ret;
-
 	memset(s, 0, sizeof(*s));
 	s->plan = p;
 	s->probes = xcalloc(p->n_ev, sizeof(*s->probes));
 	s->probe_alt = xcalloc(p->n_ev, sizeof(*s->probe_alt));
 	for (int i = 0; i < p->n_ev; i++)
 		s->probe_alt[i] = -1;	/* none made yet */
-	ret = setup(s);
-	if (ret)
-		session_teardown(s);
-	return ret;
 }
 
 void session_tracing_off(struct session *s)

@@ -1,46 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Recipe schema: events and their alternatives (tracepoints, kprobes, kretprobes). */
+/* The recipe's "events": each event's alternatives, of the kinds in source_kinds[]. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "source/fetcharg.h"
-#include "recipe/params.h"
 #include "recipe/limits.h"
-#include "recipe/schema.h"
-
-/*
- * SYMBOL[+OFFSET]: a name (never an absolute address, which the kernel would
- * also take), dots for compiler-made names (tcp_sendmsg.cold), an offset in
- * decimal or 0x hex.
- */
-static bool is_probe_target(const char *s)
-{
-	const char *start = s;
-
-	if (strlen(s) > RECIPE_MAX_SYMBOL || !(isalpha((unsigned char)*s) || *s == '_' || *s == '.'))
-		return false;
-	while (isalnum((unsigned char)*s) || *s == '_' || *s == '.')
-		s++;
-	if (!*s)
-		return true;
-	if (*s++ != '+' || s - start < 2)
-		return false;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		s += 2;
-		if (!isxdigit((unsigned char)*s))
-			return false;
-		while (isxdigit((unsigned char)*s))
-			s++;
-	} else {
-		/* the kernel reads +010 as octal: a decimal offset has no leading 0 */
-		if (!isdigit((unsigned char)*s) || (s[0] == '0' && s[1]))
-			return false;
-		while (isdigit((unsigned char)*s))
-			s++;
-	}
-	return !*s;
-}
+#include "recipe/params.h"
+#include "source/fetcharg.h"
+#include "source/source.h"
 
 static int arg_index(const struct alternative *a, const char *name)
 {
@@ -57,7 +24,7 @@ static bool check_source(struct schema *s, const char *path, const struct altern
 		schema_error(s, path, "'%s' is not a field name", src);
 		return false;
 	}
-	if (a->kind != ALT_TRACEPOINT && arg_index(a, src) < 0) {
+	if (source_kind_of(a->kind)->is_probe && arg_index(a, src) < 0) {
 		schema_error(s, path, "'%s' is not one of this probe's args", src);
 		return false;
 	}
@@ -196,48 +163,27 @@ static bool parse_args(struct schema *s, const char *path, struct alternative *a
 	return true;
 }
 
+/* Exactly one key of a source kind: its target string, parsed by the kind. */
 static bool parse_kind(struct schema *s, const char *path, struct alternative *a, json_t *obj)
 {
-	static const char *const kinds[] = { "tracepoint", "kprobe", "kretprobe" };
 	int found = 0;
 
-	for (int k = 0; k < 3; k++) {
-		char *target = schema_string(s, path, obj, kinds[k], false);
+	for (int k = 0; k < n_source_kinds; k++) {
+		char *target = schema_string(s, path, obj, source_kinds[k]->name, false);
 
 		if (!target)
 			continue;
 		found++;
-		a->kind = k;
-		if (k == ALT_TRACEPOINT) {
-			char *colon = strchr(target, ':');
-
-			if (colon) {
-				*colon = '\0';
-				a->system = xstrdup(target);
-				a->event = xstrdup(colon + 1);
-			}
-			if (!colon || !recipe_is_identifier(a->system) || !recipe_is_identifier(a->event)) {
-				char *p = path_key(path, kinds[k]);
-
-				schema_error(s, p, "'%s' is not SYSTEM:EVENT", json_string_value(
-					     json_object_get(obj, kinds[k])));
-				free(p);
-			}
-			free(target);
-		} else {
-			a->function = target;
-			if (!is_probe_target(target)) {
-				char *p = path_key(path, kinds[k]);
-
-				schema_error(s, p, "'%s' is not a kernel symbol[+offset] (a name of "
-					     "letters, digits, _ and ., an offset in decimal or 0x hex; at "
-					     "most %d bytes)", target, RECIPE_MAX_SYMBOL);
-				free(p);
-			}
-		}
+		a->kind = source_kinds[k]->kind;
+		source_kinds[k]->parse(s, path, a, target);
+		free(target);
 	}
-	if (!s->failed && found != 1)
-		schema_error(s, path, "needs exactly one of 'tracepoint', 'kprobe', 'kretprobe'");
+	if (!s->failed && found != 1) {
+		char *kinds = source_kind_list("'", ", ");
+
+		schema_error(s, path, "needs exactly one of %s", kinds);
+		free(kinds);
+	}
 	return !s->failed;
 }
 
@@ -268,10 +214,10 @@ static bool parse_filter(struct schema *s, const char *path, struct alternative 
 
 static bool parse_alt(struct schema *s, const char *path, struct alternative *a, json_t *obj)
 {
-	static const char *const keys[] = {
-		"tracepoint", "kprobe", "kretprobe", "args", "fields", "filter", "label", NULL
-	};
+	static const char *const common[] = { "args", "fields", "filter", "label" };
+	const char *keys[ARRAY_SIZE(common) + RECIPE_MAX_SECTIONS + 1];
 	json_t *args, *fields, *filter;
+	size_t n = 0;
 	char *p;
 
 	a->path = xstrdup(path);
@@ -279,11 +225,16 @@ static bool parse_alt(struct schema *s, const char *path, struct alternative *a,
 		schema_error(s, path, "an alternative is an object");
 		return false;
 	}
+	for (int k = 0; k < n_source_kinds; k++)	/* the kinds' keys first, for messages */
+		keys[n++] = source_kinds[k]->name;
+	for (size_t i = 0; i < ARRAY_SIZE(common); i++)
+		keys[n++] = common[i];
+	keys[n] = NULL;
 	a->label = schema_string(s, path, obj, "label", false);
 	if (!schema_known_keys(s, path, obj, keys) || !parse_kind(s, path, a, obj))
 		return false;
 	args = schema_get(s, path, obj, "args", JSON_OBJECT, false);
-	if (args && a->kind == ALT_TRACEPOINT) {
+	if (args && !source_kind_of(a->kind)->is_probe) {
 		p = path_key(path, "args");
 		schema_error(s, p, "tracepoints have fields of their own; args are for kprobes");
 		free(p);
@@ -348,15 +299,13 @@ static bool parse_event(struct schema *s, const char *path, struct event_decl *e
 	return !s->failed;
 }
 
-static const char *const kind_names[] = { "tracepoint", "kprobe", "kretprobe" };
-
 /* "when": "EVENT=KIND": traced only when EVENT runs an alternative of KIND. */
 static bool resolve_when(struct schema *s, struct event_decl *e, int self)
 {
 	struct recipe *r = s->recipe;
 	char *path = xasprintf("events.%s.when", e->name);
 	char *eq = strchr(e->when, '=');
-	int k;
+	const struct source_kind *kind = NULL;
 
 	if (eq)
 		*eq = '\0';
@@ -365,13 +314,15 @@ static bool resolve_when(struct schema *s, struct event_decl *e, int self)
 			e->when_event = i;
 	if (eq)
 		*eq = '=';
-	for (k = 0; eq && k < 3; k++)
-		if (!strcmp(eq + 1, kind_names[k]))
-			break;
-	if (!eq || e->when_event < 0 || k == 3)
-		schema_error(s, path, "'%s' is not OTHER_EVENT=tracepoint|kprobe|kretprobe", e->when);
-	else
-		e->when_kind = k;
+	if (eq)
+		kind = source_kind_by_name(eq + 1);
+	if (!eq || e->when_event < 0 || !kind) {
+		char *kinds = source_kind_list("", "|");
+
+		schema_error(s, path, "'%s' is not OTHER_EVENT=%s", e->when, kinds);
+		free(kinds);
+	} else
+		e->when_kind = kind->kind;
 	if (!s->failed && !e->optional)
 		schema_error(s, path, "an event with 'when' must also be optional");
 	free(path);

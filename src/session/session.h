@@ -15,8 +15,25 @@ struct session {
 	int *probe_alt;				/* the alternative each probe was last made for, -1: none */
 };
 
-/* Create probes, the instance, clock, filters, enables; tracing on. Undoes itself on error. */
-int session_start(struct session *s, struct plan *p);
+/* What the kernel refused while a plan was applied: the planner's to answer. */
+struct refusal {
+	int event;		/* planned event index */
+	char *reason;		/* "the kernel rejected '...': error_log line" (caller frees) */
+	bool recipe_error;	/* the recipe is to blame (a bad fetch arg), not the kernel */
+};
+
+#define SESSION_REFUSED 100	/* not an exit status: the planner picks again */
+
+/* Ready to apply p; nothing is written yet. */
+void session_init(struct session *s, struct plan *p);
+/*
+ * Make the chosen probes; a probe made for an alternative no longer chosen
+ * goes, one made again for another is named EVENT__altN. PK_OK, or
+ * SESSION_REFUSED with *ref filled, or an error status after a message.
+ */
+int session_make_probes(struct session *s, struct refusal *ref);
+/* The instance, its clock, buffer size, filters and enables; tracing on. */
+int session_start_tracing(struct session *s);
 void session_tracing_off(struct session *s);
 /* Remove the instance and the probes; safe to call twice and after a failed start. */
 int session_teardown(struct session *s);
