@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Recipe files: loading, top-level schema, parameters and field declarations. */
+/* Recipe files: loading, top-level schema, parameters and field declarations; freeing. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -8,73 +8,6 @@
 
 #include "recipe/limits.h"
 #include "recipe/schema.h"
-
-static const char *const format_names[] = {
-	[FMT_DECIMAL] = "decimal", [FMT_HEX] = "hex", [FMT_IPV4] = "ipv4",
-	[FMT_IPV6] = "ipv6", [FMT_INET] = "inet", [FMT_SOCKADDR] = "sockaddr",
-	[FMT_PORT] = "port", [FMT_TCP_STATE] = "tcp_state", [FMT_ERRNO] = "errno",
-	[FMT_KSYM] = "ksym", [FMT_STRING] = "string", [FMT_DURATION] = "duration",
-	[FMT_TIME] = "time", [FMT_CPU] = "cpu", [FMT_PID] = "pid",
-	[FMT_COMM] = "comm", [FMT_EVENT] = "event",
-};
-
-static const char *const param_type_names[] = {
-	[PARAM_PORT] = "port", [PARAM_INT] = "int", [PARAM_INET] = "inet",
-	[PARAM_STRING] = "string",
-};
-
-const char *field_format_name(enum field_format f)
-{
-	return format_names[f];
-}
-
-const char *param_type_name(enum param_type t)
-{
-	return param_type_names[t];
-}
-
-int recipe_field_index(const struct recipe *r, const char *name)
-{
-	for (int i = 0; i < r->n_fields; i++)
-		if (!strcmp(r->fields[i].name, name))
-			return i;
-	return -1;
-}
-
-int recipe_event_index(const struct recipe *r, const char *name)
-{
-	for (int i = 0; i < r->n_events; i++)
-		if (!strcmp(r->events[i].name, name))
-			return i;
-	return -1;
-}
-
-void recipe_add_analysis(struct recipe *r, const struct analysis_ops *ops, void *cfg,
-			 void (*free_cfg)(void *cfg))
-{
-	r->analyses = xrealloc(r->analyses, (r->n_analyses + 1) * sizeof(*r->analyses));
-	r->analyses[r->n_analyses++] = (struct analysis_decl){ ops, cfg, free_cfg };
-}
-
-int recipe_param_index(const struct recipe *r, const char *name)
-{
-	for (int i = 0; i < r->n_params; i++)
-		if (!strcmp(r->params[i].name, name))
-			return i;
-	return -1;
-}
-
-bool recipe_is_identifier(const char *s)
-{
-	const char *start = s;
-
-	if (!*s || !(isalpha((unsigned char)*s) || *s == '_'))
-		return false;
-	for (; *s; s++)
-		if (!(isalnum((unsigned char)*s) || *s == '_'))
-			return false;
-	return s - start <= RECIPE_MAX_NAME;
-}
 
 static void add_builtin_fields(struct recipe *r)
 {
@@ -125,7 +58,7 @@ static bool parse_field(struct schema *s, const char *path, const char *name, js
 	if (!fmt)
 		return false;
 	for (i = 0; i < FMT_TIME; i++)
-		if (!strcmp(fmt, format_names[i]))
+		if (!strcmp(fmt, field_format_name(i)))
 			break;
 	if (i == FMT_TIME) {
 		char *p = path_key(path, "format");
@@ -164,10 +97,10 @@ static bool parse_param(struct schema *s, const char *path, const char *name, js
 	if (!schema_known_keys(s, path, obj, keys) ||
 	    !(type = schema_string(s, path, obj, "type", true)))
 		return false;
-	for (i = 0; i < (int)ARRAY_SIZE(param_type_names); i++)
-		if (!strcmp(type, param_type_names[i]))
+	for (i = 0; i < PARAM_NR_TYPES; i++)
+		if (!strcmp(type, param_type_name(i)))
 			break;
-	if (i == (int)ARRAY_SIZE(param_type_names)) {
+	if (i == PARAM_NR_TYPES) {
 		char *pp = path_key(path, "type");
 
 		schema_error(s, pp, "unknown type '%s' (port, int, inet, string)", type);

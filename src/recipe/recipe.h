@@ -9,6 +9,7 @@
 #define RECIPE_FORMAT_VERSION 1
 
 enum param_type { PARAM_PORT, PARAM_INT, PARAM_INET, PARAM_STRING };
+#define PARAM_NR_TYPES (PARAM_STRING + 1)
 
 struct param {
 	char *name;
@@ -168,6 +169,8 @@ void recipe_add_analysis(struct recipe *r, const struct analysis_ops *ops, void 
 int recipe_event_index(const struct recipe *r, const char *name);
 
 int recipe_field_index(const struct recipe *r, const char *name);
+/* [A-Za-z_][A-Za-z0-9_]*, at most RECIPE_MAX_NAME bytes */
+bool recipe_is_identifier(const char *s);
 int recipe_param_index(const struct recipe *r, const char *name);
 const char *field_format_name(enum field_format f);
 const char *param_type_name(enum param_type t);

@@ -32,8 +32,6 @@ int schema_strings(struct schema *s, const char *path, json_t *v, char ***out);
 bool schema_each_object(struct schema *s, json_t *root, const char *key,
 			bool (*fn)(struct schema *s, const char *path, const char *name, json_t *obj));
 char *path_key(const char *path, const char *key);
-/* [A-Za-z_][A-Za-z0-9_]*, at most RECIPE_MAX_NAME bytes */
-bool recipe_is_identifier(const char *s);
 /* Bounds of recipe_limits.h and no control byte in any string or key. */
 bool schema_check_limits(struct schema *s, json_t *root);
 char *path_index(const char *path, size_t i);
