@@ -324,7 +324,7 @@ test_remade_probe_decodes_with_its_new_layout() {
 	[ $PKRC = 0 ] || fail "exit $PKRC: $(cat /tmp/out.err)"
 	pairs=$(grep -c '"type":"pair"' /tmp/out)
 	echo "pairs send -> recv: $pairs"
-	[ "$pairs" -ge 20 ] || { head -5 /tmp/out; fail "want at least 20 pairs (20 requests)"; }
+	[ "$pairs" -ge 20 ] || { head -5 /tmp/out; cat /tmp/out.err; fail "want at least 20 pairs (20 requests)"; }
 }
 
 # Issue 16: a hostile fetch arg ("$arg1\n-:victim/probe\np:pkevil/made ...")
