@@ -60,13 +60,27 @@ void format_endpoint(const struct value *addr, const struct value *port, char *b
 		snprintf(buf, len, "%s:%u", a, (unsigned)(uint16_t)port->num);
 }
 
+/*
+ * Wall-clock ns of a trace timestamp; false when it is no time of day (a
+ * corrupt record's stamp would overflow, or land before 1970).
+ */
+static bool wall_time(const struct format_ctx *fc, uint64_t ts, int64_t *wall)
+{
+	return ts <= INT64_MAX && !__builtin_add_overflow((int64_t)ts, fc->wall_offset_ns, wall) &&
+	       *wall >= 0;
+}
+
 static void format_time(const struct format_ctx *fc, uint64_t ts, char *buf, size_t len)
 {
-	int64_t wall = (int64_t)ts + fc->wall_offset_ns;
-	time_t sec = wall / 1000000000;
 	struct tm tm;
+	int64_t wall;
+	time_t sec;
 
-	localtime_r(&sec, &tm);	/* text is for people: their time zone; JSON is UTC */
+	if (!wall_time(fc, ts, &wall) || (sec = wall / 1000000000, !localtime_r(&sec, &tm))) {
+		snprintf(buf, len, "%" PRIu64, ts);	/* the raw stamp, as it came */
+		return;
+	}
+	/* text is for people: their time zone; JSON is UTC */
 	snprintf(buf, len, "%02d:%02d:%02d.%06d", tm.tm_hour, tm.tm_min, tm.tm_sec,
 		 (int)(wall % 1000000000 / 1000));
 }
@@ -197,11 +211,14 @@ struct json_val {
 
 static void iso_time(const struct format_ctx *fc, uint64_t ts, char *buf, size_t len)
 {
-	int64_t wall = (int64_t)ts + fc->wall_offset_ns;
-	time_t sec = wall / 1000000000;
 	struct tm tm;
+	int64_t wall;
+	time_t sec;
 
-	gmtime_r(&sec, &tm);
+	if (!wall_time(fc, ts, &wall) || (sec = wall / 1000000000, !gmtime_r(&sec, &tm))) {
+		snprintf(buf, len, "%" PRIu64, ts);
+		return;
+	}
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 		 (int)(wall % 1000000000 / 1000));

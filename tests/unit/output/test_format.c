@@ -98,6 +98,7 @@ static void formats_as_json(void)
 	struct recipe *r = fmt_recipe();
 	struct format_ctx fc = { .recipe = r };
 	struct value v = { .present = true, .num = 0xffff888012345678ULL };
+	char buf[64];
 	json_t *j;
 
 	if (!r)
@@ -132,6 +133,17 @@ static void formats_as_json(void)
 	j = format_json(&fc, FIELD_TIME, &v);
 	CHECK_STR(json_string_value(j), "2023-11-14T22:13:21.000000Z");
 	json_decref(j);
+	/* from fuzzing: a corrupt record's stamp plus the wall offset overflowed */
+	v.num = 7811895293741368296ULL;
+	fc.wall_offset_ns = 1796228479059040023LL;
+	j = format_json(&fc, FIELD_TIME, &v);
+	CHECK_STR(json_string_value(j), "7811895293741368296");
+	json_decref(j);
+	format_value(&fc, FIELD_TIME, &v, buf, sizeof(buf));
+	CHECK_STR(buf, "7811895293741368296");
+	v.num = UINT64_MAX;
+	format_value(&fc, FIELD_TIME, &v, buf, sizeof(buf));
+	CHECK_STR(buf, "18446744073709551615");
 	recipe_free(r);
 }
 
