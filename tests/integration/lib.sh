@@ -15,6 +15,10 @@ V4_A=10.231.$((ID % 250)).1
 V4_B=10.231.$((ID % 250)).2
 V6_A=fd00:231:$((ID % 9999))::1
 V6_B=fd00:231:$((ID % 9999))::2
+D4_A=10.232.$((ID % 250)).1		# the delay line's ends
+D4_B=10.232.$((ID % 250)).2
+D6_A=fd00:232:$((ID % 9999))::1
+D6_B=fd00:232:$((ID % 9999))::2
 BG_PIDS=()
 WORK=$(mktemp -d /tmp/probekit-it.XXXXXX)
 
@@ -62,6 +66,18 @@ add_loss() {
 		}
 	}
 	NFT
+}
+
+# A delay line of R ms each way between the two namespaces (this host has no
+# netem): tests/tools/delayline.c between TUN devices pkdl0 (NS_A: D4_A, D6_A)
+# and pkdl1 (NS_B: D4_B, D6_B). It and its devices go with cleanup().
+delay_line() {	# R_MS
+	bg "$TOOLS/delayline" $NS_A $NS_B $1 170 >$WORK/delayline
+	wait_for "the delay line did not start" grep -q '^ready' $WORK/delayline
+	ip -n $NS_A addr add $D4_A/24 dev pkdl0 && ip -n $NS_A addr add $D6_A/64 dev pkdl0 nodad &&
+		ip -n $NS_A link set pkdl0 up || fail "pkdl0"
+	ip -n $NS_B addr add $D4_B/24 dev pkdl1 && ip -n $NS_B addr add $D6_B/64 dev pkdl1 nodad &&
+		ip -n $NS_B link set pkdl1 up || fail "pkdl1"
 }
 
 retrans_segs() {
