@@ -22,6 +22,7 @@ struct analysis_opts {
 	uint64_t threshold_ns;
 	uint64_t interval_ns;	/* -i */
 	char **groups;		/* -g, NULL-terminated */
+	const char *role;	/* --role: server or client */
 };
 
 /* What the report needs to know of the run. */
@@ -45,6 +46,8 @@ struct analysis_ops {
 	const char *name;
 	/* Its lines stand for the events it is made of: the event listing steps aside. */
 	bool replaces_listing;
+	/* The run options it takes, as their letters: t (-t), i (-i), g (-g), r (--role). */
+	const char *run_options;
 	/*
 	 * Called once per recipe load, with the recipe's root object: parse the
 	 * analysis's own section (if present) and add declarations with
@@ -69,6 +72,8 @@ struct analysis_ops {
 
 /* Does the recipe declare an analysis of these ops? */
 bool recipe_has_analysis(const struct recipe *r, const struct analysis_ops *ops);
+/* Does an analysis of the recipe take this run option (a letter of run_options)? */
+bool recipe_takes_option(const struct recipe *r, char letter);
 /* The settings of its first analysis of these ops, NULL if none. */
 void *recipe_analysis_cfg(const struct recipe *r, const struct analysis_ops *ops);
 

@@ -20,7 +20,8 @@ struct common_opts {
 	bool ask_kernel;	/* run: probe targets are judged by the kernel */
 };
 
-enum { OPT_BUFFER_KB = 'b', OPT_TRACING_DIR = 1000, OPT_ARCH, OPT_NO_ARGN, OPT_USE, OPT_CLOCK, OPT_JSON };
+enum { OPT_BUFFER_KB = 'b', OPT_TRACING_DIR = 1000, OPT_ARCH, OPT_NO_ARGN, OPT_USE, OPT_CLOCK, OPT_JSON,
+       OPT_ROLE };
 
 #define COMMON_LONG_OPTS \
 	{ "param", required_argument, NULL, 'p' }, \

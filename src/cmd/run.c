@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "analysis/latency.h"
+#include "analysis/analysis.h"
 #include "cmd/cli.h"
 #include "cmd/commands.h"
 #include "engine/engine.h"
@@ -22,9 +22,11 @@ static const char usage_text[] =
 	"  -d, --duration SECONDS  stop after this long (suffixes s, m, h)\n"
 	"      --json              NDJSON: one object per event, then a summary object\n"
 	"  -q, --quiet             no event lines, only the summary\n"
-	"  -t, --threshold TIME    latency recipes: print each pair slower than TIME (500us, 2ms)\n"
-	"  -i, --interval SECONDS  latency recipes: a summary every interval, then reset\n"
+	"  -t, --threshold TIME    latency, request/response recipes: print each pair or\n"
+	"                          request slower than TIME (500us, 2ms; 0: all)\n"
+	"  -i, --interval SECONDS  latency, request/response recipes: a summary every interval\n"
 	"  -g, --group FIELD       latency recipes: statistics per FIELD or ADDR:PORT (repeatable)\n"
+	"      --role ROLE         request/response recipes: only server or client connections\n"
 	COMMON_OPTS_HELP;
 
 static volatile sig_atomic_t stop_signal;
@@ -57,7 +59,7 @@ static int trace(struct plan *p, const struct run_opts *o)
 				  .stop = &stop_signal };
 	struct sink *sink = sink_open(o->json ? &ndjson_sink : &text_sink, p->recipe, stdout,
 				      o->quiet);
-	bool pairs_only = recipe_has_analysis(p->recipe, &latency_analysis) && !o->an.threshold;
+	bool pairs_only = recipe_takes_option(p->recipe, 't') && !o->an.threshold;
 	int ret;
 	struct engine *e = engine_open(p, sink, &eo, &ret);
 
@@ -67,13 +69,30 @@ static int trace(struct plan *p, const struct run_opts *o)
 	}
 	if (isatty(STDERR_FILENO))	/* a quiet start should not look like a hang */
 		fprintf(stderr, "Tracing %s%s. Ctrl-C to end.\n", p->recipe->name,
-			pairs_only ? " (-t TIME prints slow pairs as they happen)" : "");
+			pairs_only ? " (-t TIME prints slow ones as they happen)" : "");
 	while (engine_poll(e))
 		;
 	engine_report(e);
 	ret = engine_close(e);
 	sink_close(sink);
 	return ret;
+}
+
+/* -t, -i, -g, --role: only for a recipe with an analysis that takes them. */
+static int check_run_options(const struct recipe *r, const struct analysis_opts *an)
+{
+	static const struct { char letter; const char *name; } opts[] = {
+		{ 't', "-t" }, { 'i', "-i" }, { 'g', "-g" }, { 'r', "--role" },
+	};
+	const bool given[] = { an->threshold, an->interval_ns, an->groups, an->role };
+
+	for (size_t k = 0; k < ARRAY_SIZE(opts); k++)
+		if (given[k] && !recipe_takes_option(r, opts[k].letter)) {
+			pk_error("%s: recipe '%s' has no analysis that takes it", opts[k].name,
+				 r->name);
+			return PK_ERR_USAGE;
+		}
+	return PK_OK;
 }
 
 static bool run_opt(int opt, struct run_opts *ro)
@@ -84,6 +103,7 @@ static bool run_opt(int opt, struct run_opts *ro)
 	case OPT_JSON: ro->json = true; return true;
 	case 'q': ro->quiet = true; return true;
 	case 'g': strv_push(&ro->an.groups, optarg); return true;
+	case OPT_ROLE: ro->an.role = optarg; return true;
 	case 'd':
 		if (!parse_duration_ns(optarg, &ns) || !ns)
 			break;
@@ -115,6 +135,7 @@ int cmd_run(int argc, char **argv)
 		{ "threshold", required_argument, NULL, 't' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "group", required_argument, NULL, 'g' },
+		{ "role", required_argument, NULL, OPT_ROLE },
 		{ 0 }
 	};
 	struct common_opts o = { 0 };
@@ -148,12 +169,8 @@ int cmd_run(int argc, char **argv)
 		pk_error("%s: cannot read tracefs: run needs root", c.tracing_dir);
 		ret = PK_ERR_RUNTIME;
 	}
-	if (!ret && !recipe_has_analysis(r, &latency_analysis) &&
-	    (ro.an.threshold || ro.an.interval_ns || ro.an.groups)) {
-		pk_error("-t, -i and -g apply to recipes with a latency analysis; '%s' has none",
-			 r->name);
-		ret = PK_ERR_USAGE;
-	}
+	if (!ret)
+		ret = check_run_options(r, &ro.an);
 	if (!ret && cleanup_dead_runs(false, &removed))
 		pk_warn("leftovers of dead runs could not all be removed; continuing");
 	if (!ret)

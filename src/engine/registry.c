@@ -2,6 +2,7 @@
 /* The registration tables: one line per analysis, enricher and recipe section. */
 #include "analysis/counts.h"
 #include "analysis/latency.h"
+#include "analysis/reqresp.h"
 #include "engine/registry.h"
 #include "recipe/limits.h"
 
@@ -12,6 +13,7 @@ const struct analysis_ops *const analysis_registry[] = {
 	&events_analysis,
 	&counts_analysis,
 	&latency_analysis,
+	&reqresp_analysis,
 };
 const int n_analysis_registry = ARRAY_SIZE(analysis_registry);
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Integration tests on this machine's real tracefs. Each test_* function of each
 # t_*.sh runs in its own bash, bounded in time, followed by cleanup and a check
-# that nothing of probekit is left in tracefs. Prints "N passed, N failed".
+# that nothing of probekit is left in tracefs. Prints "N passed, N failed";
+# PROBEKIT_TEST_VERBOSE=1 shows the output of passing tests too.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 only=${1:-}
@@ -30,6 +31,7 @@ for file in "$here"/t_*.sh; do
 			skipped=$((skipped + 1))
 		elif [ $rc = 0 ] && [ -z "$left" ]; then
 			echo "ok   $fn ($(( $(date +%s) - start ))s)"
+			[ -n "${PROBEKIT_TEST_VERBOSE:-}" ] && sed 's/^/    /' "$log"
 			pass=$((pass + 1))
 		else
 			echo "FAIL $fn (exit $rc)"

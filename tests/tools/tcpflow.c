@@ -13,13 +13,26 @@
  * (ground truth for receive-queue latency); periodic sends a request, waits
  * for the reply, sleeps INTERVAL_MS.
  *
- * The client prints "lport N" once connected and "done N" at the end.
+ * Framed request/response (each request: u32 request length, u32 response
+ * length, then the request's bytes; the response is that many bytes):
+ *   tcpflow qp-server ADDR PORT Q:P[,Q:P...] TIMEOUT_S
+ *   tcpflow rr-client ADDR PORT REQUESTS REQ_SIZE RESP_SIZE DEPTH TIMEOUT_S
+ * qp-server gives its i-th connection the i-th Q:P pair (cyclically): it
+ * reads each request Q ms after it became readable and answers P ms after
+ * the read (ground truth for queue wait and application time); one process
+ * per connection, one request per read loop. rr-client writes DEPTH requests,
+ * then reads their DEPTH responses (DEPTH 1: serial; more: pipelining).
+ *
+ * The clients print "lport N" once connected and "done N" at the end.
  * Everything is bounded by TIMEOUT_S (SIGALRM ends the process).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,8 +180,136 @@ static int client(const char *host, int port, int requests, int size, int interv
 	return done == requests ? 0 : 1;
 }
 
+static bool full_read(int fd, void *buf, size_t len)
+{
+	for (size_t got = 0; got < len;) {
+		ssize_t n = read(fd, (char *)buf + got, len - got);
+
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+	}
+	return true;
+}
+
+static bool full_write(int fd, const void *buf, size_t len)
+{
+	for (size_t put = 0; put < len;) {
+		ssize_t n = write(fd, (const char *)buf + put, len - put);
+
+		if (n <= 0)
+			return false;
+		put += (size_t)n;
+	}
+	return true;
+}
+
+/* One connection of qp-server: wait Q, read one request, wait P, answer. */
+static void qp_serve(int fd, int q_ms, int p_ms)
+{
+	static char buf[1 << 20];
+	uint32_t hdr[2];
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, -1) < 0)
+			break;
+		sleep_ms(q_ms);
+		if (!full_read(fd, hdr, sizeof(hdr)) || hdr[0] < sizeof(hdr) ||
+		    hdr[0] - sizeof(hdr) > sizeof(buf) || hdr[1] > sizeof(buf) ||
+		    !full_read(fd, buf, hdr[0] - sizeof(hdr)))
+			break;
+		sleep_ms(p_ms);
+		memset(buf, 'r', hdr[1]);
+		if (!full_write(fd, buf, hdr[1]))
+			break;
+	}
+	close(fd);
+	_exit(0);
+}
+
+static int qp_server(const char *host, int port, const char *pairs)
+{
+	int lfd = listen_on(host, port), q[16], p[16], n = 0, one = 1;
+	const char *s = pairs;
+
+	while (n < 16 && sscanf(s, "%d:%d", &q[n], &p[n]) == 2) {
+		n++;
+		s = strchr(s, ',');
+		if (!s++)
+			break;
+	}
+	if (!n) {
+		fprintf(stderr, "tcpflow: bad Q:P list %s\n", pairs);
+		return 2;
+	}
+	signal(SIGCHLD, SIG_IGN);	/* no zombies */
+	printf("listening\n");
+	fflush(stdout);
+	for (int i = 0;; i++) {
+		int fd = accept(lfd, NULL, NULL);
+
+		if (fd < 0)
+			return 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (fork() == 0) {
+			close(lfd);
+			qp_serve(fd, q[i % n], p[i % n]);
+		}
+		close(fd);
+	}
+}
+
+static int rr_client(const char *host, int port, int requests, uint32_t req_size,
+		     uint32_t resp_size, int depth)
+{
+	struct sockaddr_storage ss, local;
+	socklen_t len = make_addr(host, port, &ss), llen = sizeof(local);
+	uint32_t hdr[2] = { req_size < 8 ? 8 : req_size, resp_size };
+	char *req = calloc(1, hdr[0]), *resp = calloc(1, resp_size + 1);
+	int one = 1, fd, done = 0;
+
+	fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(fd, (struct sockaddr *)&ss, len)) {
+		perror("tcpflow: connect");
+		return 1;
+	}
+	getsockname(fd, (struct sockaddr *)&local, &llen);
+	printf("lport %d\n", ntohs(((struct sockaddr_in *)&local)->sin_port));
+	fflush(stdout);
+	memset(req, 'q', hdr[0]);
+	memcpy(req, hdr, sizeof(hdr));
+	while (done < requests) {
+		int batch = requests - done < depth ? requests - done : depth, ok = 1;
+
+		for (int i = 0; i < batch && ok; i++)
+			ok = full_write(fd, req, hdr[0]);
+		for (int i = 0; i < batch && ok; i++)
+			ok = full_read(fd, resp, resp_size);
+		if (!ok)
+			break;
+		done += batch;
+	}
+	close(fd);
+	free(req);
+	free(resp);
+	printf("done %d\n", done);
+	return done == requests ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 6 && !strcmp(argv[1], "qp-server")) {
+		alarm(atoi(argv[5]));
+		return qp_server(argv[2], atoi(argv[3]), argv[4]);
+	}
+	if (argc == 9 && !strcmp(argv[1], "rr-client")) {
+		alarm(atoi(argv[8]));
+		return rr_client(argv[2], atoi(argv[3]), atoi(argv[4]), (uint32_t)atoi(argv[5]),
+				 (uint32_t)atoi(argv[6]), atoi(argv[7]) < 1 ? 1 : atoi(argv[7]));
+	}
 	if (argc == 5 && !strcmp(argv[1], "server")) {
 		alarm(atoi(argv[4]));
 		return serve(argv[2], atoi(argv[3]));
@@ -188,6 +329,8 @@ int main(int argc, char **argv)
 	fprintf(stderr, "usage: tcpflow server ADDR PORT TIMEOUT_S\n"
 			"       tcpflow client ADDR PORT REQUESTS SIZE TIMEOUT_S\n"
 			"       tcpflow delay-server ADDR PORT DELAY_MS TIMEOUT_S\n"
-			"       tcpflow periodic ADDR PORT REQUESTS SIZE INTERVAL_MS TIMEOUT_S\n");
+			"       tcpflow periodic ADDR PORT REQUESTS SIZE INTERVAL_MS TIMEOUT_S\n"
+			"       tcpflow qp-server ADDR PORT Q:P[,Q:P...] TIMEOUT_S\n"
+			"       tcpflow rr-client ADDR PORT REQUESTS REQ_SIZE RESP_SIZE DEPTH TIMEOUT_S\n");
 	return 2;
 }

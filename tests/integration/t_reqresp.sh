@@ -1,0 +1,104 @@
+# tcp-reqresp against ground truth: servers that read each request Q ms after
+# it became readable and answer P ms after the read (Q, P per connection),
+# reached through the delay line (R ms each way), and serial clients.
+#
+# Expected per connection, server side: WAIT = Q, APP = P, TOTAL = Q + P;
+# client side: TOTAL = Q + P + 2R. Tolerances (on the p50 of 10 to 20 requests):
+#  - never less than the truth, except the histogram's 0.4% (a p50 is a
+#    bucket's midpoint) and 0.2 ms of stamps taken on different CPUs;
+#  - at most TOL_MS more: the server's poll() wake-up and nanosleep's
+#    overshoot (tens of us), the read and write, and on a busy 2-CPU VM under
+#    ASan a few ms of scheduling; the client side adds the delay line's own
+#    wake-up per packet (see t_delayline.sh) and the far kernel's share.
+
+R=20
+TOL_MS=${PROBEKIT_RR_TOL_MS:-8}
+
+# p50 checks on the NDJSON of one or two runs: per connection, against Q:P.
+check_conns() {	# SERVER_OUT CLIENT_OUT SPEC... (SPEC: lport_or_rport:Q:P:R:min_requests)
+	python3 - "$TOL_MS" "$@" <<-'PY'
+	import json, sys
+	tol = float(sys.argv[1]); sout, cout = sys.argv[2], sys.argv[3]
+	def conns(f):
+	    rr = [json.loads(l) for l in open(f)]
+	    rr = [o for o in rr if o["type"] == "reqresp"]
+	    assert len(rr) == 1, f"{f}: {len(rr)} reqresp summaries"
+	    return rr[0]["connections"]
+	sc, cc = conns(sout), conns(cout)
+	ok = True
+	def within(name, got_ns, want, slack=tol):
+	    got = got_ns / 1e6
+	    good = want * 0.996 - 0.2 <= got <= want + slack
+	    print(f"  {name}: {got:.3f} ms (truth {want} ms)", "ok" if good else "WRONG")
+	    return good
+	for spec in sys.argv[4:]:
+	    port, q, p, r, n = (int(x) for x in spec.split(":"))
+	    srv = [c for c in sc if c["role"] == "server" and c["lport"] == port]
+	    cli = [c for c in cc if c["role"] == "client" and c["rport"] == port]
+	    print(f"port {port}: Q={q} P={p} R={r}: {len(srv)} server, {len(cli)} client connections")
+	    if len(srv) != 1 or (r >= 0 and len(cli) != 1):
+	        ok = False; continue
+	    s = srv[0]
+	    if s["total"]["count"] < n or s["pipelined"]:
+	        print("  server requests:", s["total"]["count"], "pipelined", s["pipelined"]); ok = False
+	    ok &= within("server WAIT p50", s["wait"]["p50_ns"], q)
+	    ok &= within("server APP p50", s["app"]["p50_ns"], p)
+	    ok &= within("server TOTAL p50", s["total"]["p50_ns"], q + p)
+	    if r >= 0:
+	        c = cli[0]
+	        if c["total"]["count"] < n:
+	            print("  client requests:", c["total"]["count"]); ok = False
+	        ok &= within("client TOTAL p50", c["total"]["p50_ns"], q + p + 2 * r, 2 * tol)
+	sys.exit(0 if ok else 1)
+	PY
+}
+
+qp_server() {	# NS ADDR PORT Q:P[,...]
+	bg ip netns exec "$1" "$TOOLS/tcpflow" qp-server "$2" "$3" "$4" 120 >"$WORK/qp.$3"
+	wait_for "qp-server on port $3 did not listen" grep -q '^listening' "$WORK/qp.$3"
+}
+
+rr_client() {	# NS ADDR PORT REQUESTS REQ_SIZE RESP_SIZE DEPTH
+	ip netns exec "$1" "$TOOLS/tcpflow" rr-client "$2" "$3" "$4" "$5" "$6" "$7" 100 >/dev/null
+}
+
+test_reqresp_server_split_and_client_total_through_the_delay_line() {
+	local srv=$WORK/srv cli=$WORK/cli pids=() spid cpid
+	netns_pair
+	delay_line $R
+	qp_server $NS_B $D4_B 5401 30:10
+	qp_server $NS_B $D4_B 5402 5:40
+	qp_server $NS_B $D6_B 5403 15:25
+	qp_server $NS_B $D4_B 5404 10:20
+	# a connection that exists before the runs: its role comes from the listeners
+	bg ip netns exec $NS_A "$TOOLS/tcpflow" rr-client $D4_B 5404 300 64 64 1 120 >$WORK/early
+	wait_for "early client" grep -q '^lport' $WORK/early
+	pk_start $srv run tcp-reqresp --role server --json -t 0
+	spid=$PK_PID
+	pk_start $cli run tcp-reqresp --role client --json -t 0
+	cpid=$PK_PID
+	rr_client $NS_A $D4_B 5401 15 100 100 1 & pids+=($!)
+	rr_client $NS_A $D4_B 5402 15 2000 64 1 & pids+=($!)
+	# IPv6, and a bulk response (GSO segments) on it
+	rr_client $NS_A $D6_B 5403 10 64 150000 1 & pids+=($!)
+	wait "${pids[@]}" || fail "a client failed"
+	PK_PID=$spid; pk_stop INT; [ $PK_RC = 0 ] || fail "server run: exit $PK_RC: $(cat $srv.err)"
+	PK_PID=$cpid; pk_stop INT; [ $PK_RC = 0 ] || fail "client run: exit $PK_RC: $(cat $cli.err)"
+	check_conns $srv $cli 5401:30:10:$R:15 5402:5:40:$R:15 5403:15:25:$R:10 5404:10:20:$R:3 ||
+		fail "per-connection times"
+	# --role kept each run to its side; every request line is a whole exchange
+	grep -q '"role":"client"' $srv && fail "--role server printed client lines"
+	grep -q '"role":"server"' $cli && fail "--role client printed server lines"
+	python3 - $srv <<-'PY' || fail "request lines"
+	import json, sys
+	lines = [json.loads(l) for l in open(sys.argv[1])]
+	req = [o for o in lines if o["type"] == "request" and o["lport"] == 5401]
+	seqs = sorted(o["seq"] for o in req)
+	print("5401 request lines:", len(req), "seq", seqs[:3], "...", "from_open", {o["from_open"] for o in req})
+	assert seqs == list(range(1, 16)), seqs
+	assert all(o["bytes_in"] == 100 and o["bytes_out"] == 100 for o in req)
+	early = [o for o in lines if o["type"] == "request" and o["lport"] == 5404]
+	assert early and all(o["from_open"] == 0 for o in early), "early connection"
+	PY
+	assert_clean
+}
