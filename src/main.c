@@ -16,6 +16,7 @@ static const struct {
 	{ "show", cmd_show, "describe a recipe: parameters, events, every tracefs write it can cause" },
 	{ "plan", cmd_plan, "dry run: what run would choose and write to tracefs" },
 	{ "run", cmd_run, "trace with a recipe until Ctrl-C or -d SECONDS" },
+	{ "compare", cmd_compare, "join a client's and a server's tcp-reqresp --json runs" },
 	{ "info", cmd_info, "the kernel's tracing capabilities" },
 	{ "reset", cmd_reset, "remove what dead probekit runs left in tracefs" },
 };

@@ -479,16 +479,16 @@ static void split_cells(FILE *f, const struct rr_group *g)
 	format_duration(stats_percentile(&g->app, 50), a50, sizeof(a50));
 	format_duration(stats_percentile(&g->app, 99), a99, sizeof(a99));
 	if (g->k.role == RR_SERVER)
-		fprintf(f, "  %9s %9s %9s %9s", w50, w99, a50, a99);
+		fprintf(f, "  %10s %10s %10s %10s", w50, w99, a50, a99);
 	else
-		fprintf(f, "  %9s %9s %9s %9s", w50, w99, "-", "-");
+		fprintf(f, "  %10s %10s %10s %10s", w50, w99, "-", "-");
 }
 
 static void table_header(FILE *f, const char *first)
 {
 	fprintf(f, "  %-6s %-6s", "ROLE", first);
 	stats_header(f, true);
-	fprintf(f, "  %9s %9s %9s %9s %9s\n", "WAIT-P50", "WAIT-P99", "APP-P50", "APP-P99",
+	fprintf(f, "  %10s %10s %10s %10s %9s\n", "WAIT-P50", "WAIT-P99", "APP-P50", "APP-P99",
 		"PIPELINED");
 }
 

@@ -9,5 +9,6 @@ int cmd_plan(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

@@ -100,5 +100,97 @@ test_reqresp_server_split_and_client_total_through_the_delay_line() {
 	early = [o for o in lines if o["type"] == "request" and o["lport"] == 5404]
 	assert early and all(o["from_open"] == 0 for o in early), "early connection"
 	PY
+	check_compare $cli $srv
+	assert_clean
+}
+
+# compare joins the two runs per request: NETWORK = client - server = 2R plus
+# the delay line's wake-ups and the two kernels (same tolerance as the client).
+# The slow requests (client p90 and up) are the 5401/5402/5403 ones; whether
+# the server or the network was their larger part depends on Q + P vs 2R.
+check_compare() {	# CLIENT_OUT SERVER_OUT
+	"$PK" compare "$1" "$2" >$WORK/cmp.txt || fail "compare: $(cat $WORK/cmp.txt)"
+	cat $WORK/cmp.txt
+	"$PK" compare --json "$1" "$2" >$WORK/cmp.json || fail "compare --json"
+	python3 - $WORK/cmp.json $R $TOL_MS <<-'PY' || fail "compare"
+	import json, sys
+	o = json.load(open(sys.argv[1])); r = int(sys.argv[2]); tol = float(sys.argv[3])
+	ok = True
+	for c in o["connections"]:
+	    port = c["server_port"]
+	    want_n = {5401: 15, 5402: 15, 5403: 10}.get(port)
+	    if want_n is None:	# the early connection: both sides saw it only from the middle
+	        print(port, c["join"], c.get("joined")); continue
+	    net = c["network"]["p50_ns"] / 1e6
+	    good = c["join"] == "request" and c["joined"] == want_n and \
+	           2 * r * 0.996 - 0.2 <= net <= 2 * r + 2 * tol and not c["disagree"]
+	    print(f"{port}: {c['joined']} joined, network p50 {net:.3f} ms (2R = {2*r})", "ok" if good else "WRONG")
+	    ok &= good
+	nj = o["not_joined"]
+	good = nj["client_only"] == 0 and nj["server_only"] == 0 and nj["disagree"] == 0
+	print("not joined:", nj, "ok" if good else "WRONG"); ok &= good
+	sl = o["slow"]
+	good = sl["count"] > 0 and sl["server"] + sl["network"] == sl["count"]
+	print("slow:", sl, "ok" if good else "WRONG"); ok &= good
+	sys.exit(0 if ok else 1)
+	PY
+}
+
+# A client with 4 requests in flight against a server that reads one request
+# at a time: each batch's later requests are read after the first answer went
+# out. Ground truth: 10 batches of 4 = 10 pipelined exchanges, none timed; a
+# serial client on the same server: 40 timed, none pipelined.
+test_reqresp_pipelining_is_counted_not_timed() {
+	local out=$WORK/out
+	netns_pair
+	qp_server $NS_B $V4_B 5411 3:2
+	pk_start $out run tcp-reqresp --json -t 0 -p port=5411
+	rr_client $NS_A $V4_B 5411 40 50 50 4 || fail "pipelining client"
+	rr_client $NS_A $V4_B 5411 40 50 50 1 || fail "serial client"
+	sleep 0.3
+	pk_stop INT
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	python3 - $out <<-'PY' || fail "pipelining"
+	import json, sys
+	lines = [json.loads(l) for l in open(sys.argv[1])]
+	rr = [o for o in lines if o["type"] == "reqresp"][0]
+	srv = sorted((c for c in rr["connections"] if c["role"] == "server"), key=lambda c: c["rport"])
+	for c in srv:
+	    print("server conn from", c["rport"], "timed", c["total"]["count"], "pipelined", c["pipelined"])
+	assert len(srv) == 2, srv
+	pipe, serial = srv if srv[0]["pipelined"] else srv[::-1]
+	assert pipe["pipelined"] == 10 and pipe["total"]["count"] == 0, pipe
+	assert serial["pipelined"] == 0 and serial["total"]["count"] == 40, serial
+	assert rr["pipelined"] == 10, rr["pipelined"]
+	port = [p for p in rr["ports"] if p["role"] == "server" and p["port"] == 5411][0]
+	assert port["pipelined"] == 10 and port["total"]["count"] == 40, port
+	# no request line for a pipelined exchange
+	lines_pipe = [o for o in lines if o["type"] == "request" and o["role"] == "server"
+	              and o["rport"] == pipe["rport"]]
+	assert not lines_pipe, lines_pipe[:2]
+	PY
+	assert_clean
+}
+
+# The text form: -t lines as columns, -i tables, the summary's tables.
+test_reqresp_text_lines_intervals_and_tables() {
+	local out=$WORK/out
+	netns_pair
+	qp_server $NS_B $V4_B 5421 25:5
+	qp_server $NS_B $V6_B 5422 0:0
+	pk_start $out run tcp-reqresp -t 20ms -i 1
+	rr_client $NS_A $V4_B 5421 10 40 40 1 || fail "client"
+	rr_client $NS_A $V6_B 5422 10 40 40 1 || fail "client"
+	wait_for "no interval table" grep -q '^--- request/response time' $out
+	pk_stop INT
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	cat $out
+	# 10 slow server lines (>= 25 ms), and the client's, none for the fast server
+	[ "$(grep -cE "^[0-9:.]+ +server +$V4_B:5421 " $out)" = 10 ] || fail "server -t lines"
+	[ "$(grep -cE "^[0-9:.]+ +client .*$V4_B:5421 " $out)" = 10 ] || fail "client -t lines"
+	grep -q ":5422 " <(grep -E '^[0-9:.]+ +(server|client) ' $out) && fail "a fast request was printed"
+	grep -qE '^  server 5421 +10 ' $out || fail "no server row for port 5421"
+	grep -qE '^  client 5422 +10 ' $out || fail "no client row for port 5422"
+	grep -q "\[$V6_B\]:5422 -> " $out || fail "no IPv6 connection row"
 	assert_clean
 }

@@ -254,6 +254,7 @@ static int qp_server(const char *host, int port, const char *pairs)
 			return 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		if (fork() == 0) {
+			alarm(120);	/* alarms are not inherited */
 			close(lfd);
 			qp_serve(fd, q[i % n], p[i % n]);
 		}
