@@ -37,7 +37,7 @@ FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fn
 FUZZ_OBJS    := $(LIB_SRCS:src/%.c=build/fuzz/%.o)
 FUZZERS      := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all asan static bench-decode bench-startup check check-unit check-integration check-static \
+.PHONY: all asan static bench-decode bench-reqresp bench-startup check check-unit check-integration check-static \
 	check-vm check-fuzz fuzz deps install uninstall clean
 
 all: probekit
@@ -113,7 +113,7 @@ fuzz: $(FUZZERS) build/fuzz/gen_pages
 check-fuzz: $(FUZZERS) build/fuzz/gen_pages
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-10} tests/fuzz/run.sh $(FUZZERS)
 
-check: check-unit check-integration check-static check-fuzz bench-decode bench-startup check-vm
+check: check-unit check-integration check-static check-fuzz bench-decode bench-reqresp bench-startup check-vm
 
 check-unit: build/asan/unit-tests
 	cd tests && ../build/asan/unit-tests
@@ -129,6 +129,12 @@ build/bench-decode: $(LIB) tests/bench/bench_decode.c tests/bench/pagegen.h
 	$(CC) $(ALL_CFLAGS) -Itests/bench -o $@ tests/bench/bench_decode.c $(LIB) $(PKG_LIBS)
 
 # ms from exec to a plan, and to tracing on, for the -O2 and the ASan build
+bench-reqresp: build/bench-reqresp
+	cd tests && ../build/bench-reqresp
+
+build/bench-reqresp: $(LIB) tests/bench/bench_reqresp.c
+	$(CC) $(ALL_CFLAGS) -Itests/bench -o $@ tests/bench/bench_reqresp.c $(LIB) $(PKG_LIBS)
+
 bench-startup: probekit probekit-asan
 	tests/bench/startup.sh $(CURDIR)/probekit $(CURDIR)/probekit-asan
 

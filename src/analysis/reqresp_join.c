@@ -52,7 +52,7 @@ bool rr_join_requests(const struct rr_req *c, size_t nc, const struct rr_req *s,
 {
 	struct rr_join best = { 0 }, j;
 	size_t smaller = nc < ns ? nc : ns;
-	bool tie = false;
+	bool fits_elsewhere = false;
 
 	if (from_open) {
 		walk(c, nc, s, ns, 0, out, each, ctx);
@@ -60,16 +60,19 @@ bool rr_join_requests(const struct rr_req *c, size_t nc, const struct rr_req *s,
 	}
 	for (long shift = -RR_JOIN_MAX_SHIFT; shift <= RR_JOIN_MAX_SHIFT; shift++) {
 		walk(c, nc, s, ns, shift, &j, NULL, NULL);
-		if (j.joined > best.joined) {
+		if (j.joined > best.joined)
 			best = j;
-			tie = false;
-		} else if (j.joined == best.joined) {
-			tie = true;
-		}
+	}
+	/* the sizes must tell: under any other shift that overlaps, most pairs disagree */
+	for (long shift = -RR_JOIN_MAX_SHIFT; shift <= RR_JOIN_MAX_SHIFT; shift++) {
+		if (shift == best.shift)
+			continue;
+		walk(c, nc, s, ns, shift, &j, NULL, NULL);
+		fits_elsewhere |= j.joined + j.disagree >= 2 && j.joined >= j.disagree;
 	}
 	*out = best;
-	/* sizes that repeat (or are unknown) fit several shifts: no way to tell which */
-	if (!smaller || tie || best.joined * 2 < smaller)
+	if (!smaller || fits_elsewhere || best.joined * 2 < smaller ||
+	    best.disagree * 10 > best.joined)
 		return false;
 	walk(c, nc, s, ns, best.shift, out, each, ctx);
 	return true;

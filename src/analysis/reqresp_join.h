@@ -30,8 +30,9 @@ struct rr_join {
 /*
  * Join c[] and s[] (each sorted by seq); calls each() for every joined pair.
  * from_open: both sides saw the handshake, the shift is 0. Otherwise false
- * when no shift joins at least half of the smaller side, or two shifts join
- * as many (sizes that repeat, or are unknown, cannot tell where to join).
+ * unless one shift joins at least half of the smaller side with few
+ * disagreements and under every other overlapping shift most sizes disagree
+ * (sizes that repeat, or are unknown, cannot tell where to join).
  */
 bool rr_join_requests(const struct rr_req *c, size_t nc, const struct rr_req *s, size_t ns,
 		      bool from_open, struct rr_join *out,

@@ -246,6 +246,63 @@ test_rcvq_kprobe_per_flow() {
 	done
 }
 
+# p50 of one value of the request lines of ROLE on PORT (server: lport, client: rport), ns
+req_p50() {	# ROLE PORT FIELD
+	if [ $1 = server ]; then side="\"lport\":$2,"; else side="\"rport\":$2,"; fi
+	grep '"type":"request"' /tmp/out | grep "\"role\":\"$1\"" | grep "$side" |
+		sed -n "s/.*\"$3\":\([0-9]*\).*/\1/p" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# RANGE CHECK: NAME GOT_NS WANT_MS SLACK_MS
+within() {
+	printf "%s: %s ns (truth %s ms); " "$1" "$2" "$3"
+	[ -n "$2" ] && [ "$2" -ge $(($3 * 995000 - 200000)) ] && [ "$2" -le $(($3 * 1000000 + $4 * 1000000)) ] ||
+		fail "$1 out of tolerance"
+}
+
+# tcp-reqresp through ALTS (--use ... or nothing: this kernel's first choices),
+# against ground truth: a server that reads Q = 20 ms after arrival and answers
+# P = 10 ms after the read, netem delaying every packet on lo by R = 10 ms (2R
+# per request). Tolerance as for rcvq: the truth to the truth + 5 ms (+ 10 ms
+# for the client, whose request and answer cross netem).
+reqresp_truth() {	# PORT ALTS...
+	port=$1
+	shift
+	echo "chosen: $($PK plan tcp-reqresp "$@" | grep -E '^  \[[0-9]\] .* chosen' |
+		sed 's/^  \[[0-9]\] //; s/  *chosen//' | tr '\n' ',')"
+	$TC qdisc add dev lo root netem delay 10ms || fail "tc netem delay"
+	tcpflow qp-server 127.0.0.1 $port 20:10 120 >/tmp/srv.$port &
+	w=0
+	until grep -q '^listening' /tmp/srv.$port 2>/dev/null; do
+		[ $w -lt 600 ] || fail "qp-server did not listen"
+		sleep 0.1
+		w=$((w + 1))
+	done
+	pk_start /tmp/out run tcp-reqresp "$@" --json -t 0 -p port=$port
+	tcpflow rr-client 127.0.0.1 $port 10 64 64 1 60 >/dev/null || fail "client"
+	sleep 0.3
+	pk_stop INT
+	killall tcpflow
+	[ $PKRC = 0 ] || fail "exit $PKRC: $(cat /tmp/out.err)"
+	n=$(grep '"type":"request"' /tmp/out | grep -c '"role":"server"')
+	[ "$n" = 10 ] || fail "$n server requests, want 10"
+	within "server WAIT p50" "$(req_p50 server $port wait)" 20 5
+	within "server APP p50" "$(req_p50 server $port app)" 10 5
+	within "server TOTAL p50" "$(req_p50 server $port total)" 30 5
+	within "client TOTAL p50" "$(req_p50 client $port total)" 50 10
+	echo
+}
+
+test_reqresp_kprobes_server_split_and_client_total() {
+	$PK plan tcp-reqresp --use arrive=kprobe --use read=kprobe --use send=kprobe --use state=kprobe |
+		grep -cE '\[1\] kprobe [a-z_]+ +chosen' | grep -qx 4 || fail "kprobes not chosen"
+	reqresp_truth 5301 --use arrive=kprobe --use read=kprobe --use send=kprobe --use state=kprobe
+}
+
+test_reqresp_first_choices_server_split_and_client_total() {
+	reqresp_truth 5302
+}
+
 # RECIPE STATUS PROBE_PATTERN: one line quoting the probe and the kernel's reason
 expect_rejected() {
 	$PK run $1 -d 2 >/tmp/out 2>/tmp/err
