@@ -65,7 +65,7 @@ test_usage_errors() {
 	"$PK" run tcp-retrans -d soon 2>$WORK/err; rc=$?
 	[ $rc = 2 ] && grep -q -- "-d soon: not a duration" $WORK/err || fail "bad duration: $rc"
 	"$PK" run tcp-retrans -t 2ms -d 1 2>$WORK/err; rc=$?
-	[ $rc = 2 ] && grep -q "apply to recipes with a latency analysis; 'tcp-retrans' has none" $WORK/err ||
+	[ $rc = 2 ] && grep -qx "probekit: -t: recipe 'tcp-retrans' has no analysis that takes it" $WORK/err ||
 		fail "-t on tcp-retrans: $rc"
 	"$PK" run tcp-retrans --use retrans=9 2>$WORK/err; rc=$?
 	[ $rc = 2 ] && grep -q "has no alternative '9'" $WORK/err || fail "bad --use: $rc"

@@ -194,3 +194,20 @@ test_reqresp_text_lines_intervals_and_tables() {
 	grep -q "\[$V6_B\]:5422 -> " $out || fail "no IPv6 connection row"
 	assert_clean
 }
+
+# Errors a user can cause: one line each, what and where, exit 2.
+test_reqresp_usage_errors() {
+	local out=$WORK/err
+	"$PK" run tcp-retrans --role server -d 1 2>$out; [ $? = 2 ] || fail "--role on tcp-retrans"
+	grep -qx "probekit: --role: recipe 'tcp-retrans' has no analysis that takes it" $out || fail "$(cat $out)"
+	"$PK" run tcp-reqresp --role both -d 1 2>$out; [ $? = 2 ] || fail "--role both"
+	grep -qx "probekit: --role both: neither 'server' nor 'client'" $out || fail "$(cat $out)"
+	"$PK" run tcp-reqresp -g comm -d 1 2>$out; [ $? = 2 ] || fail "-g on tcp-reqresp"
+	printf '{"type":"reqresp","connections":[]}\n{"type":"request",\n' >$WORK/bad.ndjson
+	"$PK" compare $WORK/bad.ndjson $WORK/bad.ndjson 2>$out; [ $? = 2 ] || fail "compare bad"
+	[ "$(wc -l <$out)" = 1 ] && grep -q "^probekit: $WORK/bad.ndjson:2:[0-9]*: " $out || fail "$(cat $out)"
+	echo '{"type":"summary"}' >$WORK/none.ndjson
+	"$PK" compare $WORK/none.ndjson $WORK/none.ndjson 2>$out; [ $? = 2 ] || fail "compare none"
+	grep -q "no tcp-reqresp results" $out || fail "$(cat $out)"
+	assert_clean
+}
