@@ -334,7 +334,17 @@ static void reqresp_op_feed(struct analysis *a, struct record *rec)
 	       rec->event == d->ev_send ? RR_OUT : (enum rr_step)-1;
 	if ((int)step < 0)
 		return;
-	c = conn_of(a, v[d->f_key].num);
+	/*
+	 * Only an event that names the connection creates it: sends without
+	 * ports (sock_send_length) of sockets the other events never show (other
+	 * ports, UDP-like traffic the filters dropped) must not fill the table.
+	 */
+	if (v[d->f_laddr].present && v[d->f_lport].present)
+		c = conn_of(a, v[d->f_key].num);
+	else if (!(c = rr_find(&run->t, v[d->f_key].num))) {
+		run->t.c.unknown_role++;
+		return;
+	}
 	if (c->role == RR_IGNORED)
 		return;
 	if (!c->ids || c->role == RR_UNKNOWN) {

@@ -73,7 +73,11 @@ test_reqresp_server_split_and_client_total_through_the_delay_line() {
 	# a connection that exists before the runs: its role comes from the listeners
 	bg ip netns exec $NS_A "$TOOLS/tcpflow" rr-client $D4_B 5404 300 64 64 1 120 >$WORK/early
 	wait_for "early client" grep -q '^lport' $WORK/early
-	pk_start $srv run tcp-reqresp --role server --json -t 0
+	# the server side reads through sock:sock_recv_length, the client side through
+	# tcp:tcp_rcv_space_adjust: both alternatives against the same truth
+	pk_start $srv run tcp-reqresp --role server --json -t 0 --use read=1
+	grep -q 'sock_recv_length' $T/instances/probekit_$PK_PID/set_event ||
+		fail "sock_recv_length not enabled"
 	spid=$PK_PID
 	pk_start $cli run tcp-reqresp --role client --json -t 0
 	cpid=$PK_PID
