@@ -79,16 +79,19 @@ struct rr_counters {
 };
 
 struct rr_table {
-	struct rr_conn *pool;		/* cap + 1 slots, slot 0 unused */
+	struct rr_conn *pool;		/* alloc + 1 slots (slot 0 unused), growing up to cap */
 	uint32_t *buckets;
-	uint32_t nbuckets, cap, used;
-	uint32_t free_list, oldest, newest;
+	uint32_t nbuckets, cap, alloc, used;
+	uint32_t free_list, high_water, oldest, newest;	/* free slots: the list, then above high_water */
 	struct rr_counters c;
 };
 
 void rr_table_init(struct rr_table *t, uint32_t cap);
 void rr_table_free(struct rr_table *t);
-/* The connection of key, created if new (evicting the least recently used). */
+/*
+ * The connection of key, created if new (evicting the least recently used
+ * when cap are in use). Creating may move the pool: earlier pointers are stale.
+ */
 struct rr_conn *rr_get(struct rr_table *t, uint64_t key, bool *created, struct rr_conn *evicted);
 struct rr_conn *rr_find(struct rr_table *t, uint64_t key);
 void rr_remove(struct rr_table *t, struct rr_conn *c);

@@ -20,14 +20,23 @@ void rr_table_init(struct rr_table *t, uint32_t cap)
 {
 	memset(t, 0, sizeof(*t));
 	t->cap = cap;
-	t->pool = xcalloc(cap + 1, sizeof(*t->pool));
+	t->alloc = cap < 256 ? cap : 256;
+	t->pool = xcalloc(t->alloc + 1, sizeof(*t->pool));
 	t->nbuckets = 64;
 	while (t->nbuckets < cap)
 		t->nbuckets <<= 1;
 	t->buckets = xcalloc(t->nbuckets, sizeof(*t->buckets));
-	for (uint32_t i = 1; i <= cap; i++)
-		t->pool[i].next = i < cap ? i + 1 : 0;
-	t->free_list = 1;
+	t->high_water = 0;
+}
+
+/* More slots, doubling up to cap: connections allocate only when the table grows. */
+static void grow(struct rr_table *t)
+{
+	uint32_t n = t->alloc > t->cap / 2 ? t->cap : 2 * t->alloc;
+
+	t->pool = xrealloc(t->pool, (n + 1) * sizeof(*t->pool));
+	memset(&t->pool[t->alloc + 1], 0, (n - t->alloc) * sizeof(*t->pool));
+	t->alloc = n;
 }
 
 void rr_table_free(struct rr_table *t)
@@ -114,15 +123,21 @@ struct rr_conn *rr_get(struct rr_table *t, uint64_t key, bool *created, struct r
 		evicted->used = false;
 	if (c)
 		return c;
-	if (!t->free_list) {	/* full: the least recently used goes */
+	if (!t->free_list && t->high_water == t->alloc && t->alloc < t->cap)
+		grow(t);
+	if (!t->free_list && t->high_water == t->alloc) {	/* full: the least recently used goes */
 		if (evicted)
 			*evicted = t->pool[t->oldest];
 		rr_remove(t, &t->pool[t->oldest]);
 		t->c.evicted++;
 	}
-	i = t->free_list;
+	if (t->free_list) {
+		i = t->free_list;
+		t->free_list = t->pool[i].next;
+	} else {
+		i = ++t->high_water;
+	}
 	c = &t->pool[i];
-	t->free_list = c->next;
 	memset(c, 0, sizeof(*c));
 	c->used = true;
 	c->key = key;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * libFuzzer: ring-buffer pages as trace_pipe_raw gives them, for a fixed plan
- * (tcp-retrans with its kprobe alternatives, the kernel's own kprobe layout).
+ * libFuzzer: ring-buffer pages as trace_pipe_raw gives them, for two fixed
+ * plans: tcp-retrans with its kprobe alternatives (the kernel's own kprobe
+ * layout), and tcp-reqresp with its tracepoints (a 6.x kernel's formats: its
+ * connection table and state machine get whatever the pages say).
  * The input is the pages of two CPUs (split at the middle), replayed through
  * the engine as a run goes: the reader walks them, the decoder decodes every
  * record, enrichers and analyses take it, and a sink formats each value as
@@ -20,9 +22,10 @@
 #define NEW "fixtures/linux-6.x/sys/kernel/tracing"
 #define PAGE 4096
 
-static struct recipe *recipe;
+/* Each input goes through two runs: tcp-retrans (kprobes) and tcp-reqresp (tracepoints). */
+static struct recipe *recipe, *reqresp;
 static struct caps caps;
-static struct plan plan;
+static struct plan plan, reqresp_plan;
 static FILE *devnull;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -31,9 +34,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	struct plan_opts o = { .instance = "probekit_42", .use = use };
 	(void)argc;
 	(void)argv;
+	struct plan_opts tp = { .instance = "probekit_42" };
+
 	recipe = recipe_load("../recipes/tcp-retrans.json");
-	if (!recipe || caps_detect(&caps, NEW) || plan_build(&plan, recipe, &caps, &o) ||
-	    kprobe_layout_parse(plan.tep) || !(devnull = fopen("/dev/null", "we"))) {
+	reqresp = recipe_load("../recipes/tcp-reqresp.json");
+	if (!recipe || !reqresp || caps_detect(&caps, NEW) || plan_build(&plan, recipe, &caps, &o) ||
+	    plan_build(&reqresp_plan, reqresp, &caps, &tp) || kprobe_layout_parse(plan.tep) ||
+	    !(devnull = fopen("/dev/null", "we"))) {
 		fprintf(stderr, "fuzz_reader: run from tests/ (fixtures, recipes)\n");
 		exit(1);
 	}
@@ -77,10 +84,10 @@ static int pages_fd(const uint8_t *data, size_t size)
 	return fd;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void replay(struct plan *p, struct recipe *r, const uint8_t *data, size_t size)
 {
 	size_t half = size / 2 / PAGE * PAGE;
-	struct analysis_opts ao = { .threshold = true };	/* every pair printed too */
+	struct analysis_opts ao = { .threshold = true };	/* every pair and request printed too */
 	/* no process names: a /proc lookup per random pid is not the parsers' work */
 	struct engine_opts eo = { .analysis = &ao, .n_page_fds = 2, .page_size = PAGE,
 				  .no_enrich = true };
@@ -88,13 +95,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct engine *e;
 	int fds[2], status;
 
-	if (size > 64 * PAGE)
-		return 0;
 	fds[0] = pages_fd(data, half);
 	fds[1] = pages_fd(data + half, size - half);
 	eo.page_fds = fds;
-	sink = sink_open(&fuzz_sink, recipe, devnull, false);
-	e = engine_open(&plan, sink, &eo, &status);
+	sink = sink_open(&fuzz_sink, r, devnull, false);
+	e = engine_open(p, sink, &eo, &status);
 	if (e) {
 		while (engine_poll(e))
 			;
@@ -102,5 +107,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		engine_close(e);
 	}
 	sink_close(sink);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size > 64 * PAGE)
+		return 0;
+	replay(&plan, recipe, data, size);
+	replay(&reqresp_plan, reqresp, data, size);
 	return 0;
 }

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Seeds for fuzz_reader: pages of real-shaped kprobe records, a time extend, a lost-events flag. */
+/*
+ * Seeds for fuzz_reader: pages of real-shaped kprobe records, a time extend, a
+ * lost-events flag; and a request/response exchange in the 6.x tracepoints
+ * (fixture IDs and offsets) for the tcp-reqresp run.
+ */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +47,70 @@ static void seed(const char *dir, const char *name, int n, uint64_t step, int mi
 	free(g.page);
 }
 
+static void put(uint8_t *rec, int off, uint64_t v, int size)
+{
+	memcpy(rec + off, &v, (size_t)size);	/* little-endian */
+}
+
+/* One connection accepted, then requests: arrival, read, send, and a close. */
+static void seed_reqresp(const char *dir)
+{
+	enum { PROBE = 2273, ADJUST = 2277, SEND = 2284, STATE = 2287 };
+	const uint64_t sk = 0xffff888012345678ULL;
+	struct pagegen g = { .size = 4096, .off = PG_HDR };
+	uint8_t rec[136];
+	uint64_t ts = 1000;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/reqresp", dir);
+	g.out = fopen(path, "w");
+	g.page = calloc(1, 4096);
+	if (!g.out || !g.page)
+		exit(1);
+	for (int i = 0; i < 12; i++) {
+		int kind = i == 0 ? STATE : i == 11 ? -STATE : (int[]){ PROBE, ADJUST, SEND }[(i - 1) % 3];
+		int len = kind == PROBE ? 136 : kind == ADJUST ? 72 : kind == SEND ? 28 : 72;
+
+		memset(rec, 0, sizeof(rec));
+		put(rec, 0, (uint64_t)(kind < 0 ? -kind : kind), 2);
+		if (kind == PROBE) {
+			put(rec, 8, 2 | (80 << 24), 4);		/* sockaddr_in: AF_INET, port 80 */
+			put(rec, 12, 0x0100000a, 4);		/* 10.0.0.1 */
+			put(rec, 36, 2 | (0x3930ULL << 16), 4);
+			put(rec, 40, 0x0200000a, 4);
+			put(rec, 64, 80, 2);
+			put(rec, 66, 12345, 2);
+			put(rec, 68, 2, 2);
+			put(rec, 76, 100, 2);			/* data_len */
+			put(rec, 128, sk, 8);
+		} else if (kind == ADJUST) {
+			put(rec, 8, sk, 8);
+			put(rec, 16, 80, 2);
+			put(rec, 18, 12345, 2);
+			put(rec, 20, 2, 2);
+		} else if (kind == SEND) {
+			put(rec, 8, sk, 8);
+			put(rec, 16, 2, 2);
+			put(rec, 18, 6, 2);
+			put(rec, 20, 200, 4);			/* ret */
+		} else {
+			put(rec, 8, sk, 8);
+			put(rec, 16, kind > 0 ? 3 : 1, 4);	/* SYN_RECV -> ESTABLISHED, then CLOSE */
+			put(rec, 20, kind > 0 ? 1 : 7, 4);
+			put(rec, 24, 80, 2);
+			put(rec, 26, 12345, 2);
+			put(rec, 28, 2, 2);
+			put(rec, 30, 6, 2);
+			put(rec, 32, 0x0100000a, 4);
+			put(rec, 36, 0x0200000a, 4);
+		}
+		pg_event(&g, rec, len, ts += 1000000);
+	}
+	pg_flush(&g, 0);
+	fclose(g.out);
+	free(g.page);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -53,5 +121,6 @@ int main(int argc, char **argv)
 	seed(argv[1], "many", 120, 1000, 0);
 	seed(argv[1], "extend", 10, 1ULL << 30, 0);
 	seed(argv[1], "missed", 60, 10, 1);
+	seed_reqresp(argv[1]);
 	return 0;
 }
