@@ -215,3 +215,37 @@ test_reqresp_usage_errors() {
 	grep -q "no tcp-reqresp results" $out || fail "$(cat $out)"
 	assert_clean
 }
+
+# Short connections (one request each, then close): every one counts once,
+# with its own timing, though the kernel reuses freed sockets' memory (the
+# key) for the next ones: a close must end a connection.
+test_reqresp_short_connections_each_count_once() {
+	local out=$WORK/out i
+	netns_pair
+	qp_server $NS_B $V6_B 5431 4:6
+	pk_start $out run tcp-reqresp --json -p port=5431
+	for i in $(seq 20); do
+		rr_client $NS_A $V6_B 5431 1 30 3000 1 || fail "client $i"
+	done
+	sleep 0.3
+	pk_stop INT
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	python3 - $out $TOL_MS <<-'PY' || fail "short connections"
+	import json, sys
+	tol = float(sys.argv[2])
+	rr = [json.loads(l) for l in open(sys.argv[1]) if '"type":"reqresp"' in l][0]
+	for role in ("server", "client"):
+	    conns = [c for c in rr["connections"] if c["role"] == role]
+	    counts = sorted(c["total"]["count"] for c in conns)
+	    print(role, len(conns), "connections, requests each:", set(counts))
+	    assert len(conns) == 20 and counts == [1] * 20, counts
+	    port = [p for p in rr["ports"] if p["role"] == role and p["port"] == 5431][0]
+	    assert port["total"]["count"] == 20 and port["bytes_out" if role == "server" else "bytes_in"] == 20 * 3000, port
+	srv = [p for p in rr["ports"] if p["role"] == "server"][0]
+	wait, app = srv["wait"]["p50_ns"] / 1e6, srv["app"]["p50_ns"] / 1e6
+	print(f"server WAIT p50 {wait:.3f} ms (4), APP p50 {app:.3f} ms (6)")
+	assert 4 * 0.996 - 0.2 <= wait <= 4 + tol and 6 * 0.996 - 0.2 <= app <= 6 + tol
+	assert rr["stray_sends"] == 0 and rr["stray_reads"] == 0 and rr["stray_arrivals"] == 0, rr
+	PY
+	assert_clean
+}
