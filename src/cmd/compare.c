@@ -20,6 +20,7 @@
 #include "output/format.h"
 #include "output/sink.h"
 #include "util/duration.h"
+#include "util/hash.h"
 #include "util/textsafe.h"
 
 static const char usage_text[] =
@@ -52,6 +53,8 @@ struct side {
 	const char *role;		/* "client" or "server" */
 	struct side_conn *c;
 	size_t n, cap;
+	uint32_t *index;		/* open addressing: 1 + index into c, 0 empty */
+	size_t index_cap;
 	bool summary;			/* a reqresp summary was read */
 	size_t request_lines;
 };
@@ -76,25 +79,59 @@ static bool normalize_addr(const char *in, char *out)
 	return false;
 }
 
+static uint64_t conn_hash(const struct side_conn *k)
+{
+	return hash_mix(hash_bytes(hash_bytes(HASH_SEED, k->laddr, strlen(k->laddr)), k->raddr,
+				   strlen(k->raddr)), (uint64_t)k->lport << 16 | (uint64_t)k->rport);
+}
+
+static bool same_conn(const struct side_conn *a, const struct side_conn *b)
+{
+	return a->lport == b->lport && a->rport == b->rport && !strcmp(a->laddr, b->laddr) &&
+	       !strcmp(a->raddr, b->raddr);
+}
+
+/* Room for one more connection in the index (kept at most half full). */
+static void index_grow(struct side *s)
+{
+	size_t cap = s->index_cap ? 2 * s->index_cap : 64;
+
+	if ((s->n + 1) * 2 <= s->index_cap)
+		return;
+	free(s->index);
+	s->index = xcalloc(cap, sizeof(*s->index));
+	s->index_cap = cap;
+	for (size_t i = 0; i < s->n; i++) {
+		size_t h = conn_hash(&s->c[i]) & (cap - 1);
+
+		while (s->index[h])
+			h = (h + 1) & (cap - 1);
+		s->index[h] = (uint32_t)(i + 1);
+	}
+}
+
+/* The connection an object names (addresses and ports), created if new; NULL if it names none. */
 static struct side_conn *conn_of(struct side *s, json_t *o)
 {
 	const char *la = json_string_value(json_object_get(o, "laddr"));
 	const char *ra = json_string_value(json_object_get(o, "raddr"));
 	json_t *lp = json_object_get(o, "lport"), *rp = json_object_get(o, "rport");
 	struct side_conn k = { 0 };
+	size_t h;
 
 	if (!la || !ra || !json_is_integer(lp) || !json_is_integer(rp) ||
 	    !normalize_addr(la, k.laddr) || !normalize_addr(ra, k.raddr))
 		return NULL;
 	k.lport = (int)json_integer_value(lp);
 	k.rport = (int)json_integer_value(rp);
-	for (size_t i = 0; i < s->n; i++)
-		if (s->c[i].lport == k.lport && s->c[i].rport == k.rport &&
-		    !strcmp(s->c[i].laddr, k.laddr) && !strcmp(s->c[i].raddr, k.raddr))
-			return &s->c[i];
+	index_grow(s);
+	for (h = conn_hash(&k) & (s->index_cap - 1); s->index[h]; h = (h + 1) & (s->index_cap - 1))
+		if (same_conn(&s->c[s->index[h] - 1], &k))
+			return &s->c[s->index[h] - 1];
 	if (s->n == s->cap)
 		s->c = xrealloc(s->c, (s->cap = s->cap ? 2 * s->cap : 16) * sizeof(*s->c));
 	s->c[s->n] = k;
+	s->index[h] = (uint32_t)(s->n + 1);
 	return &s->c[s->n++];
 }
 
@@ -337,7 +374,7 @@ static void conn_text(FILE *f, const struct conn_result *r)
 }
 
 struct totals {
-	struct joined all;
+	struct joined all;		/* its negative: pairs where the client's time was shorter */
 	size_t client_only, server_only, unjoined, disagree, medians_only, pipelined;
 };
 
@@ -372,8 +409,9 @@ static void report_text(FILE *f, const struct compare *cmp, struct conn_result *
 	fprintf(f, "Not joined: %zu connections seen by the client only, %zu by the server only; "
 		"%zu joined by medians only (run both sides with -t 0 to join requests); %zu "
 		"requests without a partner, %zu whose sizes disagree; %zu pipelined on the server "
-		"side (not timed).\n", t->client_only, t->server_only, t->medians_only, t->unjoined,
-		t->disagree, t->pipelined);
+		"side (not timed); %llu joined with a client time shorter than the server's "
+		"(NETWORK counted 0).\n", t->client_only, t->server_only, t->medians_only,
+		t->unjoined, t->disagree, t->pipelined, (unsigned long long)t->all.negative);
 }
 
 static json_t *report_json(const struct compare *cmp, struct conn_result *res, size_t n,
@@ -393,6 +431,7 @@ static json_t *report_json(const struct compare *cmp, struct conn_result *res, s
 		(json_int_t)t->all.threshold_ns, "threshold_is_p90", !cmp->threshold_given,
 		"count", (json_int_t)t->all.slow, "server", (json_int_t)t->all.slow_server,
 		"network", (json_int_t)t->all.slow_network));
+	json_object_set_new(o, "client_shorter", json_integer((json_int_t)t->all.negative));
 	json_object_set_new(o, "not_joined", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}",
 		"client_only", (json_int_t)t->client_only, "server_only", (json_int_t)t->server_only,
 		"medians_only", (json_int_t)t->medians_only, "requests", (json_int_t)t->unjoined,
@@ -477,6 +516,7 @@ static void free_side(struct side *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->c[i].reqs);
 	free(s->c);
+	free(s->index);
 }
 
 int cmd_compare(int argc, char **argv)
