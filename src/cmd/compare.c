@@ -378,6 +378,21 @@ struct totals {
 	size_t client_only, server_only, unjoined, disagree, medians_only, pipelined;
 };
 
+#define CONN_ROWS 30
+
+static uint64_t client_p99(const struct conn_result *r)
+{
+	return r->per_request ? stats_percentile(&r->j.client, 99) : r->c->p99;
+}
+
+/* Slowest first (the client's p99): the connections a reader looks for. */
+static int by_client_p99(const void *a, const void *b)
+{
+	uint64_t x = client_p99(a), y = client_p99(b);
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
 static void report_text(FILE *f, const struct compare *cmp, struct conn_result *res, size_t n,
 			const struct totals *t)
 {
@@ -386,8 +401,11 @@ static void report_text(FILE *f, const struct compare *cmp, struct conn_result *
 		"kernels.\n%-52s %7s %11s %11s %11s %11s %11s %11s\n", "CONNECTION (client -> server)",
 		"REQS", "CLIENT-P50", "SERVER-P50", "NETWORK-P50", "CLIENT-P99", "SERVER-P99",
 		"NETWORK-P99");
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && i < CONN_ROWS; i++)
 		conn_text(f, &res[i]);
+	if (n > CONN_ROWS)
+		fprintf(f, "(%zu more connections, less slow at p99: --json lists all)\n",
+			n - CONN_ROWS);
 	if (t->all.client.count) {
 		fprintf(f, "%-52s %7llu", "all requests joined one by one",
 			(unsigned long long)t->all.client.count);
@@ -499,6 +517,7 @@ static int compare(struct compare *cmp)
 			join_conn(&res[i], add_both, &b);
 	}
 	tally(&t, res, n);
+	qsort(res, n, sizeof(*res), by_client_p99);
 	if (cmp->json)
 		sink_emit_json(stdout, report_json(cmp, res, n, &t));
 	else
