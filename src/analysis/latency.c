@@ -157,11 +157,27 @@ static void start(struct latency *l, const uint8_t *key, uint16_t len, uint64_t 
 	l->n_pending++;
 }
 
+/* A pair's latency or a sample: into the statistics, overall and of its group. */
+static int64_t account(struct latency *l, struct value *vals, uint64_t delta)
+{
+	struct lat_group_stats *g;
+
+	l->c.pairs++;
+	stats_add(&l->all, delta);
+	stats_add(&l->interval, delta);
+	vals[FIELD_LATENCY] = (struct value){ .present = true, .num = delta };
+	if (l->d->n_group_by) {
+		g = grouptab_get(&l->groups, vals);
+		stats_add(&g->all, delta);
+		stats_add(&g->interval, delta);
+	}
+	return (int64_t)delta;
+}
+
 static int64_t end(struct latency *l, const uint8_t *key, uint16_t len, uint64_t h,
 		   struct value *vals, uint64_t ts)
 {
 	uint32_t i = find(l, key, len, h);
-	struct lat_group_stats *g;
 	uint64_t delta;
 
 	if (!i) {
@@ -176,16 +192,21 @@ static int64_t end(struct latency *l, const uint8_t *key, uint16_t len, uint64_t
 	delta = ts - l->pool[i].ts;
 	if (l->d->consume)
 		remove_pending(l, i);
-	l->c.pairs++;
-	stats_add(&l->all, delta);
-	stats_add(&l->interval, delta);
-	vals[FIELD_LATENCY] = (struct value){ .present = true, .num = delta };
-	if (l->d->n_group_by) {
-		g = grouptab_get(&l->groups, vals);
-		stats_add(&g->all, delta);
-		stats_add(&g->interval, delta);
-	}
-	return (int64_t)delta;
+	return account(l, vals, delta);
+}
+
+/* A distribution's sample: the field's value, scaled to nanoseconds. */
+static int64_t sample(struct latency *l, struct value *vals)
+{
+	const struct value *v = &vals[l->d->value_field];
+	uint64_t ns;
+
+	if (!v->present)
+		return -1;
+	ns = (v->num >> l->d->value_shift) * l->d->value_unit_ns;
+	if (l->d->into_field)
+		vals[l->d->into_field] = (struct value){ .present = true, .num = ns };
+	return account(l, vals, ns);
 }
 
 int64_t latency_feed(struct latency *l, int event, struct value *vals, uint64_t ts)
@@ -196,6 +217,8 @@ int64_t latency_feed(struct latency *l, int event, struct value *vals, uint64_t 
 
 	if (event != l->d->from && event != l->d->to)
 		return -1;
+	if (l->d->value_field)
+		return sample(l, vals);
 	expire(l, ts);
 	if (!make_key(l, vals, key, &len, &h))
 		return -1;

@@ -26,14 +26,27 @@ struct latency_decl {
 	int max_pending;	/* bound on pending keys; the oldest is evicted */
 	struct column *group_by;
 	int n_group_by;
+	/*
+	 * A distribution ("distribution" section): no pairs, every record of
+	 * `from` is a sample of this field, (value >> value_shift) * value_unit_ns
+	 * nanoseconds, also written to into_field. 0 (the built-in time, never a
+	 * value): none, a pair latency.
+	 */
+	int value_field;
+	int value_shift;
+	uint64_t value_unit_ns;
+	int into_field;
 };
 
-extern const struct analysis_ops latency_analysis;
+extern const struct analysis_ops latency_analysis, distribution_analysis;
 
 /* latency_recipe.c: the "latency" section, and the one-line description. */
 bool latency_parse(struct schema *s, json_t *root);
 void latency_describe(const void *cfg, const struct recipe *r, FILE *f);
 void latency_free_cfg(void *cfg);
+/* distribution_recipe.c: the "distribution" section (the same runtime, samples instead of pairs). */
+bool distribution_parse(struct schema *s, json_t *root);
+void distribution_describe(const void *cfg, const struct recipe *r, FILE *f);
 
 #define LAT_KEY_MAX 112
 

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The latency analysis at run time: pairs fed in, slow pairs, interval and final statistics out. */
+/*
+ * The latency analysis at run time: pairs fed in, slow pairs, interval and
+ * final statistics out; a distribution runs the same way with samples.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,8 +140,9 @@ static void interval_text(const void *self, const struct format_ctx *fc, FILE *f
 {
 	const struct latency_view *v = self;
 
-	fprintf(f, "--- %s: %llu pairs in %.1f s\n", v->l->d->title,
-		(unsigned long long)v->l->interval.count, v->seconds);
+	fprintf(f, "--- %s: %llu %s in %.1f s\n", v->l->d->title,
+		(unsigned long long)v->l->interval.count, v->l->d->value_field ? "samples" : "pairs",
+		v->seconds);
 	if (v->l->interval.count)
 		stats_table(fc, f, v->l, true);
 }
@@ -183,7 +187,17 @@ static json_t *summary_json(const void *self, const struct format_ctx *fc)
 {
 	const struct latency *l = ((const struct latency_view *)self)->l;
 	const struct lat_counters *c = &l->c;
-	json_t *obj = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "type",
+	json_t *obj;
+
+	if (l->d->value_field) {	/* a distribution: samples, nothing pairs */
+		obj = json_pack("{s:s,s:s,s:s,s:I}", "type", "distribution", "analysis",
+				l->d->name, "title", l->d->title, "samples", (json_int_t)c->pairs);
+		json_object_set_new(obj, "stats", stats_json(&l->all));
+		json_object_set_new(obj, "log2_us", log2_json(&l->all));
+		json_object_set_new(obj, "groups", groups_json(fc, l, false));
+		return obj;
+	}
+	obj = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "type",
 		"latency", "analysis", l->d->name, "title", l->d->title,
 		"pairs", (json_int_t)c->pairs, "starts", (json_int_t)c->starts,
 		"restarts", (json_int_t)c->restarts, "unmatched_ends", (json_int_t)c->unmatched_ends,
@@ -201,7 +215,11 @@ static void summary_text(const void *self, const struct format_ctx *fc, FILE *f)
 	const struct latency *l = ((const struct latency_view *)self)->l;
 	const struct lat_counters *c = &l->c;
 
-	fprintf(f, "%s (%s): %llu pairs; %llu unmatched ends, %llu timed out, %llu evicted, "
+	if (l->d->value_field)
+		fprintf(f, "%s (%s): %llu samples\n", l->d->title, l->d->name,
+			(unsigned long long)c->pairs);
+	else
+		fprintf(f, "%s (%s): %llu pairs; %llu unmatched ends, %llu timed out, %llu evicted, "
 		"%llu invalidated by lost events, %llu pending at exit\n", l->d->title, l->d->name,
 		(unsigned long long)c->pairs, (unsigned long long)c->unmatched_ends,
 		(unsigned long long)c->timeouts, (unsigned long long)c->evictions,
@@ -258,7 +276,7 @@ static void latency_op_feed(struct analysis *a, struct record *rec)
 	int64_t d = latency_feed(&run->l, rec->event, rec->values, rec->ts);
 
 	if (d >= 0 && a->prints_records && (uint64_t)d >= a->opts->threshold_ns)
-		sink_record(a->sink, rec, "pair", run->d.name);
+		sink_record(a->sink, rec, run->d.value_field ? "sample" : "pair", run->d.name);
 }
 
 static void latency_op_lost(struct analysis *a)
@@ -307,6 +325,23 @@ const struct analysis_ops latency_analysis = {
 	.parse = latency_parse,
 	.section = "latency",
 	.describe = latency_describe,
+	.free_cfg = latency_free_cfg,
+	.init = latency_op_init,
+	.feed = latency_op_feed,
+	.lost = latency_op_lost,
+	.tick = latency_op_tick,
+	.report = latency_op_report,
+	.free = latency_op_free,
+};
+
+/* The same runtime for a field's distribution: its own section and description. */
+const struct analysis_ops distribution_analysis = {
+	.name = "distribution",
+	.replaces_listing = true,
+	.run_options = "tig",
+	.parse = distribution_parse,
+	.section = "distribution",
+	.describe = distribution_describe,
 	.free_cfg = latency_free_cfg,
 	.init = latency_op_init,
 	.feed = latency_op_feed,

@@ -22,10 +22,11 @@ static const char usage_text[] =
 	"  -d, --duration SECONDS  stop after this long (suffixes s, m, h)\n"
 	"      --json              NDJSON: one object per event, then a summary object\n"
 	"  -q, --quiet             no event lines, only the summary\n"
-	"  -t, --threshold TIME    latency, request/response recipes: print each pair or\n"
-	"                          request slower than TIME (500us, 2ms; 0: all)\n"
-	"  -i, --interval SECONDS  latency, request/response recipes: a summary every interval\n"
-	"  -g, --group FIELD       latency recipes: statistics per FIELD or ADDR:PORT (repeatable)\n"
+	"  -t, --threshold TIME    latency, distribution, request/response recipes: print each\n"
+	"                          pair, sample or request of at least TIME (500us, 2ms; 0: all)\n"
+	"  -i, --interval SECONDS  the same recipes: a summary every interval\n"
+	"  -g, --group FIELD       latency, distribution recipes: statistics per FIELD or\n"
+	"                          ADDR:PORT (repeatable)\n"
 	"      --role ROLE         request/response recipes: only server or client connections\n"
 	COMMON_OPTS_HELP;
 

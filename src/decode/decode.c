@@ -165,6 +165,8 @@ static void read_map(struct decoder *d, const struct map_rt *m, void *data, int 
 	case FMT_IPV4: case FMT_IPV6: case FMT_INET: case FMT_SOCKADDR:
 		if (m->src->offset + m->src->size <= size)
 			value_set_addr(v, (uint8_t *)data + m->src->offset, m->src->size);
+		if (fmt != FMT_SOCKADDR)	/* an address from a sockaddr: its port is not its identity */
+			v->port = 0;
 		return;
 	default:
 		v->num = read_int(m->src, data, m->map->network_order);

@@ -13,6 +13,7 @@ const struct analysis_ops *const analysis_registry[] = {
 	&events_analysis,
 	&counts_analysis,
 	&latency_analysis,
+	&distribution_analysis,
 	&reqresp_analysis,
 };
 const int n_analysis_registry = ARRAY_SIZE(analysis_registry);

@@ -303,6 +303,24 @@ test_reqresp_first_choices_server_split_and_client_total() {
 	reqresp_truth 5302
 }
 
+# tcp-rtt: netem delays every packet on lo by 10 ms, so srtt is 20 ms on both ends.
+test_rtt_srtt_is_the_netem_round_trip() {
+	$TC qdisc add dev lo root netem delay 10ms || fail "tc netem delay"
+	server 127.0.0.1 5311
+	pk_start /tmp/out run tcp-rtt --json -p port=5311
+	tcpflow client 127.0.0.1 5311 10 100 60 >/dev/null || fail "client"
+	sleep 0.3
+	pk_stop INT
+	killall tcpflow
+	[ $PKRC = 0 ] || fail "exit $PKRC: $(cat /tmp/out.err)"
+	p50=$(grep '"type":"distribution"' /tmp/out | grep -o '"raddr":"127.0.0.1","stats":{[^}]*}' |
+		sed -n 's/.*"p50_ns":\([0-9]*\).*/\1/p')
+	n=$(grep '"type":"distribution"' /tmp/out | sed -n 's/.*"samples":\([0-9]*\).*/\1/p')
+	echo "srtt: $n samples, p50 $p50 ns (truth 20 ms)"
+	[ "$n" -ge 20 ] || fail "$n samples"
+	within "srtt p50" "$p50" 20 5
+}
+
 # RECIPE STATUS PROBE_PATTERN: one line quoting the probe and the kernel's reason
 expect_rejected() {
 	$PK run $1 -d 2 >/tmp/out 2>/tmp/err

@@ -213,7 +213,56 @@ static void percentile_error_is_bounded(void)
 	free(v);
 }
 
+/* A field's distribution: each record a sample, scaled by its shift and unit. */
+static void distribution_of_a_field(void)
+{
+	static const char text[] = "{\"probekit\": 1, \"name\": \"d\", \"description\": \"d\", \"fields\": {"
+		"\"v\": {\"format\": \"decimal\"}, \"t\": {\"format\": \"duration\"}},"
+		"\"events\": {\"e\": {\"any\": [{\"tracepoint\": \"tcp:tcp_probe\","
+		"\"fields\": {\"v\": \"srtt\"}}]}},"
+		"\"distribution\": [{\"name\": \"v\", \"event\": \"e\", \"field\": \"v\","
+		"\"unit\": \"us\", \"shift\": 3, \"into\": \"t\"}], \"output\": {\"columns\": [\"time\", \"t\"]}}";
+	char bad[sizeof(text) + 8], *tok, *err;
+	struct recipe *r = recipe_load_buffer(text, strlen(text), "d.json");
+	const struct latency_decl *d;
+	struct latency l;
+	struct value *vals;
+	int v, t;
+
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	d = recipe_analysis_cfg(r, &distribution_analysis);
+	v = recipe_field_index(r, "v");
+	t = recipe_field_index(r, "t");
+	CHECK(d && d->value_field == v && d->into_field == t && d->value_shift == 3);
+	vals = xcalloc(r->n_fields, sizeof(*vals));
+	latency_init(&l, d);
+	for (int i = 1; i <= 100; i++) {
+		vals[v] = (struct value){ .present = true, .num = (uint64_t)i * 1000 << 3 };
+		CHECK(latency_feed(&l, 0, vals, 0) == (int64_t)i * 1000000);
+		CHECK(vals[t].present && vals[t].num == (uint64_t)i * 1000000);
+	}
+	vals[v].present = false;	/* no value, no sample */
+	CHECK(latency_feed(&l, 0, vals, 0) == -1);
+	CHECK(l.c.pairs == 100 && l.all.min == 1000000 && l.all.max == 100000000);
+	CHECK(stats_percentile(&l.all, 50) >= 49800000 && stats_percentile(&l.all, 50) <= 50200000);
+	latency_free(&l);
+	free(vals);
+	recipe_free(r);
+	/* a unit that is not one of time */
+	snprintf(bad, sizeof(bad), "%s", text);
+	memcpy(strstr(bad, "\"us\""), "\"kb\"", 4);
+	tok = capture_stderr_begin();
+	r = recipe_load_buffer(bad, strlen(bad), "d.json");
+	err = capture_stderr_end(tok);
+	CHECK(!r);
+	CHECK_CONTAINS(err, "distribution[0].unit: 'kb' is not a unit of time");
+	free(err);
+}
+
 const struct unit_test latency_tests[] = {
+	{ "distribution: samples of a field, shift and unit", distribution_of_a_field },
 	{ "latency: pairs by key, unmatched ends", pairs_by_key },
 	{ "latency: several starts, first and last policies", several_starts_before_an_end },
 	{ "latency: ends that do not consume", ends_that_do_not_consume },

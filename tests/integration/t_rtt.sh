@@ -1,0 +1,54 @@
+# tcp-rtt against the delay line: every packet waits R ms each way, so the
+# kernel's smoothed RTT on both ends of every connection is 2R plus the line's
+# own wake-ups (t_delayline.sh) and the two stacks (tens of us).
+# Tolerance on each p50: [2R - 0.4% - 0.2 ms, 2R + 8 ms]; -t must print
+# exactly the samples at or over its threshold, no other.
+
+R=20
+
+test_rtt_p50_is_the_round_trip_of_the_delay_line() {
+	local out=$WORK/out
+	netns_pair
+	delay_line $R
+	server $NS_B $D4_B 5501
+	server $NS_B $D6_B 5501
+	server $NS_B $V4_B 5501		# the veth, no delay: under the threshold
+	pk_start $out run tcp-rtt --json -t 30ms -p port=5501
+	# two connections from one peer: one group per address, whatever the ports
+	client $NS_A $D4_B 5501 10 >/dev/null || fail "IPv4 client"
+	client $NS_A $D4_B 5501 10 >/dev/null || fail "IPv4 client"
+	client $NS_A $D6_B 5501 10 >/dev/null || fail "IPv6 client"
+	client $NS_A $V4_B 5501 10 >/dev/null || fail "veth client"
+	sleep 0.3
+	pk_stop INT
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	python3 - $out $R "$V4_B" "$D4_A" "$D4_B" "$D6_A" "$D6_B" <<-'PY' || fail "srtt"
+	import json, sys
+	f, r, veth = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+	lines = [json.loads(l) for l in open(f)]
+	dist = [o for o in lines if o["type"] == "distribution"][0]
+	samples = [o for o in lines if o["type"] == "sample"]
+	ok = True
+	v = [g for g in dist["groups"] if g["raddr"] == veth]
+	fast = sum(g["stats"]["count"] for g in dist["groups"] if g["stats"]["max_ns"] < 30e6)
+	print("veth peer:", v[0]["stats"]["count"] if v else 0, "samples, p50",
+	      v[0]["stats"]["p50_ns"] / 1e6 if v else None, "ms;", fast, "samples in groups under 30 ms")
+	ok &= len(v) == 1 and v[0]["stats"]["p50_ns"] < 5e6 and fast > 0
+	for addr in sys.argv[4:]:
+	    g = [g for g in dist["groups"] if g["raddr"] == addr]
+	    if len(g) != 1:
+	        print("no group for", addr); ok = False; continue
+	    s = g[0]["stats"]
+	    p50 = s["p50_ns"] / 1e6
+	    good = s["count"] >= 10 and 2 * r * 0.996 - 0.2 <= p50 <= 2 * r + 8
+	    print(f"raddr {addr}: {s['count']} samples, srtt p50 {p50:.3f} ms (2R = {2*r})", "ok" if good else "WRONG")
+	    ok &= good
+	over = sum(1 for o in samples if o["rtt"] >= 30e6)
+	print(f"-t 30ms: {len(samples)} lines, all >= 30 ms: {over == len(samples)}; samples {dist['samples']}")
+	# the delay line's samples (about 2R) are all printed, the veth's none
+	ok &= over == len(samples) == dist["samples"] - fast and over > 0
+	ok &= not any(veth in (o["laddr"], o["raddr"]) for o in samples)
+	sys.exit(0 if ok else 1)
+	PY
+	assert_clean
+}
