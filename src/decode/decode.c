@@ -22,7 +22,8 @@ static struct tep_format_field *lookup(struct tep_event *ev, const char *name)
 	return name ? tep_find_any_field(ev, name) : NULL;
 }
 
-static int resolve_maps(struct event_rt *rt, struct tep_event *ev, const struct alternative *a)
+static int resolve_maps(struct event_rt *rt, struct tep_event *ev, const struct alternative *a,
+			const struct recipe *r)
 {
 	rt->maps = xcalloc(a->n_maps, sizeof(*rt->maps));
 	rt->n_maps = a->n_maps;
@@ -35,6 +36,8 @@ static int resolve_maps(struct event_rt *rt, struct tep_event *ev, const struct 
 		m->ipv4 = lookup(ev, m->map->ipv4);
 		m->ipv6[0] = lookup(ev, m->map->ipv6[0]);
 		m->ipv6[1] = lookup(ev, m->map->ipv6[1]);
+		if (m->src && r->fields[m->map->field].format == FMT_SYMBOLIC)
+			symbols_of_field(ev, m->src->name, &m->names);
 		if (m->map->source && !m->src && !m->map->optional) {
 			pk_error("%s: field '%s' not in event %s:%s", a->path, m->map->source,
 				 ev->system, ev->name);
@@ -71,7 +74,8 @@ int decoder_init(struct decoder *d, const struct plan *p)
 		}
 		d->events[d->n_events].id = ev->id;
 		d->events[d->n_events].decl = i;
-		ret = resolve_maps(&d->events[d->n_events++], ev, &pe->decl->alts[pe->chosen]);
+		ret = resolve_maps(&d->events[d->n_events++], ev, &pe->decl->alts[pe->chosen],
+				   p->recipe);
 		if (ret)
 			return ret;
 	}
@@ -80,8 +84,11 @@ int decoder_init(struct decoder *d, const struct plan *p)
 
 void decoder_free(struct decoder *d)
 {
-	for (int i = 0; i < d->n_events; i++)
+	for (int i = 0; i < d->n_events; i++) {
+		for (int k = 0; k < d->events[i].n_maps; k++)
+			symbols_free(&d->events[i].maps[k].names);
 		free(d->events[i].maps);
+	}
 	free(d->events);
 	free(d->rec.values);
 	memset(d, 0, sizeof(*d));
@@ -167,6 +174,12 @@ static void read_map(struct decoder *d, const struct map_rt *m, void *data, int 
 			value_set_addr(v, (uint8_t *)data + m->src->offset, m->src->size);
 		if (fmt != FMT_SOCKADDR)	/* an address from a sockaddr: its port is not its identity */
 			v->port = 0;
+		return;
+	case FMT_SYMBOLIC:
+		v->num = read_int(m->src, data, m->map->network_order);
+		v->str = symbols_name(&m->names, (int64_t)v->num);
+		v->len = v->str ? (int)strlen(v->str) : 0;
+		v->present = true;
 		return;
 	default:
 		v->num = read_int(m->src, data, m->map->network_order);

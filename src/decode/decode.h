@@ -2,6 +2,7 @@
 #ifndef PROBEKIT_DECODE_H
 #define PROBEKIT_DECODE_H
 
+#include "decode/symbols.h"
 #include "record/record.h"
 #include "recipe/recipe.h"
 
@@ -13,6 +14,7 @@ struct tep_format_field;
 struct map_rt {
 	const struct field_map *map;
 	struct tep_format_field *src, *family, *ipv4, *ipv6[2];
+	struct symbols names;	/* symbolic fields: the print format's names of the values */
 };
 
 struct event_rt {

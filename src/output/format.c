@@ -144,6 +144,12 @@ void format_value(const struct format_ctx *fc, int field, const struct value *v,
 	case FMT_KSYM: format_ksym(fc, v->num, buf, len); break;
 	case FMT_STRING: text_escape(v->str, v->len, buf, len); break;	/* kernel text */
 	case FMT_DURATION: format_duration(v->num, buf, len); break;
+	case FMT_SYMBOLIC:	/* the kernel's name of the value, else the value */
+		if (v->str)
+			text_escape(v->str, v->len, buf, len);
+		else
+			snprintf(buf, len, "%" PRId64, (int64_t)v->num);
+		break;
 	case FMT_TIME: format_time(fc, v->num, buf, len); break;
 	case FMT_COMM:	/* a process names itself: escape it */
 		text_escape(v->str ? v->str : "-", v->str ? (size_t)v->len : 1, buf, len);
@@ -158,7 +164,7 @@ int format_width(const struct field_decl *f)
 		[FMT_DECIMAL] = 10, [FMT_HEX] = 18, [FMT_IPV4] = 15, [FMT_IPV6] = 39,
 		[FMT_INET] = 15, [FMT_SOCKADDR] = 21, [FMT_PORT] = 5, [FMT_TCP_STATE] = 11,
 		[FMT_ERRNO] = 7, [FMT_KSYM] = 24, [FMT_STRING] = 16, [FMT_DURATION] = 11,
-		[FMT_TIME] = 15,
+		[FMT_SYMBOLIC] = 16, [FMT_TIME] = 15,
 		[FMT_CPU] = 3, [FMT_PID] = 7, [FMT_COMM] = 15, [FMT_EVENT] = 7,
 	};
 	int w = widths[f->format];
@@ -199,7 +205,8 @@ void format_cell(const struct format_ctx *fc, const struct column *c, const stru
  * How a value goes into JSON: null, an integer, text from the kernel or a
  * process (escaped by the JSON writer, \xNN when not UTF-8), or the text form.
  */
-enum json_kind { JK_NULL, JK_INT, JK_RAW_TEXT, JK_TEXT };
+/* JK_SYMBOL: {"name": the kernel's name or null, "value": the number} */
+enum json_kind { JK_NULL, JK_INT, JK_RAW_TEXT, JK_TEXT, JK_SYMBOL };
 
 struct json_val {
 	enum json_kind kind;
@@ -256,6 +263,12 @@ static void json_classify(const struct format_ctx *fc, int field, const struct v
 		iso_time(fc, v->num, j->buf, sizeof(j->buf));
 		j->len = strlen(j->buf);
 		return;
+	case FMT_SYMBOLIC:
+		j->kind = JK_SYMBOL;
+		j->s = v->str;
+		j->len = v->str ? strnlen(v->str, v->len) : 0;
+		j->num = (json_int_t)(int64_t)v->num;
+		return;
 	default:
 		break;
 	}
@@ -285,9 +298,25 @@ json_t *format_json(const struct format_ctx *fc, int field, const struct value *
 	case JK_NULL: return json_null();
 	case JK_INT: return json_integer(j.num);
 	case JK_RAW_TEXT: return json_text(j.s, j.len);
+	case JK_SYMBOL:
+		return json_pack("{s:o,s:I}", "name", j.s ? json_text(j.s, j.len) : json_null(),
+				 "value", j.num);
 	case JK_TEXT: break;
 	}
 	return json_stringn(j.s, j.len);
+}
+
+/* Kernel text as it is, or as \xNN text where it is not UTF-8 (as json_text does). */
+static void write_raw_text(FILE *f, const char *s, size_t len)
+{
+	char buf[128];
+
+	if (jw_utf8_valid(s, len)) {
+		jw_string(f, s, len);
+		return;
+	}
+	text_escape(s, len, buf, sizeof(buf));
+	jw_string(f, buf, strlen(buf));
 }
 
 void format_json_write(const struct format_ctx *fc, int field, const struct value *v, FILE *f)
@@ -299,14 +328,16 @@ void format_json_write(const struct format_ctx *fc, int field, const struct valu
 	case JK_NULL: fputs("null", f); return;
 	case JK_INT: fprintf(f, "%lld", (long long)j.num); return;
 	case JK_RAW_TEXT:
-		if (!jw_utf8_valid(j.s, j.len)) {
-			char buf[128];
-
-			text_escape(j.s, j.len, buf, sizeof(buf));
-			jw_string(f, buf, strlen(buf));
-			return;
-		}
-		break;
+		write_raw_text(f, j.s, j.len);
+		return;
+	case JK_SYMBOL:
+		fputs("{\"name\":", f);
+		if (j.s)
+			write_raw_text(f, j.s, j.len);
+		else
+			fputs("null", f);
+		fprintf(f, ",\"value\":%lld}", (long long)j.num);
+		return;
 	case JK_TEXT: break;
 	}
 	jw_string(f, j.s, j.len);

@@ -64,7 +64,7 @@ static bool parse_field(struct schema *s, const char *path, const char *name, js
 		char *p = path_key(path, "format");
 
 		schema_error(s, p, "unknown format '%s' (decimal, hex, ipv4, ipv6, inet, sockaddr, "
-			     "port, tcp_state, errno, ksym, string, duration)", fmt);
+			     "port, tcp_state, errno, ksym, string, duration, symbolic)", fmt);
 		free(p);
 		free(fmt);
 		return false;

@@ -24,7 +24,7 @@ struct param {
 /* How a field value is shown; see probekit-recipe(5), FIELD FORMATS. */
 enum field_format {
 	FMT_DECIMAL, FMT_HEX, FMT_IPV4, FMT_IPV6, FMT_INET, FMT_SOCKADDR,
-	FMT_PORT, FMT_TCP_STATE, FMT_ERRNO, FMT_KSYM, FMT_STRING, FMT_DURATION,
+	FMT_PORT, FMT_TCP_STATE, FMT_ERRNO, FMT_KSYM, FMT_STRING, FMT_DURATION, FMT_SYMBOLIC,
 	/* built-in fields, filled from the record header */
 	FMT_TIME, FMT_CPU, FMT_PID, FMT_COMM, FMT_EVENT,
 };

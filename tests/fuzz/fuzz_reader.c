@@ -2,8 +2,9 @@
 /*
  * libFuzzer: ring-buffer pages as trace_pipe_raw gives them, for two fixed
  * plans: tcp-retrans with its kprobe alternatives (the kernel's own kprobe
- * layout), and tcp-reqresp with its tracepoints (a 6.x kernel's formats: its
- * connection table and state machine get whatever the pages say).
+ * layout), tcp-reqresp with its tracepoints (a 6.x kernel's formats: its
+ * connection table and state machine get whatever the pages say), and
+ * net-drops (symbolic reasons looked up for whatever value a page holds).
  * The input is the pages of two CPUs (split at the middle), replayed through
  * the engine as a run goes: the reader walks them, the decoder decodes every
  * record, enrichers and analyses take it, and a sink formats each value as
@@ -23,9 +24,9 @@
 #define PAGE 4096
 
 /* Each input goes through two runs: tcp-retrans (kprobes) and tcp-reqresp (tracepoints). */
-static struct recipe *recipe, *reqresp;
+static struct recipe *recipe, *reqresp, *drops;
 static struct caps caps;
-static struct plan plan, reqresp_plan;
+static struct plan plan, reqresp_plan, drops_plan;
 static FILE *devnull;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -38,8 +39,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	recipe = recipe_load("../recipes/tcp-retrans.json");
 	reqresp = recipe_load("../recipes/tcp-reqresp.json");
-	if (!recipe || !reqresp || caps_detect(&caps, NEW) || plan_build(&plan, recipe, &caps, &o) ||
-	    plan_build(&reqresp_plan, reqresp, &caps, &tp) || kprobe_layout_parse(plan.tep) ||
+	drops = recipe_load("../recipes/net-drops.json");
+	if (!recipe || !reqresp || !drops || caps_detect(&caps, NEW) ||
+	    plan_build(&plan, recipe, &caps, &o) || plan_build(&reqresp_plan, reqresp, &caps, &tp) ||
+	    plan_build(&drops_plan, drops, &caps, &tp) || kprobe_layout_parse(plan.tep) ||
 	    !(devnull = fopen("/dev/null", "we"))) {
 		fprintf(stderr, "fuzz_reader: run from tests/ (fixtures, recipes)\n");
 		exit(1);
@@ -115,5 +118,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	replay(&plan, recipe, data, size);
 	replay(&reqresp_plan, reqresp, data, size);
+	replay(&drops_plan, drops, data, size);
 	return 0;
 }

@@ -2,7 +2,7 @@
 /*
  * Seeds for fuzz_reader: pages of real-shaped kprobe records, a time extend, a
  * lost-events flag; and a request/response exchange in the 6.x tracepoints
- * (fixture IDs and offsets) for the tcp-reqresp run.
+ * (fixture IDs and offsets) for the tcp-reqresp run, and drops for net-drops.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -111,6 +111,32 @@ static void seed_reqresp(const char *dir)
 	free(g.page);
 }
 
+/* Drops of skb:kfree_skb (fixture ID and offsets), reasons known and unknown. */
+static void seed_drops(const char *dir)
+{
+	struct pagegen g = { .size = 4096, .off = PG_HDR };
+	uint8_t rec[40];
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/drops", dir);
+	g.out = fopen(path, "w");
+	g.page = calloc(1, 4096);
+	if (!g.out || !g.page)
+		exit(1);
+	for (int i = 0; i < 8; i++) {
+		memset(rec, 0, sizeof(rec));
+		put(rec, 0, 2310, 2);
+		put(rec, 8, 0xffff888000001000ULL + (uint64_t)i * 256, 8);	/* skbaddr */
+		put(rec, 16, 0xffffffff81000000ULL + (uint64_t)i * 64, 8);	/* location */
+		put(rec, 32, i % 2 ? 0x86dd : 0x800, 2);
+		put(rec, 36, (uint64_t)(i < 6 ? 2 + i : 100000 + i), 4);	/* reason */
+		pg_event(&g, rec, sizeof(rec), 1000 + (uint64_t)i * 1000);
+	}
+	pg_flush(&g, 0);
+	fclose(g.out);
+	free(g.page);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -122,5 +148,6 @@ int main(int argc, char **argv)
 	seed(argv[1], "extend", 10, 1ULL << 30, 0);
 	seed(argv[1], "missed", 60, 10, 1);
 	seed_reqresp(argv[1]);
+	seed_drops(argv[1]);
 	return 0;
 }

@@ -23,6 +23,10 @@
  * per connection, one request per read loop. rr-client writes DEPTH requests,
  * then reads their DEPTH responses (DEPTH 1: serial; more: pipelining).
  *
+ *   tcpflow udp ADDR PORT N
+ * sends N small UDP datagrams (to a closed port: N drops the kernel counts as
+ * Udp:NoPorts).
+ *
  * The clients print "lport N" once connected and "done N" at the end.
  * Everything is bounded by TIMEOUT_S (SIGALRM ends the process).
  */
@@ -300,8 +304,23 @@ static int rr_client(const char *host, int port, int requests, uint32_t req_size
 	return done == requests ? 0 : 1;
 }
 
+static int udp_burst(const char *host, int port, int n)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(host, port, &ss);
+	int fd = socket(ss.ss_family, SOCK_DGRAM, 0), sent = 0;
+
+	for (int i = 0; i < n; i++)
+		sent += sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len) == 1;
+	close(fd);
+	printf("sent %d\n", sent);
+	return sent == n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && !strcmp(argv[1], "udp"))
+		return udp_burst(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 6 && !strcmp(argv[1], "qp-server")) {
 		alarm(atoi(argv[5]));
 		return qp_server(argv[2], atoi(argv[3]), argv[4]);
@@ -332,6 +351,7 @@ int main(int argc, char **argv)
 			"       tcpflow delay-server ADDR PORT DELAY_MS TIMEOUT_S\n"
 			"       tcpflow periodic ADDR PORT REQUESTS SIZE INTERVAL_MS TIMEOUT_S\n"
 			"       tcpflow qp-server ADDR PORT Q:P[,Q:P...] TIMEOUT_S\n"
-			"       tcpflow rr-client ADDR PORT REQUESTS REQ_SIZE RESP_SIZE DEPTH TIMEOUT_S\n");
+			"       tcpflow rr-client ADDR PORT REQUESTS REQ_SIZE RESP_SIZE DEPTH TIMEOUT_S\n"
+			"       tcpflow udp ADDR PORT N\n");
 	return 2;
 }

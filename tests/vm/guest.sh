@@ -321,6 +321,28 @@ test_rtt_srtt_is_the_netem_round_trip() {
 	within "srtt p50" "$p50" 20 5
 }
 
+udp_noports() { awk '/^Udp:/ { if (h) { print $3; exit } h = 1 }' /proc/net/snmp; }
+
+# net-drops: datagrams to a closed UDP port are dropped and counted as
+# Udp:NoPorts; with reasons (5.17+) they are NO_SOCKET, without (5.10) the
+# location still says UDP's receive path.
+test_drops_match_udp_noports() {
+	before=$(udp_noports)
+	pk_start /tmp/out run net-drops --json
+	tcpflow udp 127.0.0.1 5399 30 >/dev/null || fail "udp"
+	sleep 0.3
+	pk_stop INT
+	[ $PKRC = 0 ] || fail "exit $PKRC: $(cat /tmp/out.err)"
+	want=$(( $(udp_noports) - before ))
+	if grep -q 'reason' /sys/kernel/tracing/events/skb/kfree_skb/format; then
+		got=$(grep '"type":"event"' /tmp/out | grep -c '"reason":{"name":"NO_SOCKET"')
+	else
+		got=$(grep '"type":"event"' /tmp/out | grep -c '"location":"__udp4_lib_rcv')
+	fi
+	echo "Udp:NoPorts +$want, net-drops $got"
+	[ "$want" = 30 ] && [ "$got" = "$want" ] || fail "drops"
+}
+
 # RECIPE STATUS PROBE_PATTERN: one line quoting the probe and the kernel's reason
 expect_rejected() {
 	$PK run $1 -d 2 >/tmp/out 2>/tmp/err
