@@ -25,26 +25,39 @@ static void record(uint8_t *rec, uint16_t id, uint16_t family, uint16_t port)
 	memset(rec + 39, 0xfd, 32);		/* IPv6 halves */
 }
 
-static void seed(const char *dir, const char *name, int n, uint64_t step, int missed)
+/* A seed file DIR/NAME of 4096-byte pages; pages_close() writes the last one. */
+static struct pagegen pages_open(const char *dir, const char *name)
 {
-	char path[512];
 	struct pagegen g = { .size = 4096, .off = PG_HDR };
-	uint8_t rec[KPROBE_REC_SIZE];
+	char path[512];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	g.out = fopen(path, "w");
 	g.page = calloc(1, 4096);
 	if (!g.out || !g.page)
 		exit(1);
+	return g;
+}
+
+static void pages_close(struct pagegen *g)
+{
+	pg_flush(g, 0);
+	fclose(g->out);
+	free(g->page);
+}
+
+static void seed(const char *dir, const char *name, int n, uint64_t step, int missed)
+{
+	struct pagegen g = pages_open(dir, name);
+	uint8_t rec[KPROBE_REC_SIZE];
+
 	for (int i = 0; i < n; i++) {
 		record(rec, 3001 + i % 3, i % 2 ? 10 : 2, (uint16_t)(5000 + i));
 		pg_event(&g, rec, sizeof(rec), 1000 + i * step);
 		if (missed && i == n / 2)
 			pg_flush(&g, 1);
 	}
-	pg_flush(&g, 0);
-	fclose(g.out);
-	free(g.page);
+	pages_close(&g);
 }
 
 static void put(uint8_t *rec, int off, uint64_t v, int size)
@@ -57,16 +70,10 @@ static void seed_reqresp(const char *dir)
 {
 	enum { PROBE = 2273, ADJUST = 2277, SEND = 2284, STATE = 2287 };
 	const uint64_t sk = 0xffff888012345678ULL;
-	struct pagegen g = { .size = 4096, .off = PG_HDR };
+	struct pagegen g = pages_open(dir, "reqresp");
 	uint8_t rec[136];
 	uint64_t ts = 1000;
-	char path[512];
 
-	snprintf(path, sizeof(path), "%s/reqresp", dir);
-	g.out = fopen(path, "w");
-	g.page = calloc(1, 4096);
-	if (!g.out || !g.page)
-		exit(1);
 	for (int i = 0; i < 12; i++) {
 		int kind = i == 0 ? STATE : i == 11 ? -STATE : (int[]){ PROBE, ADJUST, SEND }[(i - 1) % 3];
 		int len = kind == PROBE ? 136 : kind == ADJUST ? 72 : kind == SEND ? 28 : 72;
@@ -106,23 +113,15 @@ static void seed_reqresp(const char *dir)
 		}
 		pg_event(&g, rec, len, ts += 1000000);
 	}
-	pg_flush(&g, 0);
-	fclose(g.out);
-	free(g.page);
+	pages_close(&g);
 }
 
 /* Drops of skb:kfree_skb (fixture ID and offsets), reasons known and unknown. */
 static void seed_drops(const char *dir)
 {
-	struct pagegen g = { .size = 4096, .off = PG_HDR };
+	struct pagegen g = pages_open(dir, "drops");
 	uint8_t rec[40];
-	char path[512];
 
-	snprintf(path, sizeof(path), "%s/drops", dir);
-	g.out = fopen(path, "w");
-	g.page = calloc(1, 4096);
-	if (!g.out || !g.page)
-		exit(1);
 	for (int i = 0; i < 8; i++) {
 		memset(rec, 0, sizeof(rec));
 		put(rec, 0, 2310, 2);
@@ -132,9 +131,7 @@ static void seed_drops(const char *dir)
 		put(rec, 36, (uint64_t)(i < 6 ? 2 + i : 100000 + i), 4);	/* reason */
 		pg_event(&g, rec, sizeof(rec), 1000 + (uint64_t)i * 1000);
 	}
-	pg_flush(&g, 0);
-	fclose(g.out);
-	free(g.page);
+	pages_close(&g);
 }
 
 int main(int argc, char **argv)
