@@ -101,24 +101,7 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct la
 
 bool distribution_parse(struct schema *s, json_t *root)
 {
-	json_t *arr = schema_get(s, "", root, "distribution", JSON_ARRAY, false);
-	json_t *v;
-	size_t i;
-
-	if (!arr)
-		return !s->failed;
-	json_array_foreach(arr, i, v) {
-		struct latency_decl *d = xcalloc(1, sizeof(*d));
-		char *p = path_index("distribution", i);
-		bool ok;
-
-		recipe_add_analysis(s->recipe, &distribution_analysis, d, latency_free_cfg);
-		ok = parse_one(s, p, v, d);
-		free(p);
-		if (!ok)
-			return false;
-	}
-	return true;
+	return latency_parse_array(s, root, "distribution", &distribution_analysis, parse_one);
 }
 
 void distribution_describe(const void *cfg, const struct recipe *r, FILE *f)

@@ -42,6 +42,11 @@ extern const struct analysis_ops latency_analysis, distribution_analysis;
 
 /* latency_recipe.c: the "latency" section, and the one-line description. */
 bool latency_parse(struct schema *s, json_t *root);
+/* A section that is an array of declarations, each parsed by one() and declared as ops. */
+bool latency_parse_array(struct schema *s, json_t *root, const char *key,
+			 const struct analysis_ops *ops,
+			 bool (*one)(struct schema *s, const char *path, json_t *obj,
+				     struct latency_decl *d));
 void latency_describe(const void *cfg, const struct recipe *r, FILE *f);
 void latency_free_cfg(void *cfg);
 /* distribution_recipe.c: the "distribution" section (the same runtime, samples instead of pairs). */

@@ -157,9 +157,12 @@ void latency_free_cfg(void *cfg)
 	free(d);
 }
 
-bool latency_parse(struct schema *s, json_t *root)
+bool latency_parse_array(struct schema *s, json_t *root, const char *key,
+			 const struct analysis_ops *ops,
+			 bool (*one)(struct schema *s, const char *path, json_t *obj,
+				     struct latency_decl *d))
 {
-	json_t *arr = schema_get(s, "", root, "latency", JSON_ARRAY, false);
+	json_t *arr = schema_get(s, "", root, key, JSON_ARRAY, false);
 	json_t *v;
 	size_t i;
 
@@ -167,16 +170,21 @@ bool latency_parse(struct schema *s, json_t *root)
 		return !s->failed;
 	json_array_foreach(arr, i, v) {
 		struct latency_decl *d = xcalloc(1, sizeof(*d));
-		char *p = path_index("latency", i);
+		char *p = path_index(key, i);
 		bool ok;
 
-		recipe_add_analysis(s->recipe, &latency_analysis, d, latency_free_cfg);
-		ok = parse_one(s, p, v, d);
+		recipe_add_analysis(s->recipe, ops, d, latency_free_cfg);
+		ok = one(s, p, v, d);
 		free(p);
 		if (!ok)
 			return false;
 	}
 	return true;
+}
+
+bool latency_parse(struct schema *s, json_t *root)
+{
+	return latency_parse_array(s, root, "latency", &latency_analysis, parse_one);
 }
 
 void latency_describe(const void *cfg, const struct recipe *r, FILE *f)

@@ -153,23 +153,32 @@ static int delay_server(const char *host, int port, int delay_ms)
 	}
 }
 
-static int client(const char *host, int port, int requests, int size, int interval_ms)
+/* A connected TCP socket (TCP_NODELAY), its local port printed as "lport N"; -1 on failure. */
+static int connect_to(const char *host, int port)
 {
 	struct sockaddr_storage ss, local;
 	socklen_t len = make_addr(host, port, &ss), llen = sizeof(local);
-	char *buf = calloc(1, size);
-	int one = 1, fd, done = 0;
-	char reply;
+	int one = 1, fd = socket(ss.ss_family, SOCK_STREAM, 0);
 
-	fd = socket(ss.ss_family, SOCK_STREAM, 0);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (connect(fd, (struct sockaddr *)&ss, len)) {
 		perror("tcpflow: connect");
-		return 1;
+		return -1;
 	}
 	getsockname(fd, (struct sockaddr *)&local, &llen);
 	printf("lport %d\n", ntohs(((struct sockaddr_in *)&local)->sin_port));
 	fflush(stdout);
+	return fd;
+}
+
+static int client(const char *host, int port, int requests, int size, int interval_ms)
+{
+	char *buf = calloc(1, size);
+	int fd = connect_to(host, port), done = 0;
+	char reply;
+
+	if (fd < 0)
+		return 1;
 	memset(buf, 'x', size);
 	for (; done < requests; done++) {
 		/* one request in flight: a retransmission is one segment */
@@ -269,21 +278,12 @@ static int qp_server(const char *host, int port, const char *pairs)
 static int rr_client(const char *host, int port, int requests, uint32_t req_size,
 		     uint32_t resp_size, int depth)
 {
-	struct sockaddr_storage ss, local;
-	socklen_t len = make_addr(host, port, &ss), llen = sizeof(local);
 	uint32_t hdr[2] = { req_size < 8 ? 8 : req_size, resp_size };
 	char *req = calloc(1, hdr[0]), *resp = calloc(1, resp_size + 1);
-	int one = 1, fd, done = 0;
+	int fd = connect_to(host, port), done = 0;
 
-	fd = socket(ss.ss_family, SOCK_STREAM, 0);
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (connect(fd, (struct sockaddr *)&ss, len)) {
-		perror("tcpflow: connect");
+	if (fd < 0)
 		return 1;
-	}
-	getsockname(fd, (struct sockaddr *)&local, &llen);
-	printf("lport %d\n", ntohs(((struct sockaddr_in *)&local)->sin_port));
-	fflush(stdout);
 	memset(req, 'q', hdr[0]);
 	memcpy(req, hdr, sizeof(hdr));
 	while (done < requests) {
