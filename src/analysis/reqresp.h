@@ -57,7 +57,7 @@ struct rr_conn {
 	bool ids;			/* addresses and ports known */
 	bool from_open;			/* seen from its handshake: ordinals match the peer's */
 	uint8_t role, phase;
-	bool read_seen, in_after_read, pipelined;
+	bool read_seen, pipelined;
 	uint16_t lport, rport;
 	uint16_t family;
 	uint8_t laddr[16], raddr[16];

@@ -95,8 +95,10 @@ static void account(struct analysis *a, const struct rr_conn *c, const struct rr
 	struct rr_run *run = a->state;
 
 	group_add(port_group(run, c), x);
-	if (c->group)
+	if (c->group) {
 		group_add(c->group, x);
+		((struct rr_group *)c->group)->not_open |= !c->from_open;
+	}
 	if (a->prints_records && !x->pipelined && x->total_ns >= a->opts->threshold_ns)
 		print_line(a, c, x);
 }

@@ -160,7 +160,7 @@ static void begin(struct rr_conn *c, uint64_t ts, uint64_t bytes, bool inbound)
 	c->phase = RR_ASK;
 	c->ordinal++;
 	c->t_begin = ts;
-	c->read_seen = c->in_after_read = c->pipelined = false;
+	c->read_seen = c->pipelined = false;
 	c->bytes_in = inbound ? bytes : 0;
 	c->bytes_out = inbound ? 0 : bytes;
 }
@@ -218,7 +218,6 @@ static bool server_step(struct rr_table *t, struct rr_conn *c, enum rr_step step
 			begin(c, ts, bytes, true);
 		} else {	/* more of the request (or, if read already, the next one) */
 			c->bytes_in += bytes;
-			c->in_after_read |= c->read_seen;
 		}
 		break;
 	case RR_READ:
@@ -230,7 +229,6 @@ static bool server_step(struct rr_table *t, struct rr_conn *c, enum rr_step step
 			if (!c->read_seen)
 				c->t_first_read = ts;
 			c->read_seen = true;
-			c->in_after_read = false;
 		}
 		break;
 	case RR_OUT:

@@ -80,6 +80,26 @@ static void couple(struct recipe *r, const struct reqresp_decl *d)
 	}
 }
 
+/* A field the analysis fills for -t lines: -1 if not declared; its format must hold the value. */
+static int line_field(struct schema *s, const char *name, enum field_format want)
+{
+	int f = recipe_field_index(s->recipe, name);
+	enum field_format got;
+
+	if (f < 0)
+		return -1;
+	got = s->recipe->fields[f].format;
+	if (got != want && !(want != FMT_STRING && (got == FMT_DECIMAL || got == FMT_HEX ||
+						    got == FMT_DURATION))) {
+		char *p = path_key("fields", name);
+
+		schema_error(s, p, "the reqresp analysis fills it: its format must be %s",
+			     field_format_name(want));
+		free(p);
+	}
+	return f;
+}
+
 static bool parse_fields(struct schema *s, json_t *obj, struct reqresp_decl *d)
 {
 	d->f_key = field_ref(s, obj, "socket", NULL);
@@ -96,15 +116,15 @@ static bool parse_fields(struct schema *s, json_t *obj, struct reqresp_decl *d)
 		schema_error(s, "reqresp", "the connection needs fields laddr, lport, raddr, rport");
 	if (!s->failed && d->ev_state >= 0 && (d->f_oldstate < 0 || d->f_newstate < 0))
 		schema_error(s, "reqresp.state", "a state event needs fields oldstate and newstate");
-	/* what -t lines show, where the recipe declares them */
-	d->f_role = recipe_field_index(s->recipe, "role");
-	d->f_total = recipe_field_index(s->recipe, "total");
-	d->f_wait = recipe_field_index(s->recipe, "wait");
-	d->f_app = recipe_field_index(s->recipe, "app");
-	d->f_bytes_in = recipe_field_index(s->recipe, "bytes_in");
-	d->f_bytes_out = recipe_field_index(s->recipe, "bytes_out");
-	d->f_seq = recipe_field_index(s->recipe, "seq");
-	d->f_from_open = recipe_field_index(s->recipe, "from_open");
+	/* what -t lines show, where the recipe declares them, in a format that holds it */
+	d->f_role = line_field(s, "role", FMT_STRING);
+	d->f_total = line_field(s, "total", FMT_DURATION);
+	d->f_wait = line_field(s, "wait", FMT_DURATION);
+	d->f_app = line_field(s, "app", FMT_DURATION);
+	d->f_bytes_in = line_field(s, "bytes_in", FMT_DECIMAL);
+	d->f_bytes_out = line_field(s, "bytes_out", FMT_DECIMAL);
+	d->f_seq = line_field(s, "seq", FMT_DECIMAL);
+	d->f_from_open = line_field(s, "from_open", FMT_DECIMAL);
 	return !s->failed;
 }
 

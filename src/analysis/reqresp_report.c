@@ -28,7 +28,7 @@ static json_t *group_json(const struct rr_group *g, bool conn)
 		json_object_set_new(o, "lport", json_integer(g->k.lport));
 		json_object_set_new(o, "raddr", json_string(ra));
 		json_object_set_new(o, "rport", json_integer(g->k.rport));
-		json_object_set_new(o, "from_open", json_boolean(g->from_open));
+		json_object_set_new(o, "from_open", json_boolean(g->from_open && !g->not_open));
 	} else {
 		json_object_set_new(o, "port", json_integer(g->k.lport));
 	}

@@ -21,7 +21,7 @@ struct rr_gkey {
 
 struct rr_group {
 	struct rr_gkey k;
-	bool from_open;
+	bool from_open, not_open;	/* reported: from_open && !not_open (a lost request renumbers) */
 	uint64_t pipelined, bytes_in, bytes_out;
 	struct stats total, last, wait, app;
 	struct stats interval;		/* total, this -i interval (port groups) */

@@ -37,10 +37,19 @@ static const char usage_text[] =
 	"      --json              one JSON object instead of the tables\n"
 	"  -h, --help              this text\n";
 
+/*
+ * One connection of one side: a 4-tuple, and its epoch when the tuple was
+ * used again (a new socket, or request numbers that start over). The client's
+ * epoch k joins the server's epoch k of the crossed tuple.
+ */
 struct side_conn {
 	char laddr[INET6_ADDRSTRLEN], raddr[INET6_ADDRSTRLEN];
 	int lport, rport;
-	bool from_open;
+	int epoch, prev;		/* prev: index of the tuple's previous epoch, -1 none */
+	char sock[32];			/* the socket of its request lines */
+	uint64_t last_seq;
+	bool not_open;			/* a request line said it was not seen from the handshake */
+	bool superseded;		/* a later epoch of its tuple exists: not in the index */
 	uint64_t requests, pipelined;
 	uint64_t p50, p99;		/* of its summary, ns */
 	struct rr_req *reqs;
@@ -104,35 +113,71 @@ static void index_grow(struct side *s)
 	for (size_t i = 0; i < s->n; i++) {
 		size_t h = conn_hash(&s->c[i]) & (cap - 1);
 
+		if (s->c[i].superseded)
+			continue;
 		while (s->index[h])
 			h = (h + 1) & (cap - 1);
 		s->index[h] = (uint32_t)(i + 1);
 	}
 }
 
-/* The connection an object names (addresses and ports), created if new; NULL if it names none. */
-static struct side_conn *conn_of(struct side *s, json_t *o)
+/* The index slot of k's tuple: its latest epoch, or the empty slot where it goes. */
+static size_t slot_of(struct side *s, const struct side_conn *k)
+{
+	size_t h;
+
+	index_grow(s);
+	for (h = conn_hash(k) & (s->index_cap - 1); s->index[h]; h = (h + 1) & (s->index_cap - 1))
+		if (same_conn(&s->c[s->index[h] - 1], k))
+			break;
+	return h;
+}
+
+/* A new connection like k (its tuple's next epoch when prev >= 0), made the tuple's latest. */
+static size_t add_conn(struct side *s, const struct side_conn *k, size_t slot, int prev)
+{
+	if (prev >= 0)
+		s->c[prev].superseded = true;
+	if (s->n == s->cap)
+		s->c = xrealloc(s->c, (s->cap = s->cap ? 2 * s->cap : 16) * sizeof(*s->c));
+	s->c[s->n] = (struct side_conn){ .lport = k->lport, .rport = k->rport, .prev = prev,
+					 .epoch = prev >= 0 ? s->c[prev].epoch + 1 : 0 };
+	memcpy(s->c[s->n].laddr, k->laddr, sizeof(k->laddr));
+	memcpy(s->c[s->n].raddr, k->raddr, sizeof(k->raddr));
+	s->index[slot] = (uint32_t)(s->n + 1);
+	return s->n++;
+}
+
+/* The tuple an object names (addresses, ports 0 to 65535); false if it names none. */
+static bool tuple_of(json_t *o, struct side_conn *k)
 {
 	const char *la = json_string_value(json_object_get(o, "laddr"));
 	const char *ra = json_string_value(json_object_get(o, "raddr"));
 	json_t *lp = json_object_get(o, "lport"), *rp = json_object_get(o, "rport");
-	struct side_conn k = { 0 };
-	size_t h;
 
+	memset(k, 0, sizeof(*k));
 	if (!la || !ra || !json_is_integer(lp) || !json_is_integer(rp) ||
-	    !normalize_addr(la, k.laddr) || !normalize_addr(ra, k.raddr))
-		return NULL;
-	k.lport = (int)json_integer_value(lp);
-	k.rport = (int)json_integer_value(rp);
-	index_grow(s);
-	for (h = conn_hash(&k) & (s->index_cap - 1); s->index[h]; h = (h + 1) & (s->index_cap - 1))
-		if (same_conn(&s->c[s->index[h] - 1], &k))
-			return &s->c[s->index[h] - 1];
-	if (s->n == s->cap)
-		s->c = xrealloc(s->c, (s->cap = s->cap ? 2 * s->cap : 16) * sizeof(*s->c));
-	s->c[s->n] = k;
-	s->index[h] = (uint32_t)(s->n + 1);
-	return &s->c[s->n++];
+	    json_integer_value(lp) < 0 || json_integer_value(lp) > 65535 ||
+	    json_integer_value(rp) < 0 || json_integer_value(rp) > 65535 ||
+	    !normalize_addr(la, k->laddr) || !normalize_addr(ra, k->raddr))
+		return false;
+	k->lport = (int)json_integer_value(lp);
+	k->rport = (int)json_integer_value(rp);
+	return true;
+}
+
+/* The latest epoch of the connection an object names, created if new; -1 if it names none. */
+static long conn_of(struct side *s, json_t *o)
+{
+	struct side_conn k;
+	size_t slot;
+
+	if (!tuple_of(o, &k))
+		return -1;
+	slot = slot_of(s, &k);
+	if (s->index[slot])
+		return (long)s->index[slot] - 1;
+	return (long)add_conn(s, &k, slot, -1);
 }
 
 static uint64_t num(json_t *o, const char *key)
@@ -151,10 +196,11 @@ static void add_summary(struct side *s, json_t *summary)
 	json_array_foreach(conns, i, o) {
 		struct side_conn *c;
 		const char *role = json_string_value(json_object_get(o, "role"));
+		long at;
 
-		if (!role || strcmp(role, s->role) || !(c = conn_of(s, o)))
+		if (!role || strcmp(role, s->role) || (at = conn_of(s, o)) < 0)
 			continue;
-		c->from_open |= json_is_true(json_object_get(o, "from_open"));
+		c = &s->c[at];
 		c->requests = num(o, "requests");
 		c->pipelined = num(o, "pipelined");
 		c->p50 = num(json_object_get(o, "total"), "p50_ns");
@@ -162,19 +208,37 @@ static void add_summary(struct side *s, json_t *summary)
 	}
 }
 
+/* Request numbers beyond this are not a run's: refused, so shifts cannot overflow. */
+#define SEQ_MAX (1ULL << 62)
+
 static void add_request(struct side *s, json_t *o)
 {
 	const char *role = json_string_value(json_object_get(o, "role"));
+	const char *sock = json_string_value(json_object_get(o, "sock"));
 	bool client = !strcmp(s->role, "client");
 	struct side_conn *c;
 	struct rr_req r;
+	long at;
 
-	if (!role || strcmp(role, s->role) || !(c = conn_of(s, o)))
+	if (!role || strcmp(role, s->role) || (at = conn_of(s, o)) < 0)
 		return;
 	r = (struct rr_req){ .seq = num(o, "seq"), .total_ns = num(o, "total"),
 			     .req_bytes = num(o, client ? "bytes_out" : "bytes_in"),
 			     .resp_bytes = num(o, client ? "bytes_in" : "bytes_out") };
-	c->from_open |= num(o, "from_open") != 0;
+	if (r.seq >= SEQ_MAX)
+		return;
+	c = &s->c[at];
+	/* the tuple used again: another socket, or numbers that start over */
+	if (c->n && (r.seq <= c->last_seq || (sock && c->sock[0] && strcmp(sock, c->sock)))) {
+		struct side_conn k = *c;	/* add_conn may move the array */
+
+		at = (long)add_conn(s, &k, slot_of(s, &k), (int)at);
+		c = &s->c[at];
+	}
+	if (sock && !c->sock[0])
+		snprintf(c->sock, sizeof(c->sock), "%s", sock);
+	c->last_seq = r.seq;
+	c->not_open |= num(o, "from_open") == 0;
 	if (c->n == c->cap)
 		c->reqs = xrealloc(c->reqs, (c->cap = c->cap ? 2 * c->cap : 64) * sizeof(r));
 	c->reqs[c->n++] = r;
@@ -200,7 +264,7 @@ static int read_side(struct side *s)
 		const char *type;
 
 		lineno++;
-		if (len == 1 && line[0] == '\n')
+		if (strspn(line, " \t\r\n") == (size_t)len)	/* blank, CRLF too */
 			continue;
 		if (!(o = json_loadb(line, (size_t)len, 0, &err))) {
 			char msg[512];
@@ -259,17 +323,20 @@ struct compare {
 	uint64_t threshold_ns;
 };
 
-/* The server's connection of a client's: addresses and ports crossed. */
+/* The server's connection of a client's: addresses and ports crossed, the same epoch. */
 static struct side_conn *peer_of(struct side *server, const struct side_conn *c)
 {
-	for (size_t i = 0; i < server->n; i++) {
-		struct side_conn *s = &server->c[i];
+	struct side_conn k = { .lport = c->rport, .rport = c->lport };
+	size_t slot;
+	long at;
 
-		if (s->lport == c->rport && s->rport == c->lport && !strcmp(s->laddr, c->raddr) &&
-		    !strcmp(s->raddr, c->laddr))
-			return s;
-	}
-	return NULL;
+	memcpy(k.laddr, c->raddr, sizeof(k.laddr));
+	memcpy(k.raddr, c->laddr, sizeof(k.raddr));
+	slot = slot_of(server, &k);
+	for (at = (long)server->index[slot] - 1; at >= 0 && server->c[at].epoch > c->epoch;
+	     at = server->c[at].prev)
+		;
+	return at >= 0 && server->c[at].epoch == c->epoch ? &server->c[at] : NULL;
 }
 
 struct conn_result {
@@ -298,11 +365,17 @@ static void add_client(const struct rr_req *c, const struct rr_req *s, void *ctx
 	stats_add(ctx, c->total_ns);
 }
 
+/* Seen from the handshake: every request line says so (a lost request renumbers the rest). */
+static bool from_open(const struct side_conn *c)
+{
+	return c->n && !c->not_open;
+}
+
 static bool join_conn(struct conn_result *r,
 		      void (*each)(const struct rr_req *, const struct rr_req *, void *), void *ctx)
 {
 	return rr_join_requests(r->c->reqs, r->c->n, r->s->reqs, r->s->n,
-				r->c->from_open && r->s->from_open, &r->join, each, ctx);
+				from_open(r->c) && from_open(r->s), &r->join, each, ctx);
 }
 
 static void free_joined(struct joined *j)
