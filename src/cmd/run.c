@@ -23,9 +23,10 @@ static const char usage_text[] =
 	"      --json              NDJSON: one object per event, then a summary object\n"
 	"  -q, --quiet             no event lines, only the summary\n"
 	"  -t, --threshold TIME    latency, distribution, request/response recipes: print each\n"
-	"                          pair, sample or request of at least TIME (500us, 2ms; 0: all)\n"
-	"  -i, --interval SECONDS  the same recipes: a summary every interval\n"
-	"  -g, --group FIELD       latency, distribution recipes: statistics per FIELD or\n"
+	"                          pair, sample or request of at least TIME (500us, 2ms; 0: all);\n"
+	"                          attempts (tcp-connect): only those this slow, or failed\n"
+	"  -i, --interval SECONDS  latency, distribution, request/response: a summary every interval\n"
+	"  -g, --group FIELD       latency, distribution, attempts recipes: statistics per FIELD or\n"
 	"                          ADDR:PORT (repeatable)\n"
 	"      --role ROLE         request/response recipes: only server or client connections\n"
 	COMMON_OPTS_HELP;

@@ -89,7 +89,8 @@ static void show_commands(const struct recipe *r)
 	printf("  A filter clause whose ${parameter} is unset is left out; a value is a number, or "
 	       "for a string parameter text without quotes, backslashes or control characters.\n"
 	       "  A probe made again for another alternative (its latency pair fell back) is named "
-	       "EVENT__altN, with the same writes.\n");
+	       "EVENT__altN, with the same writes.\n"
+	       "  A tracepoint several events choose is enabled once, its filter the OR of theirs.\n");
 }
 
 static void show_alt(const struct alternative *a, int i)

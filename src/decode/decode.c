@@ -47,6 +47,25 @@ static int resolve_maps(struct event_rt *rt, struct tep_event *ev, const struct 
 	return PK_OK;
 }
 
+/* libtraceevent evaluates the recipe event's own filter on records of a shared tracepoint. */
+static int own_filter(struct decoder *d, struct event_rt *rt, const struct planned_event *pe)
+{
+	char *text = xasprintf("%s/%s:%s", pe->system, pe->name, pe->filter);
+	enum tep_errno err;
+	char why[256];
+
+	rt->filter = tep_filter_alloc(d->tep);
+	err = rt->filter ? tep_filter_add_filter_str(rt->filter, text) : TEP_ERRNO__MEM_ALLOC_FAILED;
+	free(text);
+	if (!err)
+		return PK_OK;
+	if (!rt->filter || tep_filter_strerror(rt->filter, err, why, sizeof(why)))
+		snprintf(why, sizeof(why), "cannot parse it");
+	pk_error("%s.filter: '%s' on %s:%s, shared with another event: %s",
+		 pe->decl->alts[pe->chosen].path, pe->filter, pe->system, pe->name, why);
+	return PK_ERR_USAGE;
+}
+
 int decoder_init(struct decoder *d, const struct plan *p)
 {
 	memset(d, 0, sizeof(*d));
@@ -74,8 +93,11 @@ int decoder_init(struct decoder *d, const struct plan *p)
 		}
 		d->events[d->n_events].id = ev->id;
 		d->events[d->n_events].decl = i;
-		ret = resolve_maps(&d->events[d->n_events++], ev, &pe->decl->alts[pe->chosen],
+		ret = resolve_maps(&d->events[d->n_events], ev, &pe->decl->alts[pe->chosen],
 				   p->recipe);
+		if (!ret && pe->filter && plan_event_shared(p, i))
+			ret = own_filter(d, &d->events[d->n_events], pe);
+		d->n_events++;
 		if (ret)
 			return ret;
 	}
@@ -88,6 +110,8 @@ void decoder_free(struct decoder *d)
 		for (int k = 0; k < d->events[i].n_maps; k++)
 			symbols_free(&d->events[i].maps[k].names);
 		free(d->events[i].maps);
+		if (d->events[i].filter)
+			tep_filter_free(d->events[i].filter);
 	}
 	free(d->events);
 	free(d->rec.values);
@@ -210,20 +234,34 @@ static bool matches(const struct decoder *d)
 	return true;
 }
 
-struct record *decode_record(struct decoder *d, void *data, int size, unsigned long long ts,
-			     int cpu)
+static bool own_filter_matches(const struct event_rt *rt, void *data, int size,
+			       unsigned long long ts, int cpu)
 {
-	const struct event_rt *rt = NULL;
-	unsigned long long type = 0, flags = 0;
+	struct tep_record r = { .ts = ts, .cpu = cpu, .data = data, .size = size };
+
+	return !rt->filter || tep_filter_match(rt->filter, &r) == TEP_ERRNO__FILTER_MATCH;
+}
+
+/* The next recipe event from *at on that takes this record (of type type). */
+static const struct event_rt *next_event(struct decoder *d, int type, void *data, int size,
+					 unsigned long long ts, int cpu, int *at)
+{
+	while (*at < d->n_events) {
+		const struct event_rt *rt = &d->events[(*at)++];
+
+		if (rt->id == type && own_filter_matches(rt, data, size, ts, cpu))
+			return rt;
+	}
+	return NULL;
+}
+
+/* Fill d->rec as recipe event rt; false when the recipe's match clauses drop it. */
+static bool decode_as(struct decoder *d, const struct event_rt *rt, void *data, int size,
+		      unsigned long long ts, int cpu)
+{
+	unsigned long long flags = 0;
 	struct value *vals = d->rec.values;
 
-	if (!d->common_type || tep_read_number_field(d->common_type, data, &type))
-		return NULL;
-	for (int i = 0; i < d->n_events; i++)
-		if (d->events[i].id == (int)type)
-			rt = &d->events[i];
-	if (!rt)
-		return NULL;
 	/* whole values: bytes left by another event type must not reach group keys */
 	memset(vals, 0, d->recipe->n_fields * sizeof(*vals));
 	vals[FIELD_TIME] = (struct value){ .present = true, .num = ts };
@@ -239,9 +277,34 @@ struct record *decode_record(struct decoder *d, void *data, int size, unsigned l
 	for (int i = 0; i < rt->n_maps; i++)
 		read_map(d, &rt->maps[i], data, size);
 	if (!matches(d))
-		return NULL;
+		return false;
 	d->rec.event = rt->decl;
 	d->rec.ts = ts;
 	d->rec.cpu = cpu;
+	return true;
+}
+
+
+struct record *decode_record(struct decoder *d, void *data, int size, unsigned long long ts,
+			     int cpu)
+{
+	int at = 0;
+
+	return decode_next(d, data, size, ts, cpu, &at);
+}
+
+struct record *decode_next(struct decoder *d, void *data, int size, unsigned long long ts,
+			   int cpu, int *at)
+{
+	const struct event_rt *rt;
+	unsigned long long type = 0;
+
+	if (!d->common_type || tep_read_number_field(d->common_type, data, &type))
+		return NULL;
+	do {
+		rt = next_event(d, (int)type, data, size, ts, cpu, at);
+		if (!rt)
+			return NULL;
+	} while (!decode_as(d, rt, data, size, ts, cpu));
 	return &d->rec;
 }

@@ -9,6 +9,7 @@
 struct plan;
 struct tep_handle;
 struct tep_format_field;
+struct tep_event_filter;
 
 /* Field lookups of one chosen alternative, resolved once when tracing starts. */
 struct map_rt {
@@ -22,6 +23,8 @@ struct event_rt {
 	int decl;		/* index into recipe->events */
 	struct map_rt *maps;
 	int n_maps;
+	/* a tracepoint several recipe events share: this one's own filter, in user space */
+	struct tep_event_filter *filter;
 };
 
 struct decoder {
@@ -38,9 +41,15 @@ int decoder_init(struct decoder *d, const struct plan *p);
 void decoder_free(struct decoder *d);
 
 /*
- * Decode one raw record into d->rec. Returns it, or NULL for a record of
- * another type or one the recipe's match clauses drop.
+ * Decode one raw record into d->rec for the next recipe event it belongs to,
+ * from *at on (start at 0; a tracepoint several recipe events share gives one
+ * record per event whose own filter matches). Returns d->rec, or NULL when no
+ * further event takes it (another type, its filter or the recipe's match
+ * clauses drop it).
  */
+struct record *decode_next(struct decoder *d, void *data, int size, unsigned long long ts,
+			   int cpu, int *at);
+/* The first recipe event's record (a tracepoint of one recipe event). */
 struct record *decode_record(struct decoder *d, void *data, int size, unsigned long long ts,
 			     int cpu);
 

@@ -44,15 +44,17 @@ struct engine {
 static void on_record(void *ctx, void *data, int size, unsigned long long ts, int cpu)
 {
 	struct engine *e = ctx;
-	struct record *rec = decode_record(&e->dec, data, size, ts, cpu);
+	struct record *rec;
+	int at = 0;
 
 	e->records++;
-	if (!rec)
-		return;
-	for (int i = 0; i < e->n_enrichers; i++)
-		e->enrichers[i].ops->enrich(e->enrichers[i].state, rec);
-	FOR_EACH_ANALYSIS(e, a)
-		a->ops->feed(a, rec);
+	/* one record per recipe event that takes it (a shared tracepoint gives several) */
+	while ((rec = decode_next(&e->dec, data, size, ts, cpu, &at))) {
+		for (int i = 0; i < e->n_enrichers; i++)
+			e->enrichers[i].ops->enrich(e->enrichers[i].state, rec);
+		FOR_EACH_ANALYSIS(e, a)
+			a->ops->feed(a, rec);
+	}
 }
 
 /* A page said events were lost: analyses with state across events must know. */

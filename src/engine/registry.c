@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The registration tables: one line per analysis, enricher and recipe section. */
+#include "analysis/attempts.h"
 #include "analysis/counts.h"
 #include "analysis/latency.h"
 #include "analysis/reqresp.h"
@@ -15,6 +16,7 @@ const struct analysis_ops *const analysis_registry[] = {
 	&latency_analysis,
 	&distribution_analysis,
 	&reqresp_analysis,
+	&attempts_analysis,
 };
 const int n_analysis_registry = ARRAY_SIZE(analysis_registry);
 

@@ -87,6 +87,16 @@ bool plan_when_holds(const struct plan *p, int ev);
 const char *plan_why_not(const struct plan *p, int ev);
 void plan_free(struct plan *p);
 
+/*
+ * Several recipe events may choose one tracepoint (plan/shared.c): the first
+ * of them (plan_first_sharing(p, ev) == ev) enables it with
+ * plan_kernel_filter, the OR of their filters (NULL: no filter; caller
+ * frees); plan_event_shared says the decoder must tell their records apart.
+ */
+int plan_first_sharing(const struct plan *p, int ev);
+bool plan_event_shared(const struct plan *p, int ev);
+char *plan_kernel_filter(const struct plan *p, int ev);
+
 /* The tracefs event an alternative's field source lives in. */
 struct tep_event *plan_find_event(struct tep_handle *tep, const char *system, const char *name);
 

@@ -46,13 +46,17 @@ static void print_writes(const struct plan *p)
 	}
 	for (int i = 0; i < p->n_ev; i++) {
 		const struct planned_event *pe = &p->ev[i];
+		char *filter;
 
-		if (pe->chosen < 0)
+		/* a tracepoint several recipe events share: once, with the OR of their filters */
+		if (pe->chosen < 0 || plan_first_sharing(p, i) != i)
 			continue;
-		if (pe->filter) {
+		filter = plan_kernel_filter(p, i);
+		if (filter) {
 			snprintf(file, sizeof(file), "%s/events/%s/%s/filter", inst, pe->system, pe->name);
-			print_write(file, ">", pe->filter);
+			print_write(file, ">", filter);
 		}
+		free(filter);
 		snprintf(file, sizeof(file), "%s/events/%s/%s/enable", inst, pe->system, pe->name);
 		print_write(file, ">", "1");
 	}
@@ -97,6 +101,10 @@ void plan_print(const struct plan *p)
 			print_alt(&pe->decl->alts[j], j, &pe->alts[j]);
 		if (pe->chosen >= 0 && !pe->filter)
 			printf("      no kernel filter\n");
+		if (pe->chosen >= 0 && plan_event_shared(p, i))
+			printf("      shares %s:%s with other events: the kernel filters by the OR of "
+			       "their filters, each event's own filter is evaluated in user space\n",
+			       pe->system, pe->name);
 	}
 	for (int i = 0; i < r->n_analyses; i++)
 		if (r->analyses[i].ops->describe)

@@ -196,18 +196,18 @@ static char *filter_reason(struct session *s, const struct planned_event *pe)
 	return kernel_error_line(NULL, true);
 }
 
-static int apply_filter(struct session *s, const struct planned_event *pe)
+static int apply_filter(struct session *s, const struct planned_event *pe, const char *filter)
 {
 	const struct alternative *a = &pe->decl->alts[pe->chosen];
 	struct tep_event *ev = plan_find_event(s->plan->tep, pe->system, pe->name);
 	char *reason, *now;
 	bool ok;
 
-	if (!command_text_ok("filter", pe->filter))
+	if (!command_text_ok("filter", filter))
 		return PK_ERR_USAGE;
 	tracefs_error_clear(NULL);
 	tracefs_error_clear(s->inst);
-	ok = ev && tracefs_event_filter_apply(s->inst, ev, pe->filter) >= 0;
+	ok = ev && tracefs_event_filter_apply(s->inst, ev, filter) >= 0;
 	if (ok) {
 		/* a rejected filter must never pass as an unfiltered event: read it back */
 		now = tracefs_event_file_read(s->inst, pe->system, pe->name, "filter", NULL);
@@ -217,7 +217,7 @@ static int apply_filter(struct session *s, const struct planned_event *pe)
 	if (ok)
 		return PK_OK;
 	reason = filter_reason(s, pe);
-	pk_error("%s.filter: the kernel rejected filter '%s' on %s:%s: %s", a->path, pe->filter,
+	pk_error("%s.filter: the kernel rejected filter '%s' on %s:%s: %s", a->path, filter,
 		 pe->system, pe->name, reason ? reason : "no reason given");
 	free(reason);
 	return PK_ERR_USAGE;
@@ -268,10 +268,15 @@ int session_start_tracing(struct session *s)
 	}
 	for (int i = 0; i < p->n_ev; i++) {
 		const struct planned_event *pe = &p->ev[i];
+		char *filter;
 
-		if (pe->chosen < 0)
+		/* a tracepoint several recipe events share is set up once */
+		if (pe->chosen < 0 || plan_first_sharing(p, i) != i)
 			continue;
-		if (pe->filter && (ret = apply_filter(s, pe)))
+		filter = plan_kernel_filter(p, i);
+		ret = filter ? apply_filter(s, pe, filter) : PK_OK;
+		free(filter);
+		if (ret)
 			return ret;
 		if (tracefs_event_file_write(s->inst, pe->system, pe->name, "enable", "1") < 0) {
 			pk_error("cannot enable %s:%s: %s", pe->system, pe->name, strerror(errno));

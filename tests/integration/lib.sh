@@ -84,6 +84,12 @@ retrans_segs() {
 	ip netns exec "$1" awk '/^Tcp:/ { if (h) { print $13; exit } h = 1 }' /proc/net/snmp
 }
 
+tcp_mib() {	# NS NAME (a Tcp: column of /proc/net/snmp, e.g. OutRsts)
+	ip netns exec "$1" awk -v name="$2" '/^Tcp:/ {
+		if (!h) { for (i = 2; i <= NF; i++) if ($i == name) col = i; h = 1; next }
+		print $col; exit }' /proc/net/snmp
+}
+
 # Poll until a command succeeds; never assume the machine's speed.
 WAIT_S=${PROBEKIT_TEST_WAIT:-60}
 wait_for() {	# WHAT CMD...

@@ -5,7 +5,7 @@
 # PROBEKIT_TEST_VERBOSE=1 shows the output of passing tests too.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-only=${1:-}
+only="$*"
 pass=0 failed=0 skipped=0 failures=()
 
 if [ "$(id -u)" != 0 ]; then
@@ -17,7 +17,11 @@ fi
 
 for file in "$here"/t_*.sh; do
 	for fn in $(grep -oE '^test_[a-z0-9_]+' "$file"); do
-		[ -n "$only" ] && [[ $fn != *$only* ]] && continue
+		if [ -n "$only" ]; then	# any of the words given
+			want=0
+			for w in $only; do [[ $fn == *$w* ]] && want=1; done
+			[ $want = 1 ] || continue
+		fi
 		log=$(mktemp)
 		start=$(date +%s)
 		timeout -k 5 180 bash -c "source '$here/lib.sh'; source '$file'; trap cleanup EXIT; $fn" \

@@ -27,10 +27,17 @@
  * sends N small UDP datagrams (to a closed port: N drops the kernel counts as
  * Udp:NoPorts).
  *
+ *   tcpflow connects ADDR PORT N GIVE_UP_MS TIMEOUT_S
+ * makes N connection attempts one after another (each socket closed after);
+ * GIVE_UP_MS 0: blocking connect (the kernel decides: established, refused,
+ * timed out), else non-blocking, closed by us after GIVE_UP_MS without an
+ * answer. Prints "established A refused R timeout T gaveup G".
+ *
  * The clients print "lport N" once connected and "done N" at the end.
  * Everything is bounded by TIMEOUT_S (SIGALRM ends the process).
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -317,8 +324,50 @@ static int udp_burst(const char *host, int port, int n)
 	return sent == n ? 0 : 1;
 }
 
+/* One attempt: 0 established, 1 refused, 2 timed out (kernel), 3 given up (us). */
+static int connect_once(const struct sockaddr_storage *ss, socklen_t len, int give_up_ms)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | (give_up_ms ? SOCK_NONBLOCK : 0), 0);
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	int err = 0, ret;
+	socklen_t elen = sizeof(err);
+
+	if (!connect(fd, (const struct sockaddr *)ss, len))
+		ret = 0;
+	else if (errno != EINPROGRESS)
+		ret = errno == ECONNREFUSED ? 1 : 2;
+	else if (poll(&pfd, 1, give_up_ms) == 0)
+		ret = 3;
+	else {
+		getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen);
+		ret = !err ? 0 : err == ECONNREFUSED ? 1 : 2;
+	}
+	close(fd);
+	return ret;
+}
+
+static int connects(const char *host, int port, int n, int give_up_ms)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(host, port, &ss);
+	int count[4] = { 0 };
+
+	for (int i = 0; i < n; i++) {
+		count[connect_once(&ss, len, give_up_ms)]++;
+		printf("attempt %d\n", i + 1);
+		fflush(stdout);
+	}
+	printf("established %d refused %d timeout %d gaveup %d\n", count[0], count[1], count[2],
+	       count[3]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 7 && !strcmp(argv[1], "connects")) {
+		alarm(atoi(argv[6]));
+		return connects(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
+	}
 	if (argc == 5 && !strcmp(argv[1], "udp"))
 		return udp_burst(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 6 && !strcmp(argv[1], "qp-server")) {
@@ -352,6 +401,7 @@ int main(int argc, char **argv)
 			"       tcpflow periodic ADDR PORT REQUESTS SIZE INTERVAL_MS TIMEOUT_S\n"
 			"       tcpflow qp-server ADDR PORT Q:P[,Q:P...] TIMEOUT_S\n"
 			"       tcpflow rr-client ADDR PORT REQUESTS REQ_SIZE RESP_SIZE DEPTH TIMEOUT_S\n"
-			"       tcpflow udp ADDR PORT N\n");
+			"       tcpflow udp ADDR PORT N\n"
+			"       tcpflow connects ADDR PORT N GIVE_UP_MS TIMEOUT_S\n");
 	return 2;
 }
