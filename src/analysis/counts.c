@@ -12,6 +12,10 @@ void counts_init(struct counts *c, const struct recipe *r, const struct counts_c
 	c->cfg = cfg;
 	c->per_event = xcalloc(r->n_events, sizeof(*c->per_event));
 	grouptab_init(&c->groups, cfg->group_by, cfg->n_group_by, sizeof(uint64_t));
+	c->more = xcalloc(cfg->n_more ? cfg->n_more : 1, sizeof(*c->more));
+	for (int k = 0; k < cfg->n_more; k++)
+		grouptab_init(&c->more[k], cfg->more[k].group_by, cfg->more[k].n_group_by,
+			      sizeof(uint64_t));
 }
 
 void counts_add(struct counts *c, const struct value *vals, int event)
@@ -20,6 +24,8 @@ void counts_add(struct counts *c, const struct value *vals, int event)
 	c->per_event[event]++;
 	if (c->cfg->n_group_by)
 		(*(uint64_t *)grouptab_get(&c->groups, vals))++;
+	for (int k = 0; k < c->cfg->n_more; k++)
+		(*(uint64_t *)grouptab_get(&c->more[k], vals))++;
 }
 
 uint64_t group_count(const struct group *g)
@@ -47,22 +53,35 @@ static int cmp_groups(const void *a, const void *b, void *ctx)
 	return 0;
 }
 
-struct group **counts_sorted(const struct counts *c, size_t *n)
+static struct group **sorted(const struct recipe *r, const struct grouptab *t,
+			     const struct counts_cfg *cfg, size_t *n)
 {
-	struct group **v = grouptab_list(&c->groups, n);
-	const struct counts_cfg *cfg = c->cfg;
+	struct group **v = grouptab_list(t, n);
 	int sort_key = -1;
 
 	for (int k = 0; cfg->sort && k < cfg->n_group_by; k++)
-		if (!strcmp(cfg->sort, c->recipe->fields[cfg->group_by[k].field].name))
+		if (!strcmp(cfg->sort, r->fields[cfg->group_by[k].field].name))
 			sort_key = k;
 	qsort_r(v, *n, sizeof(*v), cmp_groups, &sort_key);
 	return v;
 }
 
+struct group **counts_sorted(const struct counts *c, size_t *n)
+{
+	return sorted(c->recipe, &c->groups, c->cfg, n);
+}
+
+struct group **counts_sorted_more(const struct counts *c, int k, size_t *n)
+{
+	return sorted(c->recipe, &c->more[k], &c->cfg->more[k], n);
+}
+
 void counts_free(struct counts *c)
 {
 	grouptab_free(&c->groups, NULL);
+	for (int k = 0; c->more && k < c->cfg->n_more; k++)
+		grouptab_free(&c->more[k], NULL);
+	free(c->more);
 	free(c->per_event);
 	snmp_free(&c->snmp_start);
 	snmp_free(&c->snmp_end);
@@ -151,6 +170,25 @@ static json_t *ratios_json(const struct counts *c)
 	return snmp;
 }
 
+static json_t *more_json(const struct counts *c, const struct format_ctx *fc)
+{
+	json_t *tables = json_array();
+
+	for (int k = 0; k < c->cfg->n_more; k++) {
+		const struct counts_cfg *t = &c->cfg->more[k];
+		json_t *arr = json_array();
+		size_t n;
+		struct group **g = counts_sorted_more(c, k, &n);
+
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, group_json(fc, t, g[i]));
+		free(g);
+		json_array_append_new(tables, json_pack("{s:s,s:o}", "title",
+							t->title ? t->title : "counts", "groups", arr));
+	}
+	return tables;
+}
+
 static json_t *summary_json(const void *self, const struct format_ctx *fc)
 {
 	const struct counts_report *rep = self;
@@ -170,15 +208,17 @@ static json_t *summary_json(const void *self, const struct format_ctx *fc)
 	for (size_t i = 0; i < rep->n; i++)
 		json_array_append_new(arr, group_json(fc, c->cfg, rep->groups[i]));
 	json_object_set_new(obj, "groups", arr);
+	if (c->cfg->n_more)
+		json_object_set_new(obj, "more", more_json(c, fc));
 	json_object_set_new(obj, "snmp", ratios_json(c));
 	return obj;
 }
 
-static void groups_text(const struct counts_report *rep, const struct format_ctx *fc, FILE *f)
+static void groups_text(const struct counts_cfg *cfg, struct group **groups, size_t n,
+			const struct format_ctx *fc, FILE *f)
 {
-	const struct counts_cfg *cfg = rep->c->cfg;
 	const struct recipe *r = fc->recipe;
-	size_t shown = cfg->limit && (size_t)cfg->limit < rep->n ? (size_t)cfg->limit : rep->n;
+	size_t shown = cfg->limit && (size_t)cfg->limit < n ? (size_t)cfg->limit : n;
 	char buf[128];
 
 	fprintf(f, "%s:\n  %8s", cfg->title ? cfg->title : "counts", "COUNT");
@@ -186,15 +226,15 @@ static void groups_text(const struct counts_report *rep, const struct format_ctx
 		fprintf(f, "  %-*s", format_column_width(r, &cfg->group_by[k]), cfg->group_by[k].title);
 	fputc('\n', f);
 	for (size_t i = 0; i < shown; i++) {
-		fprintf(f, "  %8llu", (unsigned long long)group_count(rep->groups[i]));
+		fprintf(f, "  %8llu", (unsigned long long)group_count(groups[i]));
 		for (int k = 0; k < cfg->n_group_by; k++) {
-			format_key(fc, &cfg->group_by[k], &rep->groups[i]->vals[2 * k], buf, sizeof(buf));
+			format_key(fc, &cfg->group_by[k], &groups[i]->vals[2 * k], buf, sizeof(buf));
 			fprintf(f, "  %-*s", format_column_width(r, &cfg->group_by[k]), buf);
 		}
 		fputc('\n', f);
 	}
-	if (shown < rep->n)
-		fprintf(f, "  ... %zu more (--json lists all)\n", rep->n - shown);
+	if (shown < n)
+		fprintf(f, "  ... %zu more (--json lists all)\n", n - shown);
 }
 
 static void loss_text(const struct loss_report *lr, FILE *f)
@@ -245,7 +285,14 @@ static void summary_text(const void *self, const struct format_ctx *fc, FILE *f)
 	if (lost)
 		loss_text(rep->info->loss, f);
 	if (c->cfg->n_group_by)
-		groups_text(rep, fc, f);
+		groups_text(c->cfg, rep->groups, rep->n, fc, f);
+	for (int k = 0; k < c->cfg->n_more; k++) {
+		size_t n;
+		struct group **g = counts_sorted_more(c, k, &n);
+
+		groups_text(&c->cfg->more[k], g, n, fc, f);
+		free(g);
+	}
 	ratios_text(c, f);
 }
 

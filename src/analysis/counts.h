@@ -25,12 +25,16 @@ struct counts_cfg {
 	int limit;
 	struct snmp_ratio *ratios;
 	int n_ratios;
+	/* output.summary.more: further tables (title, group_by, sort, limit only) */
+	struct counts_cfg *more;
+	int n_more;
 };
 
 struct counts {
 	const struct recipe *recipe;
 	const struct counts_cfg *cfg;
 	struct grouptab groups;	/* payload: uint64_t count */
+	struct grouptab *more;	/* one per cfg->more */
 	uint64_t total;
 	uint64_t *per_event;
 	struct snmp_snapshot snmp_start, snmp_end;
@@ -46,6 +50,8 @@ void counts_init(struct counts *c, const struct recipe *r, const struct counts_c
 void counts_add(struct counts *c, const struct value *vals, int event);
 /* Groups sorted as the recipe says; caller frees the array (not the groups). */
 struct group **counts_sorted(const struct counts *c, size_t *n);
+/* The same for table k of output.summary.more. */
+struct group **counts_sorted_more(const struct counts *c, int k, size_t *n);
 uint64_t group_count(const struct group *g);
 void counts_free(struct counts *c);
 

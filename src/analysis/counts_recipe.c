@@ -23,19 +23,21 @@ static bool parse_ratio(struct schema *s, const char *path, json_t *obj, struct 
 	return !s->failed;
 }
 
-static bool parse_sort(struct schema *s, json_t *obj, struct counts_cfg *c)
+static bool parse_sort(struct schema *s, const char *path, json_t *obj, struct counts_cfg *c)
 {
 	const struct recipe *r = s->recipe;
 	bool found = false;
+	char *p;
 
-	c->sort = schema_string(s, "output.summary", obj, "sort", false);
+	c->sort = schema_string(s, path, obj, "sort", false);
 	if (!c->sort || !strcmp(c->sort, "count"))
 		return !s->failed;
 	for (int k = 0; k < c->n_group_by; k++)
 		found |= !strcmp(c->sort, r->fields[c->group_by[k].field].name);
+	p = path_key(path, "sort");
 	if (!found)
-		schema_error(s, "output.summary.sort", "'%s' is neither 'count' nor a group_by field",
-			     c->sort);
+		schema_error(s, p, "'%s' is neither 'count' nor a group_by field", c->sort);
+	free(p);
 	return !s->failed;
 }
 
@@ -58,47 +60,95 @@ static bool parse_ratios(struct schema *s, json_t *obj, struct counts_cfg *c)
 	return !s->failed;
 }
 
-static bool parse_summary(struct schema *s, json_t *obj, struct counts_cfg *c)
+/* A table: title, group_by, sort, limit (the summary itself, or one of its "more"). */
+static bool parse_table(struct schema *s, const char *path, json_t *obj, struct counts_cfg *c)
 {
-	static const char *const keys[] = { "title", "group_by", "sort", "limit", "snmp", NULL };
-	const char *path = "output.summary";
 	json_t *v;
+	char *p;
 
-	if (!schema_known_keys(s, path, obj, keys))
-		return false;
 	c->title = schema_string(s, path, obj, "title", false);
 	v = schema_get(s, path, obj, "group_by", JSON_ARRAY, false);
 	if (v) {
-		int n = parse_columns(s, "output.summary.group_by", v, &c->group_by);
+		int n;
 
+		p = path_key(path, "group_by");
+		n = parse_columns(s, p, v, &c->group_by);
+		free(p);
 		c->n_group_by = n < 0 ? 0 : n;
 		if (s->failed)	/* the columns after a bad one are not filled in */
 			return false;
 	}
-	if (!parse_sort(s, obj, c))
+	if (!parse_sort(s, path, obj, c))
 		return false;
 	v = schema_get(s, path, obj, "limit", JSON_INTEGER, false);
 	c->limit = v ? (int)json_integer_value(v) : 0;
+	p = path_key(path, "limit");
 	if (v && c->limit < 0)
-		schema_error(s, "output.summary.limit", "must be 0 (no limit) or more");
-	return parse_ratios(s, obj, c);
+		schema_error(s, p, "must be 0 (no limit) or more");
+	free(p);
+	return !s->failed;
+}
+
+static bool parse_more(struct schema *s, json_t *obj, struct counts_cfg *c)
+{
+	static const char *const keys[] = { "title", "group_by", "sort", "limit", NULL };
+	json_t *v = schema_get(s, "output.summary", obj, "more", JSON_ARRAY, false), *e;
+	size_t i;
+
+	if (!v || s->failed)
+		return !s->failed;
+	c->more = xcalloc(json_array_size(v) ? json_array_size(v) : 1, sizeof(*c->more));
+	json_array_foreach(v, i, e) {
+		char *p = path_index("output.summary.more", i);
+		struct counts_cfg *t = &c->more[c->n_more++];
+
+		if (!json_is_object(e))
+			schema_error(s, p, "must be an object");
+		else if (schema_known_keys(s, p, e, keys) && parse_table(s, p, e, t) &&
+			 !t->n_group_by)
+			schema_error(s, p, "a table needs group_by");
+		free(p);
+		if (s->failed)
+			break;
+	}
+	return !s->failed;
+}
+
+static bool parse_summary(struct schema *s, json_t *obj, struct counts_cfg *c)
+{
+	static const char *const keys[] = {
+		"title", "group_by", "sort", "limit", "snmp", "more", NULL
+	};
+
+	if (!schema_known_keys(s, "output.summary", obj, keys) ||
+	    !parse_table(s, "output.summary", obj, c))
+		return false;
+	return parse_ratios(s, obj, c) && parse_more(s, obj, c);
+}
+
+static void free_table(struct counts_cfg *c)
+{
+	for (int k = 0; k < c->n_group_by; k++)
+		free(c->group_by[k].title);
+	free(c->group_by);
+	free(c->title);
+	free(c->sort);
 }
 
 void counts_free_cfg(void *cfg)
 {
 	struct counts_cfg *c = cfg;
 
-	for (int k = 0; k < c->n_group_by; k++)
-		free(c->group_by[k].title);
-	free(c->group_by);
 	for (int i = 0; i < c->n_ratios; i++) {
 		free(c->ratios[i].title);
 		free(c->ratios[i].numerator);
 		free(c->ratios[i].denominator);
 	}
 	free(c->ratios);
-	free(c->title);
-	free(c->sort);
+	free_table(c);
+	for (int k = 0; k < c->n_more; k++)
+		free_table(&c->more[k]);
+	free(c->more);
 	free(c);
 }
 

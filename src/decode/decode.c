@@ -205,6 +205,18 @@ static void read_map(struct decoder *d, const struct map_rt *m, void *data, int 
 		v->len = v->str ? (int)strlen(v->str) : 0;
 		v->present = true;
 		return;
+	case FMT_PORT:
+		if ((m->src->flags & TEP_FIELD_IS_ARRAY) && m->src->size >= 4) {
+			/* the port of a sockaddr (struct sockaddr_in/in6: sin_port at 2) */
+			const uint8_t *sa = (const uint8_t *)data + m->src->offset;
+
+			if (m->src->offset + 4 > size)
+				return;
+			v->num = (uint64_t)(sa[2] << 8 | sa[3]);
+			v->present = true;
+			return;
+		}
+		/* fallthrough */
 	default:
 		v->num = read_int(m->src, data, m->map->network_order);
 		v->present = true;

@@ -178,6 +178,9 @@ int format_column_width(const struct recipe *r, const struct column *c)
 	int w = format_width(&r->fields[c->field]);
 	int t = (int)strlen(c->title);
 
+	for (int e = 0; r->fields[c->field].format == FMT_EVENT && e < r->n_events; e++)
+		if ((int)strlen(r->events[e].name) > w)	/* the recipe's longest event name */
+			w = (int)strlen(r->events[e].name);
 	if (c->port_field >= 0)	/* [v6 address]:port */
 		w = r->fields[c->field].format == FMT_IPV4 ? 21 : 24;
 	return t > w ? t : w;
