@@ -11,26 +11,40 @@ void counts_init(struct counts *c, const struct recipe *r, const struct counts_c
 	c->recipe = r;
 	c->cfg = cfg;
 	c->per_event = xcalloc(r->n_events, sizeof(*c->per_event));
-	grouptab_init(&c->groups, cfg->group_by, cfg->n_group_by, sizeof(uint64_t));
+	grouptab_init(&c->groups, cfg->group_by, cfg->n_group_by, sizeof(struct count_payload));
 	c->more = xcalloc(cfg->n_more ? cfg->n_more : 1, sizeof(*c->more));
 	for (int k = 0; k < cfg->n_more; k++)
 		grouptab_init(&c->more[k], cfg->more[k].group_by, cfg->more[k].n_group_by,
-			      sizeof(uint64_t));
+			      sizeof(struct count_payload));
+}
+
+static void add_to(const struct counts *c, struct count_payload *p, const struct value *vals)
+{
+	const struct value *v = &vals[c->cfg->sum_field];
+
+	p->count++;
+	if (c->cfg->sum_field && v->present) {
+		p->sum += v->num;
+		p->summed++;
+	}
 }
 
 void counts_add(struct counts *c, const struct value *vals, int event)
 {
-	c->total++;
 	c->per_event[event]++;
+	if (c->recipe->events[event].unlisted)	/* context for others: in no total, no group */
+		return;
+	c->total++;
+	add_to(c, &c->all, vals);
 	if (c->cfg->n_group_by)
-		(*(uint64_t *)grouptab_get(&c->groups, vals))++;
+		add_to(c, grouptab_get(&c->groups, vals), vals);
 	for (int k = 0; k < c->cfg->n_more; k++)
-		(*(uint64_t *)grouptab_get(&c->more[k], vals))++;
+		add_to(c, grouptab_get(&c->more[k], vals), vals);
 }
 
 uint64_t group_count(const struct group *g)
 {
-	return *(const uint64_t *)g->payload;
+	return ((const struct count_payload *)g->payload)->count;
 }
 
 /* By a group_by key (sort_key >= 0), then by count, largest first. */
@@ -118,6 +132,15 @@ static struct ratio_result ratio(const struct counts *c, const struct snmp_ratio
 	return rr;
 }
 
+/* The summed field's total, under its name (absent where no record had it). */
+static void add_sum_json(json_t *obj, const struct format_ctx *fc, const struct counts_cfg *cfg,
+			 const struct count_payload *p)
+{
+	if (cfg->sum_field && p->summed)
+		json_object_set_new(obj, fc->recipe->fields[cfg->sum_field].name,
+				    json_integer((json_int_t)p->sum));
+}
+
 static json_t *group_json(const struct format_ctx *fc, const struct counts_cfg *cfg,
 			  const struct group *g)
 {
@@ -134,6 +157,7 @@ static json_t *group_json(const struct format_ctx *fc, const struct counts_cfg *
 					    format_json(fc, c->port_field, &g->vals[2 * k + 1]));
 	}
 	json_object_set_new(obj, "count", json_integer((json_int_t)group_count(g)));
+	add_sum_json(obj, fc, cfg, g->payload);
 	return obj;
 }
 
@@ -166,6 +190,9 @@ static json_t *ratios_json(const struct counts *c)
 				q->title, "numerator", q->numerator, "numerator_delta", (json_int_t)rr.num,
 				"denominator", q->denominator, "denominator_delta", (json_int_t)rr.den,
 				"ratio", rr.den ? (double)rr.num / rr.den : 0.0));
+		if (rr.ok && q->note)
+			json_object_set_new(json_array_get(snmp, json_array_size(snmp) - 1), "note",
+					    json_string(q->note));
 	}
 	return snmp;
 }
@@ -200,6 +227,7 @@ static json_t *summary_json(const void *self, const struct format_ctx *fc)
 	json_object_set_new(obj, "recipe", json_string(r->name));
 	json_object_set_new(obj, "seconds", json_real(rep->info->seconds));
 	json_object_set_new(obj, "events", json_integer((json_int_t)c->total));
+	add_sum_json(obj, fc, c->cfg, &c->all);
 	for (int e = 0; e < r->n_events; e++)
 		json_object_set_new(per, r->events[e].name, json_integer((json_int_t)c->per_event[e]));
 	json_object_set_new(obj, "per_event", per);
@@ -214,6 +242,14 @@ static json_t *summary_json(const void *self, const struct format_ctx *fc)
 	return obj;
 }
 
+static void sum_cell(FILE *f, const struct count_payload *p)
+{
+	if (p->summed)
+		fprintf(f, "  %8llu", (unsigned long long)p->sum);
+	else
+		fprintf(f, "  %8s", "-");
+}
+
 static void groups_text(const struct counts_cfg *cfg, struct group **groups, size_t n,
 			const struct format_ctx *fc, FILE *f)
 {
@@ -222,11 +258,15 @@ static void groups_text(const struct counts_cfg *cfg, struct group **groups, siz
 	char buf[128];
 
 	fprintf(f, "%s:\n  %8s", cfg->title ? cfg->title : "counts", "COUNT");
+	if (cfg->sum_field)
+		fprintf(f, "  %8s", r->fields[cfg->sum_field].title);
 	for (int k = 0; k < cfg->n_group_by; k++)
 		fprintf(f, "  %-*s", format_column_width(r, &cfg->group_by[k]), cfg->group_by[k].title);
 	fputc('\n', f);
 	for (size_t i = 0; i < shown; i++) {
 		fprintf(f, "  %8llu", (unsigned long long)group_count(groups[i]));
+		if (cfg->sum_field)
+			sum_cell(f, groups[i]->payload);
 		for (int k = 0; k < cfg->n_group_by; k++) {
 			format_key(fc, &cfg->group_by[k], &groups[i]->vals[2 * k], buf, sizeof(buf));
 			fprintf(f, "  %-*s", format_column_width(r, &cfg->group_by[k]), buf);
@@ -265,7 +305,25 @@ static void ratios_text(const struct counts *c, FILE *f)
 			fprintf(f, "%s: %llu / %llu = %.3f%% (%s / %s, this network namespace)\n",
 				q->title, (unsigned long long)rr.num, (unsigned long long)rr.den,
 				100.0 * rr.num / rr.den, q->numerator, q->denominator);
+		if (q->note)
+			fprintf(f, "  %s\n", q->note);
 	}
+}
+
+/* " (retrans 5, synack 0)", or for the context events " (context: cong 9, opened 6)". */
+static void per_event_text(const struct recipe *r, const struct counts *c, bool unlisted, FILE *f)
+{
+	int n = 0, shown = 0;
+
+	for (int e = 0; e < r->n_events; e++)
+		n += r->events[e].unlisted == unlisted;
+	if (n < (unlisted ? 1 : 2))	/* one listed event: its count is the total */
+		return;
+	for (int e = 0; e < r->n_events; e++)
+		if (r->events[e].unlisted == unlisted)
+			fprintf(f, "%s%s %llu", shown++ ? ", " : unlisted ? " (context: " : " (",
+				r->events[e].name, (unsigned long long)c->per_event[e]);
+	fputc(')', f);
 }
 
 static void summary_text(const void *self, const struct format_ctx *fc, FILE *f)
@@ -277,10 +335,12 @@ static void summary_text(const void *self, const struct format_ctx *fc, FILE *f)
 
 	fprintf(f, "\n--- %s: %.1f s, %llu events", r->name, rep->info->seconds,
 		(unsigned long long)c->total);
-	for (int e = 0; r->n_events > 1 && e < r->n_events; e++)
-		fprintf(f, "%s%s %llu", e ? ", " : " (", r->events[e].name,
-			(unsigned long long)c->per_event[e]);
-	fprintf(f, "%s, lost %llu%s\n", r->n_events > 1 ? ")" : "", (unsigned long long)lost,
+	per_event_text(r, c, false, f);
+	if (c->cfg->sum_field && c->all.summed)
+		fprintf(f, ", %s %llu", r->fields[c->cfg->sum_field].title,
+			(unsigned long long)c->all.sum);
+	per_event_text(r, c, true, f);
+	fprintf(f, ", lost %llu%s\n", (unsigned long long)lost,
 		lost ? " (ring buffer overrun: counts are lower bounds)" : "");
 	if (lost)
 		loss_text(rep->info->loss, f);

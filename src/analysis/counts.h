@@ -15,6 +15,14 @@ struct snmp_ratio {
 	char *title;
 	char *numerator;	/* "Tcp:RetransSegs" */
 	char *denominator;
+	char *note;		/* printed under the ratio: how it relates to the events */
+};
+
+/* A group's payload: its count, and the sum of the summed field where present. */
+struct count_payload {
+	uint64_t count;
+	uint64_t sum;
+	uint64_t summed;	/* records that had the field */
 };
 
 struct counts_cfg {
@@ -25,6 +33,7 @@ struct counts_cfg {
 	int limit;
 	struct snmp_ratio *ratios;
 	int n_ratios;
+	int sum_field;		/* output.summary.sum: totals of this field beside counts (0: none) */
 	/* output.summary.more: further tables (title, group_by, sort, limit only) */
 	struct counts_cfg *more;
 	int n_more;
@@ -36,6 +45,7 @@ struct counts {
 	struct grouptab groups;	/* payload: uint64_t count */
 	struct grouptab *more;	/* one per cfg->more */
 	uint64_t total;
+	struct count_payload all;	/* every listed record */
 	uint64_t *per_event;
 	struct snmp_snapshot snmp_start, snmp_end;
 };

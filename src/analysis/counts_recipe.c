@@ -7,7 +7,7 @@
 
 static bool parse_ratio(struct schema *s, const char *path, json_t *obj, struct snmp_ratio *q)
 {
-	static const char *const keys[] = { "title", "numerator", "denominator", NULL };
+	static const char *const keys[] = { "title", "numerator", "denominator", "note", NULL };
 
 	if (!json_is_object(obj)) {
 		schema_error(s, path, "must be an object");
@@ -18,6 +18,7 @@ static bool parse_ratio(struct schema *s, const char *path, json_t *obj, struct 
 	q->title = schema_string(s, path, obj, "title", true);
 	q->numerator = schema_string(s, path, obj, "numerator", true);
 	q->denominator = schema_string(s, path, obj, "denominator", true);
+	q->note = schema_string(s, path, obj, "note", false);
 	if (!s->failed && (!strchr(q->numerator, ':') || !strchr(q->denominator, ':')))
 		schema_error(s, path, "counters are named GROUP:NAME, e.g. Tcp:RetransSegs");
 	return !s->failed;
@@ -114,16 +115,35 @@ static bool parse_more(struct schema *s, json_t *obj, struct counts_cfg *c)
 	return !s->failed;
 }
 
+/* "sum": a numeric field totalled beside the counts (segments beside retransmitted skbs). */
+static bool parse_sum(struct schema *s, json_t *obj, struct counts_cfg *c)
+{
+	char *name = schema_string(s, "output.summary", obj, "sum", false);
+	int f = name ? recipe_field_index(s->recipe, name) : 0;
+
+	if (name && (f < 0 || s->recipe->fields[f].builtin ||
+		     s->recipe->fields[f].format != FMT_DECIMAL))
+		schema_error(s, "output.summary.sum", "'%s' is not a declared field of format decimal",
+			     name);
+	free(name);
+	c->sum_field = f > 0 ? f : 0;
+	return !s->failed;
+}
+
 static bool parse_summary(struct schema *s, json_t *obj, struct counts_cfg *c)
 {
 	static const char *const keys[] = {
-		"title", "group_by", "sort", "limit", "snmp", "more", NULL
+		"title", "group_by", "sort", "limit", "snmp", "more", "sum", NULL
 	};
 
 	if (!schema_known_keys(s, "output.summary", obj, keys) ||
-	    !parse_table(s, "output.summary", obj, c))
+	    !parse_table(s, "output.summary", obj, c) || !parse_sum(s, obj, c))
 		return false;
-	return parse_ratios(s, obj, c) && parse_more(s, obj, c);
+	if (!parse_ratios(s, obj, c) || !parse_more(s, obj, c))
+		return false;
+	for (int k = 0; k < c->n_more; k++)
+		c->more[k].sum_field = c->sum_field;
+	return true;
 }
 
 static void free_table(struct counts_cfg *c)
@@ -143,6 +163,7 @@ void counts_free_cfg(void *cfg)
 		free(c->ratios[i].title);
 		free(c->ratios[i].numerator);
 		free(c->ratios[i].denominator);
+		free(c->ratios[i].note);
 	}
 	free(c->ratios);
 	free_table(c);

@@ -29,7 +29,8 @@ static int events_init(struct analysis *a)
 
 static void events_feed(struct analysis *a, struct record *rec)
 {
-	sink_record(a->sink, rec, "event", NULL);
+	if (!a->recipe->events[rec->event].unlisted)
+		sink_record(a->sink, rec, "event", NULL);
 }
 
 const struct analysis_ops events_analysis = {

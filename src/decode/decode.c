@@ -33,6 +33,7 @@ static int resolve_maps(struct event_rt *rt, struct tep_event *ev, const struct 
 		m->map = &a->maps[i];
 		m->src = lookup(ev, m->map->source);
 		m->family = lookup(ev, m->map->family);
+		m->at_most = lookup(ev, m->map->at_most);
 		m->ipv4 = lookup(ev, m->map->ipv4);
 		m->ipv6[0] = lookup(ev, m->map->ipv6[0]);
 		m->ipv6[1] = lookup(ev, m->map->ipv6[1]);
@@ -158,14 +159,21 @@ static void read_string(struct value *v, struct tep_format_field *f, void *data,
 	v->present = true;
 }
 
-static void read_inet(struct value *v, const struct map_rt *m, void *data)
+/* Does field f lie inside a record of size bytes? */
+static bool inside(const struct tep_format_field *f, int size)
+{
+	return f && f->offset + f->size <= size;
+}
+
+static void read_inet(struct value *v, const struct map_rt *m, void *data, int size)
 {
 	uint8_t raw[16];
 	int family = 0;
 
-	if (m->family)
+	if (inside(m->family, size))
 		family = (int)read_int(m->family, data, false);
-	if (m->ipv6[0] && (family == AF_INET6 || !family || !m->ipv4)) {
+	if (inside(m->ipv6[0], size) && (!m->ipv6[1] || inside(m->ipv6[1], size)) &&
+	    (family == AF_INET6 || !family || !m->ipv4)) {
 		if (m->ipv6[1]) {	/* two u64 loads: record bytes are the memory bytes */
 			memcpy(raw, (char *)data + m->ipv6[0]->offset, 8);
 			memcpy(raw + 8, (char *)data + m->ipv6[1]->offset, 8);
@@ -173,7 +181,7 @@ static void read_inet(struct value *v, const struct map_rt *m, void *data)
 			memcpy(raw, (char *)data + m->ipv6[0]->offset, 16);
 		}
 		value_set_addr(v, raw, 16);
-	} else if (m->ipv4 && (family == AF_INET || !family)) {
+	} else if (inside(m->ipv4, size) && (family == AF_INET || !family)) {
 		value_set_addr(v, (uint8_t *)data + m->ipv4->offset, 4);
 	}
 }
@@ -184,7 +192,7 @@ static void read_map(struct decoder *d, const struct map_rt *m, void *data, int 
 	enum field_format fmt = d->recipe->fields[m->map->field].format;
 
 	if (m->map->inet) {
-		read_inet(v, m, data);
+		read_inet(v, m, data, size);
 		return;
 	}
 	if (!m->src)
@@ -200,6 +208,8 @@ static void read_map(struct decoder *d, const struct map_rt *m, void *data, int 
 			v->port = 0;
 		return;
 	case FMT_SYMBOLIC:
+		if (m->src->offset + m->src->size > size)
+			return;
 		v->num = read_int(m->src, data, m->map->network_order);
 		v->str = symbols_name(&m->names, (int64_t)v->num);
 		v->len = v->str ? (int)strlen(v->str) : 0;
@@ -218,8 +228,15 @@ static void read_map(struct decoder *d, const struct map_rt *m, void *data, int 
 		}
 		/* fallthrough */
 	default:
+		if (m->src->offset + m->src->size > size)	/* a short record: absent */
+			return;
 		v->num = read_int(m->src, data, m->map->network_order);
 		v->present = true;
+		if (m->at_most && m->at_most->offset + m->at_most->size <= size) {
+			uint64_t cap = read_int(m->at_most, data, false);
+
+			v->num = v->num < cap ? v->num : cap;
+		}
 	}
 }
 

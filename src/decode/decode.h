@@ -15,6 +15,7 @@ struct tep_event_filter;
 struct map_rt {
 	const struct field_map *map;
 	struct tep_format_field *src, *family, *ipv4, *ipv6[2];
+	struct tep_format_field *at_most;
 	struct symbols names;	/* symbolic fields: the print format's names of the values */
 };
 

@@ -5,6 +5,7 @@
 #include "analysis/latency.h"
 #include "analysis/reqresp.h"
 #include "engine/registry.h"
+#include "enrich/derive.h"
 #include "recipe/limits.h"
 
 extern const struct analysis_ops events_analysis;
@@ -22,6 +23,7 @@ const int n_analysis_registry = ARRAY_SIZE(analysis_registry);
 
 const struct enricher_ops *const enricher_registry[] = {
 	&comm_enricher,
+	&derive_enricher,	/* after comm: a case may one day test it */
 };
 const int n_enricher_registry = ARRAY_SIZE(enricher_registry);
 
@@ -31,6 +33,7 @@ static int sections(struct recipe_section *sec)
 	int n = 0;
 
 	sec[n++] = (struct recipe_section){ "events", recipe_parse_events };
+	sec[n++] = (struct recipe_section){ "derive", derive_parse };
 	for (int i = 0; i < n_analysis_registry && n < RECIPE_MAX_SECTIONS; i++)
 		sec[n++] = (struct recipe_section){
 			analysis_registry[i]->section ? analysis_registry[i]->section : "",

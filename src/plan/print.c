@@ -2,8 +2,10 @@
 /* The dry run: what was found, what was chosen and why, and every tracefs write of a run. */
 #include <stdio.h>
 #include <string.h>
+#include <event-parse.h>
 
 #include "analysis/analysis.h"
+#include "enrich/derive.h"
 #include "plan/plan.h"
 #include "source/source.h"
 
@@ -15,6 +17,23 @@ static void print_alt(const struct alternative *a, int i, const struct alt_plan 
 	source_describe(a, target, sizeof(target));
 	printf("  [%d] %-44s %s%s\n", i, target, chosen ? "chosen" : "skipped: ",
 	       chosen ? "" : ap->reason ? ap->reason : "not reached");
+}
+
+/* Optional fields the chosen tracepoint lacks on this kernel: they show as -. */
+static void print_missing_optional(const struct plan *p, const struct planned_event *pe)
+{
+	const struct alternative *a = &pe->decl->alts[pe->chosen];
+	struct tep_event *ev;
+
+	if (source_kind_of(a->kind)->is_probe)
+		return;
+	ev = plan_find_event(p->tep, pe->system, pe->name);
+	for (int i = 0; ev && i < a->n_maps; i++)
+		if (a->maps[i].optional && a->maps[i].source &&
+		    !tep_find_any_field(ev, a->maps[i].source))
+			printf("      no field '%s' in this kernel's %s:%s: %s is shown as -\n",
+			       a->maps[i].source, pe->system, pe->name,
+			       p->recipe->fields[a->maps[i].field].name);
 }
 
 static void print_write(const char *file, const char *op, const char *text)
@@ -72,6 +91,13 @@ static void print_writes(const struct plan *p)
 		}
 }
 
+static bool event_traced(const void *ctx, int ev)
+{
+	const struct plan *p = ctx;
+
+	return p->ev[ev].chosen >= 0 && plan_when_holds(p, ev);
+}
+
 void plan_print(const struct plan *p)
 {
 	const struct recipe *r = p->recipe;
@@ -99,6 +125,8 @@ void plan_print(const struct plan *p)
 		       pe->chosen < 0 ? (pe->decl->optional ? " not traced here" : " CANNOT RUN") : "");
 		for (int j = 0; j < pe->decl->n_alts; j++)
 			print_alt(&pe->decl->alts[j], j, &pe->alts[j]);
+		if (pe->chosen >= 0)
+			print_missing_optional(p, pe);
 		if (pe->chosen >= 0 && !pe->filter)
 			printf("      no kernel filter\n");
 		if (pe->chosen >= 0 && plan_event_shared(p, i))
@@ -109,6 +137,7 @@ void plan_print(const struct plan *p)
 	for (int i = 0; i < r->n_analyses; i++)
 		if (r->analyses[i].ops->describe)
 			r->analyses[i].ops->describe(r->analyses[i].cfg, r, stdout);
+	derive_describe(r->derive, r, event_traced, p, stdout);
 	for (int i = 0; i < r->n_match; i++) {
 		const struct param *prm = &r->params[r->match[i].param];
 

@@ -277,6 +277,7 @@ static void free_alt(struct alternative *a)
 		struct field_map *m = &a->maps[i];
 
 		free(m->source);
+		free(m->at_most);
 		free(m->family);
 		free(m->ipv4);
 		free(m->ipv6[0]);
@@ -322,6 +323,8 @@ void recipe_free(struct recipe *r)
 	}
 	free(r->events);
 	free_columns(r->columns, r->n_columns);
+	if (r->derive && r->free_derive)
+		r->free_derive(r->derive);
 	for (int i = 0; i < r->n_analyses; i++)
 		if (r->analyses[i].free_cfg)
 			r->analyses[i].free_cfg(r->analyses[i].cfg);

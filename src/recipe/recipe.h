@@ -50,6 +50,7 @@ struct field_map {
 	bool optional;		/* absent source: value shown as "-" instead of skipping */
 	bool inet;		/* composite address: family + ipv4 + ipv6 sources */
 	char *source;		/* plain: the event field (tracepoint field or probe arg) */
+	char *at_most;		/* plain integer: capped by this field's value (a limit passed along) */
 	char *family;		/* inet: field holding AF_INET/AF_INET6, may be NULL */
 	char *ipv4;		/* inet: 4-byte array or u32 loaded from memory */
 	char *ipv6[2];		/* inet: one 16-byte array, or two u64 halves */
@@ -83,6 +84,7 @@ struct event_decl {
 	char *name;
 	char *when;		/* "EVENT=KIND" as written, resolved after all events */
 	bool optional;		/* no runnable alternative: skip instead of failing */
+	bool unlisted;		/* "listed": false: feeds derived fields and analyses, no lines or groups */
 	int when_event;		/* traced only if this event runs ... (-1: always) */
 	enum alt_kind when_kind;	/* ... an alternative of this kind */
 	struct alternative *alts;
@@ -137,6 +139,8 @@ struct recipe {
 	int n_analyses;
 	struct coupling *couplings;
 	int n_couplings;
+	void *derive;		/* the "derive" section (enrich/derive.h), NULL if none */
+	void (*free_derive)(void *derive);
 };
 
 struct schema;

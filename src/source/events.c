@@ -72,7 +72,7 @@ static bool parse_map(struct schema *s, const char *path, struct alternative *a,
 		      struct field_map *m, json_t *v)
 {
 	static const char *const keys[] = {
-		"source", "network_order", "optional", "family", "ipv4", "ipv6", NULL
+		"source", "network_order", "optional", "family", "ipv4", "ipv6", "at_most", NULL
 	};
 	const struct field_decl *f = &s->recipe->fields[m->field];
 
@@ -89,7 +89,14 @@ static bool parse_map(struct schema *s, const char *path, struct alternative *a,
 	m->network_order = schema_bool(s, path, v, "network_order", false);
 	m->optional = schema_bool(s, path, v, "optional", false);
 	m->source = schema_string(s, path, v, "source", false);
+	m->at_most = schema_string(s, path, v, "at_most", false);
 	if (s->failed)
+		return false;
+	if (m->at_most && (!m->source || f->format != FMT_DECIMAL)) {
+		schema_error(s, path, "'at_most' caps a 'source' of a field of format decimal");
+		return false;
+	}
+	if (m->at_most && !check_source(s, path, a, m->at_most))
 		return false;
 	if (m->source) {
 		if (json_object_get(v, "family") || json_object_get(v, "ipv4") ||
@@ -262,7 +269,7 @@ static bool parse_alt(struct schema *s, const char *path, struct alternative *a,
 
 static bool parse_event(struct schema *s, const char *path, struct event_decl *e, json_t *obj)
 {
-	static const char *const keys[] = { "any", "optional", "when", NULL };
+	static const char *const keys[] = { "any", "optional", "when", "listed", NULL };
 	char *p;
 	json_t *any, *alt;
 	size_t i;
@@ -274,6 +281,7 @@ static bool parse_event(struct schema *s, const char *path, struct event_decl *e
 	if (!schema_known_keys(s, path, obj, keys))
 		return false;
 	e->optional = schema_bool(s, path, obj, "optional", false);
+	e->unlisted = !schema_bool(s, path, obj, "listed", true);
 	e->when_event = -1;
 	e->when = schema_string(s, path, obj, "when", false);
 	any = schema_get(s, path, obj, "any", JSON_ARRAY, true);

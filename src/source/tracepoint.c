@@ -66,6 +66,8 @@ static char *check_map(const struct recipe *r, struct tep_event *ev, const struc
 	struct tep_format_field *f;
 	char *why;
 
+	if (m->at_most && !tep_find_any_field(ev, m->at_most))
+		return xasprintf("field '%s' not in this kernel's format", m->at_most);
 	if (!m->inet)
 		return check_plain(r, ev, m);
 	if (m->family && !tep_find_any_field(ev, m->family))

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <event-parse.h>
 
-#define KPROBE_REC_SIZE 71
+#define KPROBE_REC_SIZE 81
 
 static const char kprobe_layout_fields[] =
 	"format:\n"
@@ -30,7 +30,9 @@ static const char kprobe_layout_fields[] =
 	"\tfield:u64 daddr6_hi;\toffset:39;\tsize:8;\tsigned:0;\n"
 	"\tfield:u64 daddr6_lo;\toffset:47;\tsize:8;\tsigned:0;\n"
 	"\tfield:u64 saddr6_hi;\toffset:55;\tsize:8;\tsigned:0;\n"
-	"\tfield:u64 saddr6_lo;\toffset:63;\tsize:8;\tsigned:0;\n\n"
+	"\tfield:u64 saddr6_lo;\toffset:63;\tsize:8;\tsigned:0;\n"
+	"\tfield:u16 gso_segs;\toffset:71;\tsize:2;\tsigned:0;\n"
+	"\tfield:u64 segs_max;\toffset:73;\tsize:8;\tsigned:0;\n\n"
 	"print fmt: \"(%lx) sk=0x%Lx\", REC->__probe_ip, REC->sk\n";
 
 /* retrans (3001), synack (3002) and tlp (3003) in group probekit_42; 0 on success */

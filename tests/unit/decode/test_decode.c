@@ -107,7 +107,7 @@ out:
 static void kprobe_network_order_and_halves(void)
 {
 	char *use[] = { "retrans=kprobe", NULL };
-	uint8_t rec[71] = { 0 };
+	uint8_t rec[KPROBE_REC_SIZE] = { 0 };
 	struct dfx f;
 	uint8_t v6[16];
 	uint16_t be;
@@ -127,6 +127,13 @@ static void kprobe_network_order_and_halves(void)
 	CHECK(val(&f, "rport")->num == 443 && val(&f, "lport")->num == 51000);
 	CHECK(val(&f, "laddr")->addr[3] == 1 && val(&f, "raddr")->addr[3] == 2);
 	CHECK(val(&f, "state")->num == 2);
+	/* segments: the skb's count, capped by the segments the kernel asked for */
+	CHECK(val(&f, "segs")->present && val(&f, "segs")->num == 0);
+	put16(rec, 71, 9);
+	put64(rec, 73, 4);
+	CHECK(decode_record(&f.d, rec, sizeof(rec), 1, 0) != NULL && val(&f, "segs")->num == 4);
+	put64(rec, 73, 64);
+	CHECK(decode_record(&f.d, rec, sizeof(rec), 1, 0) != NULL && val(&f, "segs")->num == 9);
 
 	put16(rec, 36, AF_INET6);
 	inet_pton(AF_INET6, "2001:db8::42", v6);

@@ -43,7 +43,8 @@ static void shipped_recipe_loads(void)
 		return;
 	CHECK_STR(r->name, "tcp-retrans");
 		CHECK(r->events[0].n_alts == 3);
-	CHECK(r->n_events == 3 && r->events[2].when_event == 0 && r->events[2].when_kind == ALT_KPROBE);
+	CHECK(r->n_events == 5 && r->events[2].when_event == 0 && r->events[2].when_kind == ALT_KPROBE);
+	CHECK(r->events[3].unlisted && r->events[4].unlisted && r->derive);
 	CHECK(r->events[0].alts[2].kind == ALT_KPROBE);
 	CHECK_STR(r->events[0].alts[2].args[0].name, "sk");
 	CHECK(r->events[1].optional);
