@@ -422,6 +422,39 @@ test_resets_first_choices() {
 	resets_truth 5351
 }
 
+# tcp-retrans under bulk transfer through the kprobe alternative: lo at MTU
+# 1500 loses 4% (netem), three 1 MB requests. One event is one skb of many
+# segments; SEGS (the skb's segment count, capped by what the kernel asked to
+# send) summed over the events is the kernel's RetransSegs but for the tail
+# loss probes' and SYN-ACKs' segments, which the kprobe path sees as tlp and
+# synack events (one segment each at most).
+test_retrans_kprobe_bulk_segments() {
+	ip link set lo mtu 1500
+	tcpflow qp-server 127.0.0.1 5361 0:0 120 >/tmp/qp &
+	qp=$!
+	until grep -q '^listening' /tmp/qp; do sleep 0.1; done
+	loss_on 4
+	pk_start /tmp/out run tcp-retrans --use retrans=kprobe --use synack=kprobe -p port=5361 --json
+	r0=$(retrans_segs)
+	tcpflow rr-client 127.0.0.1 5361 3 1000000 100 1 100 >/dev/null || fail "bulk client"
+	sleep 0.5
+	r1=$(retrans_segs)
+	pk_stop INT
+	loss_off
+	kill $qp
+	ip link set lo mtu 65536
+	[ $PKRC = 0 ] || fail "exit $PKRC: $(cat /tmp/out.err)"
+	n=$(grep '"type":"event"' /tmp/out | grep -c '"event":"retrans"')
+	segs=$(grep '"type":"event"' /tmp/out | grep '"event":"retrans"' |
+		sed -n 's/.*"segs":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+	other=$(grep '"type":"event"' /tmp/out | grep -cE '"event":"(tlp|synack)"')
+	sum=$(grep '"type":"summary"' /tmp/out | sed -n 's/.*"events":[0-9]*,"segs":\([0-9]*\).*/\1/p')
+	echo "RetransSegs +$((r1 - r0)); $n retrans skbs carrying $segs segments (summary $sum), $other tlp/synack"
+	[ "$n" -gt 0 ] && [ "$segs" -gt "$n" ] || fail "no multi-segment skb"
+	[ "$sum" = "$segs" ] || fail "summary SEGS"
+	[ "$segs" -le $((r1 - r0)) ] && [ $((r1 - r0)) -le $((segs + other)) ] || fail "segments"
+}
+
 udp_noports() { awk '/^Udp:/ { if (h) { print $3; exit } h = 1 }' /proc/net/snmp; }
 
 # net-drops: datagrams to a closed UDP port are dropped and counted as
