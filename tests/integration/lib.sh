@@ -47,6 +47,13 @@ netns_pair() {
 	done
 	ip -n $NS_A link set va$ID up
 	ip -n $NS_B link set vb$ID up
+	# the carrier comes up asynchronously: a first packet sent before it is lost
+	wait_for "the veth pair did not come up" veth_up
+}
+
+veth_up() {
+	ip -n $NS_A -o link show va$ID | grep -q 'state UP' &&
+		ip -n $NS_B -o link show vb$ID | grep -q 'state UP'
 }
 
 # Drop PCT% of the data segments (PSH) arriving in NS for the listed ports, on

@@ -64,6 +64,17 @@ test_connect_latency_is_the_round_trip_of_the_delay_line() {
 	assert_clean
 }
 
+syn_dropped() {
+	test "$(ip netns exec $NS_B nft list table inet pksyn$ID |
+		sed -n 's/.*counter packets \([0-9]*\).*/\1/p')" -ge 1
+}
+
+syn_debug() {	# ADDR PORT
+	ip netns exec $NS_B nft list table inet pksyn$ID | grep counter
+	ip netns exec $NS_A ss -tan dst "$1"
+	cat $WORK/attempt.$1
+}
+
 # Drop the SYNs to PORT in NS_B until the counter shows one, then let them pass.
 drop_one_syn_of() {	# ADDR PORT
 	local out=$WORK/attempt.$1
@@ -76,8 +87,12 @@ drop_one_syn_of() {	# ADDR PORT
 	}
 	NFT
 	bg sh -c "ip netns exec $NS_A $TOOLS/tcpflow connects $1 $2 1 0 60 > $out"
-	wait_for "no SYN dropped" test "$(ip netns exec $NS_B nft list table inet pksyn$ID |
-		sed -n 's/.*counter packets \([0-9]*\).*/\1/p')" -ge 1
+	local deadline=$((SECONDS + WAIT_S))
+	until syn_dropped; do
+		[ $SECONDS -lt $deadline ] && ! grep -q '^established' $out ||
+			fail "no SYN to $1 dropped: $(syn_debug $1 $2 | tr '\n' ' ')"
+		sleep 0.05
+	done
 	ip netns exec $NS_B nft delete table inet pksyn$ID
 	wait_for "the attempt did not end" grep -q '^established 1' $out
 }
