@@ -38,6 +38,13 @@ struct engine {
 	struct loss_report loss;
 };
 
+/*
+ * How late a CPU's records may still be committed after a read found it
+ * empty (an interrupted writer); records newer than that wait for the next
+ * drain, at most a poll timeout later.
+ */
+#define HOLD_NS 5000000ULL
+
 /* The analyses this run keeps (those that switched themselves off are gone). */
 #define FOR_EACH_ANALYSIS(e, a) for (struct analysis *a = (e)->an; a < (e)->an + (e)->n_an; a++)
 
@@ -159,7 +166,15 @@ static int open_source(struct engine *e)
 	if ((ret = start_session(e)))
 		return ret;
 	warn_skipped(e->plan);	/* after start: the kernel may have refused a probe */
-	return reader_open(&e->rd, e->session.inst);
+	if ((ret = reader_open(&e->rd, e->session.inst)))
+		return ret;
+	/* a trace clock we can read: records are handed over in time order across CPUs */
+	if (!strcmp(e->plan->clock, "mono"))
+		e->rd.hold_clock = CLOCK_MONOTONIC;
+	else if (!strcmp(e->plan->clock, "boot"))
+		e->rd.hold_clock = CLOCK_BOOTTIME;
+	e->rd.hold_ns = HOLD_NS;
+	return PK_OK;
 }
 
 static bool prints_records(const struct engine *e)
@@ -180,8 +195,8 @@ static void stop_tracing(struct engine *e)
 	if (!e->live)
 		return;
 	session_tracing_off(&e->session);
-	if (e->dec.rec.values)
-		reader_drain(&e->rd, on_record, e);
+	if (e->dec.rec.values)	/* nothing older can come now: none held back */
+		reader_drain_all(&e->rd, on_record, e);
 	reader_read_stats(&e->rd);
 	FOR_EACH_ANALYSIS(e, a)
 		if (a->ops->stop)

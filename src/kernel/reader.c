@@ -10,6 +10,7 @@
 #include <tracefs.h>
 
 #include "kernel/reader.h"
+#include "util/clock.h"
 
 /* zeros after a page: kbuffer peeks at an event header at the data's end */
 #define PAGE_SLACK 64
@@ -43,6 +44,7 @@ static int open_cpu(struct reader *rd, int cpu, struct cpu_reader *cr)
 int reader_open_fds(struct reader *rd, const int *fds, int n, int page_size)
 {
 	memset(rd, 0, sizeof(*rd));
+	rd->hold_clock = -1;
 	rd->page_size = page_size;
 	rd->cpus = xcalloc(n, sizeof(*rd->cpus));
 	for (int i = 0; i < n; i++) {
@@ -66,6 +68,7 @@ int reader_open(struct reader *rd, struct tracefs_instance *inst)
 	long long subbuf_kb = 0;
 
 	memset(rd, 0, sizeof(*rd));
+	rd->hold_clock = -1;
 	rd->inst = inst;
 	/* sub-buffers may be larger than a page (buffer_subbuf_size_kb, 6.8+) */
 	if (tracefs_instance_file_read_number(inst, "buffer_subbuf_size_kb", &subbuf_kb) == 0 &&
@@ -175,10 +178,15 @@ static void note_corrupt_page(struct reader *rd, struct cpu_reader *cr)
 static bool next_page(struct reader *rd, struct cpu_reader *cr)
 {
 	int missed;
+	uint64_t asked;
 
 	do {
-		if (tracefs_cpu_read(cr->tcpu, cr->page, true) <= 0)
+		/* stamped before the read: what it does not return was stamped after, or is late */
+		asked = rd->hold_clock >= 0 ? (uint64_t)clock_ns(rd->hold_clock) : 0;
+		if (tracefs_cpu_read(cr->tcpu, cr->page, true) <= 0) {
+			cr->empty_at = asked;
 			return false;
+		}
 		if (!page_sane(rd, cr->page)) {
 			note_corrupt_page(rd, cr);
 			continue;
@@ -217,7 +225,24 @@ static void advance(struct reader *rd, struct cpu_reader *cr, int *pages)
 		next_page(rd, cr);
 }
 
-void reader_drain(struct reader *rd, record_fn fn, void *ctx)
+/* The newest record time every CPU is known to be complete to (UINT64_MAX: no bound). */
+static uint64_t complete_to(const struct reader *rd)
+{
+	uint64_t bound = UINT64_MAX;
+
+	if (rd->hold_clock < 0)
+		return bound;
+	for (int i = 0; i < rd->n_cpus; i++) {
+		const struct cpu_reader *cr = &rd->cpus[i];
+		uint64_t t = cr->empty_at > rd->hold_ns ? cr->empty_at - rd->hold_ns : 0;
+
+		if (!cr->cur && t < bound)
+			bound = t;
+	}
+	return bound;
+}
+
+static void drain(struct reader *rd, record_fn fn, void *ctx, bool hold)
 {
 	/* bounded, so that a flood cannot keep us from signals and the clock */
 	int pages = 1024 * rd->n_cpus;
@@ -234,12 +259,23 @@ void reader_drain(struct reader *rd, record_fn fn, void *ctx)
 			if (cr->cur && (!best || cr->ts < best->ts))
 				best = cr;
 		}
-		if (!best)
+		/* a CPU found empty may still deliver older records: the next drain's */
+		if (!best || (hold && best->ts > complete_to(rd)))
 			return;
 		/* page_sane() saw this record inside the page's committed data */
 		fn(ctx, best->cur, kbuffer_event_size(best->kbuf), best->ts, best->cpu);
 		advance(rd, best, &pages);
 	}
+}
+
+void reader_drain(struct reader *rd, record_fn fn, void *ctx)
+{
+	drain(rd, fn, ctx, true);
+}
+
+void reader_drain_all(struct reader *rd, record_fn fn, void *ctx)
+{
+	drain(rd, fn, ctx, false);
 }
 
 uint64_t stats_value(const char *text, const char *name)

@@ -18,6 +18,7 @@ struct cpu_reader {
 	struct kbuffer *kbuf;
 	void *cur;		/* next record of this CPU, NULL when drained */
 	unsigned long long ts;
+	uint64_t empty_at;	/* trace clock when a read last found nothing */
 };
 
 typedef void (*record_fn)(void *ctx, void *data, int size, unsigned long long ts, int cpu);
@@ -29,6 +30,17 @@ struct reader {
 	int page_size;
 	void (*on_loss)(void *ctx);	/* a page says events were lost */
 	void *loss_ctx;
+	/*
+	 * Time order across CPUs (set when the trace clock is a clock user space
+	 * can read, e.g. CLOCK_MONOTONIC for mono; -1: none): a CPU found empty
+	 * at time T may still commit events stamped a little before T, so a drain
+	 * hands over records only up to the oldest such T less hold_ns, and
+	 * keeps the newer ones for the next drain. Without it, an event of one
+	 * CPU can come after a later one of another (a connection's first data
+	 * before its handshake).
+	 */
+	int hold_clock;
+	uint64_t hold_ns;
 };
 
 /* Open per_cpu/cpuN/trace_pipe_raw of every CPU, non-blocking. */
@@ -37,8 +49,10 @@ int reader_open(struct reader *rd, struct tracefs_instance *inst);
 int reader_open_fds(struct reader *rd, const int *fds, int n, int page_size);
 /* Wait up to timeout_ms for data; interrupted by signals. */
 void reader_wait(struct reader *rd, int timeout_ms);
-/* Hand every record available now to fn, merged across CPUs in time order. */
+/* Hand the records available now to fn, merged across CPUs in time order (see hold_clock). */
 void reader_drain(struct reader *rd, record_fn fn, void *ctx);
+/* Every record left, none held back (tracing is off: nothing older can come). */
+void reader_drain_all(struct reader *rd, record_fn fn, void *ctx);
 /* Read the ring buffer's overrun/dropped counters (before the instance goes). */
 void reader_read_stats(struct reader *rd);
 uint64_t reader_lost_total(const struct reader *rd);

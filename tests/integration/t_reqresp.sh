@@ -25,6 +25,12 @@ check_conns() {	# SERVER_OUT CLIENT_OUT SPEC... (SPEC: lport_or_rport:Q:P:R:min_
 	    assert len(rr) == 1, f"{f}: {len(rr)} reqresp summaries"
 	    return rr[0]["connections"]
 	sc, cc = conns(sout), conns(cout)
+	for f in (sout, cout):	# what the runs could not time, and lost events: for a failure's story
+	    o = [json.loads(l) for l in open(f)]
+	    rr = [x for x in o if x["type"] == "reqresp"][0]
+	    summ = [x for x in o if x["type"] == "summary"]
+	    print(f"{f.split('/')[-1]}:", {k: v for k, v in rr.items() if k.startswith(("stray", "unknown",
+	          "invalidated", "evicted"))}, "lost", summ[0]["lost"] if summ else "?")
 	ok = True
 	def within(name, got_ns, want, slack=tol):
 	    got = got_ns / 1e6
