@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Questions about a recipe's analyses. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/analysis.h"
@@ -26,4 +27,36 @@ bool recipe_takes_option(const struct recipe *r, char letter)
 		if (r->analyses[i].ops->run_options && strchr(r->analyses[i].ops->run_options, letter))
 			return true;
 	return false;
+}
+
+int analysis_group_option(const struct analysis *a, struct column **cols, int *n)
+{
+	char **groups = a->opts ? a->opts->groups : NULL;
+	int want = 0;
+
+	*cols = NULL;
+	*n = 0;
+	while (groups && groups[want])
+		want++;
+	if (!want)
+		return PK_OK;
+	*cols = xcalloc(want, sizeof(**cols));
+	for (int k = 0; k < want; k++) {
+		char *err;
+
+		if (!column_parse(a->recipe, groups[k], &(*cols)[k], &err)) {
+			pk_error("-g %s: %s", groups[k], err);
+			free(err);
+			return PK_ERR_USAGE;
+		}
+		(*n)++;
+	}
+	return PK_OK;
+}
+
+void analysis_group_option_free(struct column *cols, int n)
+{
+	for (int k = 0; k < n; k++)
+		free(cols[k].title);
+	free(cols);
 }

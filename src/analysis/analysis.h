@@ -74,6 +74,9 @@ struct analysis_ops {
 bool recipe_has_analysis(const struct recipe *r, const struct analysis_ops *ops);
 /* Does an analysis of the recipe take this run option (a letter of run_options)? */
 bool recipe_takes_option(const struct recipe *r, char letter);
+/* -g: the run's own grouping columns (none: *n = 0); PK_ERR_USAGE after a message. */
+int analysis_group_option(const struct analysis *a, struct column **cols, int *n);
+void analysis_group_option_free(struct column *cols, int n);
 /* The settings of its first analysis of these ops, NULL if none. */
 void *recipe_analysis_cfg(const struct recipe *r, const struct analysis_ops *ops);
 

@@ -41,27 +41,13 @@ static void free_group(void *p)
 /* -g replaces the recipe's grouping: columns of this run's own. */
 static int apply_groups(struct analysis *a, struct att_run *run)
 {
-	char **groups = a->opts ? a->opts->groups : NULL;
-	int n = 0;
+	int ret = analysis_group_option(a, &run->groups, &run->n_groups);
 
-	while (groups && groups[n])
-		n++;
-	if (!n)
-		return PK_OK;
-	run->groups = xcalloc(n, sizeof(*run->groups));
-	for (int k = 0; k < n; k++) {
-		char *err;
-
-		if (!column_parse(a->recipe, groups[k], &run->groups[k], &err)) {
-			pk_error("-g %s: %s", groups[k], err);
-			free(err);
-			return PK_ERR_USAGE;
-		}
-		run->n_groups++;
+	if (!ret && run->n_groups) {
+		run->d.group_by = run->groups;
+		run->d.n_group_by = run->n_groups;
 	}
-	run->d.group_by = run->groups;
-	run->d.n_group_by = run->n_groups;
-	return PK_OK;
+	return ret;
 }
 
 static int attempts_init(struct analysis *a)
@@ -325,9 +311,7 @@ static void attempts_free(struct analysis *a)
 	att_table_free(&run->t);
 	free_group(&run->all);
 	grouptab_free(&run->tab, free_group);
-	for (int k = 0; k < run->n_groups; k++)
-		free(run->groups[k].title);
-	free(run->groups);
+	analysis_group_option_free(run->groups, run->n_groups);
 	free(run->rec.values);
 	free(run);
 }

@@ -6,22 +6,6 @@
 #include "analysis/attempts.h"
 #include "util/duration.h"
 
-static int event_ref(struct schema *s, const char *path, json_t *obj, const char *key,
-		     bool required)
-{
-	char *name = schema_string(s, path, obj, key, required);
-	int ev = name ? recipe_event_index(s->recipe, name) : -1;
-
-	if (name && ev < 0) {
-		char *p = path_key(path, key);
-
-		schema_error(s, p, "'%s' is not an event of this recipe", name);
-		free(p);
-	}
-	free(name);
-	return ev;
-}
-
 /* A declared field of one of the formats allowed (FMT_TIME: any but built-ins). */
 static int field_ref(struct schema *s, const char *path, json_t *obj, const char *key,
 		     enum field_format want)
@@ -41,30 +25,8 @@ static int field_ref(struct schema *s, const char *path, json_t *obj, const char
 
 static bool parse_key(struct schema *s, const char *path, json_t *obj, struct attempts_decl *d)
 {
-	char *p = path_key(path, "key");
-	json_t *v = json_object_get(obj, "key");
-	char **names = NULL;
-	int n = v ? schema_strings(s, p, v, &names) : -1;
-
-	if (!v)
-		schema_error(s, p, "missing required key");
-	else if (n == 0 || n > ATT_KEY_MAX)
-		schema_error(s, p, "one to %d fields", ATT_KEY_MAX);
-	for (int i = 0; i < n; i++) {
-		int f = recipe_field_index(s->recipe, names[i]);
-
-		if (!s->failed && (f < 0 || s->recipe->fields[f].builtin))
-			schema_error(s, p, "'%s' is not a declared field", names[i]);
-		else if (!s->failed && (s->recipe->fields[f].format == FMT_STRING))
-			schema_error(s, p, "'%s': a key is a number or an address, not a string",
-				     names[i]);
-		if (!s->failed && d->n_key < ATT_KEY_MAX)
-			d->key[d->n_key++] = f;
-		free(names[i]);
-	}
-	free(names);
-	free(p);
-	return !s->failed;
+	d->n_key = schema_key_fields(s, path, obj, d->key, ATT_KEY_MAX);
+	return d->n_key > 0;
 }
 
 static bool parse_outcome(struct schema *s, const char *path, json_t *obj, struct att_outcome *o)
@@ -79,8 +41,8 @@ static bool parse_outcome(struct schema *s, const char *path, json_t *obj, struc
 	if (!schema_known_keys(s, path, obj, keys) ||
 	    !(o->result = schema_string(s, path, obj, "result", true)))
 		return false;
-	o->end = event_ref(s, path, obj, "end", true);
-	o->after = event_ref(s, path, obj, "after", false);
+	o->end = schema_event_ref(s, path, obj, "end", true);
+	o->after = schema_event_ref(s, path, obj, "after", false);
 	ctx = schema_string(s, path, obj, "context", false);
 	o->context = ATT_ANY;
 	if (ctx && !strcmp(ctx, "process"))
@@ -152,18 +114,10 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct at
 	};
 	json_t *g;
 
-	if (!json_is_object(obj)) {
-		schema_error(s, path, "an attempts analysis is an object");
+	if (!schema_named(s, path, obj, keys, "an attempts analysis", &d->name, &d->title))
 		return false;
-	}
-	if (!schema_known_keys(s, path, obj, keys) ||
-	    !(d->name = schema_string(s, path, obj, "name", true)))
-		return false;
-	d->title = schema_string(s, path, obj, "title", false);
-	if (!d->title)
-		d->title = xstrdup(d->name);
-	d->start = event_ref(s, path, obj, "start", true);
-	d->count_event = event_ref(s, path, obj, "count", false);
+	d->start = schema_event_ref(s, path, obj, "start", true);
+	d->count_event = schema_event_ref(s, path, obj, "count", false);
 	d->count_field = field_ref(s, path, obj, "count_into", FMT_DECIMAL);
 	d->result_field = field_ref(s, path, obj, "result_into", FMT_STRING);
 	if (s->failed || !parse_key(s, path, obj, d) || !parse_outcomes(s, path, obj, d) ||

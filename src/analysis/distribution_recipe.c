@@ -63,16 +63,8 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct la
 	char *event;
 	json_t *g;
 
-	if (!json_is_object(obj)) {
-		schema_error(s, path, "a distribution is an object");
+	if (!schema_named(s, path, obj, keys, "a distribution", &d->name, &d->title))
 		return false;
-	}
-	if (!schema_known_keys(s, path, obj, keys) ||
-	    !(d->name = schema_string(s, path, obj, "name", true)))
-		return false;
-	d->title = schema_string(s, path, obj, "title", false);
-	if (!d->title)
-		d->title = xstrdup(d->name);
 	if (!(event = schema_string(s, path, obj, "event", true)))
 		return false;
 	d->from = d->to = recipe_event_index(s->recipe, event);

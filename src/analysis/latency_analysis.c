@@ -233,27 +233,13 @@ static void summary_text(const void *self, const struct format_ctx *fc, FILE *f)
 /* -g replaces the recipe's grouping: columns of this run's own. */
 static int apply_groups(struct analysis *a, struct latency_run *run)
 {
-	char **groups = a->opts ? a->opts->groups : NULL;
-	int n = 0;
+	int ret = analysis_group_option(a, &run->groups, &run->n_groups);
 
-	while (groups && groups[n])
-		n++;
-	if (!n)
-		return PK_OK;
-	run->groups = xcalloc(n, sizeof(*run->groups));
-	for (int k = 0; k < n; k++) {
-		char *err;
-
-		if (!column_parse(a->recipe, groups[k], &run->groups[k], &err)) {
-			pk_error("-g %s: %s", groups[k], err);
-			free(err);
-			return PK_ERR_USAGE;
-		}
-		run->n_groups++;
+	if (!ret && run->n_groups) {
+		run->d.group_by = run->groups;
+		run->d.n_group_by = run->n_groups;
 	}
-	run->d.group_by = run->groups;
-	run->d.n_group_by = run->n_groups;
-	return PK_OK;
+	return ret;
 }
 
 static int latency_op_init(struct analysis *a)
@@ -312,9 +298,7 @@ static void latency_op_free(struct analysis *a)
 		return;
 	if (run->l.pool)
 		latency_free(&run->l);
-	for (int k = 0; k < run->n_groups; k++)
-		free(run->groups[k].title);
-	free(run->groups);
+	analysis_group_option_free(run->groups, run->n_groups);
 	free(run);
 }
 

@@ -6,24 +6,6 @@
 #include "analysis/latency.h"
 #include "util/duration.h"
 
-static bool parse_event_ref(struct schema *s, const char *path, json_t *obj, const char *key,
-			    int *out)
-{
-	char *name = schema_string(s, path, obj, key, true);
-	char *p;
-
-	if (!name)
-		return false;
-	*out = recipe_event_index(s->recipe, name);
-	if (*out < 0) {
-		p = path_key(path, key);
-		schema_error(s, p, "'%s' is not an event of this recipe", name);
-		free(p);
-	}
-	free(name);
-	return !s->failed;
-}
-
 static bool parse_key(struct schema *s, const char *path, json_t *obj, struct latency_decl *l)
 {
 	char *p = path_key(path, "key");
@@ -96,18 +78,11 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct la
 	};
 	json_t *g;
 
-	if (!json_is_object(obj)) {
-		schema_error(s, path, "a latency analysis is an object");
+	if (!schema_named(s, path, obj, keys, "a latency analysis", &l->name, &l->title))
 		return false;
-	}
-	if (!schema_known_keys(s, path, obj, keys) ||
-	    !(l->name = schema_string(s, path, obj, "name", true)))
-		return false;
-	l->title = schema_string(s, path, obj, "title", false);
-	if (!l->title)
-		l->title = xstrdup(l->name);
-	if (!parse_event_ref(s, path, obj, "from", &l->from) ||
-	    !parse_event_ref(s, path, obj, "to", &l->to) || !parse_key(s, path, obj, l) ||
+	l->from = schema_event_ref(s, path, obj, "from", true);
+	l->to = schema_event_ref(s, path, obj, "to", true);
+	if (s->failed || !parse_key(s, path, obj, l) ||
 	    !parse_policies(s, path, obj, l))
 		return false;
 	if (l->from == l->to) {

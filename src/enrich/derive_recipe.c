@@ -6,22 +6,6 @@
 #include "enrich/derive.h"
 #include "recipe/schema.h"
 
-static int event_ref(struct schema *s, const char *path, json_t *obj, const char *key,
-		     bool required)
-{
-	char *name = schema_string(s, path, obj, key, required);
-	int ev = name ? recipe_event_index(s->recipe, name) : -1;
-
-	if (name && ev < 0) {
-		char *p = path_key(path, key);
-
-		schema_error(s, p, "'%s' is not an event of this recipe", name);
-		free(p);
-	}
-	free(name);
-	return ev;
-}
-
 static int field_ref(struct schema *s, const char *path, const char *name)
 {
 	int f = recipe_field_index(s->recipe, name);
@@ -33,27 +17,8 @@ static int field_ref(struct schema *s, const char *path, const char *name)
 
 static bool parse_key(struct schema *s, const char *path, json_t *obj, struct derived *d)
 {
-	char *p = path_key(path, "key");
-	json_t *v = json_object_get(obj, "key");
-	char **names = NULL;
-	int n = v ? schema_strings(s, p, v, &names) : -1;
-
-	if (!v)
-		schema_error(s, p, "missing required key");
-	else if (n == 0 || n > DERIVE_KEY_MAX)
-		schema_error(s, p, "one to %d fields", DERIVE_KEY_MAX);
-	for (int i = 0; i < n; i++) {
-		int f = s->failed ? -1 : field_ref(s, p, names[i]);
-
-		if (f >= 0 && s->recipe->fields[f].format == FMT_STRING)
-			schema_error(s, p, "'%s': a key is a number or an address", names[i]);
-		if (!s->failed)
-			d->key[d->n_key++] = f;
-		free(names[i]);
-	}
-	free(names);
-	free(p);
-	return !s->failed;
+	d->n_key = schema_key_fields(s, path, obj, d->key, DERIVE_KEY_MAX);
+	return d->n_key > 0;
 }
 
 static bool parse_case(struct schema *s, const char *path, json_t *obj, struct derive_case *c)
@@ -70,7 +35,7 @@ static bool parse_case(struct schema *s, const char *path, json_t *obj, struct d
 	if (!schema_known_keys(s, path, obj, keys) ||
 	    !(c->value = schema_string(s, path, obj, "value", true)))
 		return false;
-	c->event = event_ref(s, path, obj, "event", false);
+	c->event = schema_event_ref(s, path, obj, "event", false);
 	c->field = -1;
 	field = schema_string(s, path, obj, "field", false);
 	in = schema_get(s, path, obj, "in", JSON_ARRAY, false);
@@ -168,7 +133,7 @@ static bool parse_one(struct schema *s, const char *path, const char *name, json
 	if (json_object_get(obj, "remember_from")) {
 		if (json_object_get(obj, "cases") || json_object_get(obj, "else"))
 			schema_error(s, path, "either remember_from (and key) or cases (and else)");
-		d->from = event_ref(s, path, obj, "remember_from", true);
+		d->from = schema_event_ref(s, path, obj, "remember_from", true);
 		if (!s->failed && fd->format == FMT_STRING)
 			schema_error(s, path, "a remembered field is a number or an address");
 		return !s->failed && parse_key(s, path, obj, d) && parse_set_by(s, path, obj, d);

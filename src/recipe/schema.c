@@ -105,6 +105,66 @@ char *schema_string(struct schema *s, const char *path, json_t *obj, const char 
 	return v ? xstrdup(json_string_value(v)) : NULL;
 }
 
+int schema_event_ref(struct schema *s, const char *path, json_t *obj, const char *key,
+		     bool required)
+{
+	char *name = schema_string(s, path, obj, key, required);
+	int ev = name ? recipe_event_index(s->recipe, name) : -1;
+
+	if (name && ev < 0) {
+		char *p = path_key(path, key);
+
+		schema_error(s, p, "'%s' is not an event of this recipe", name);
+		free(p);
+	}
+	free(name);
+	return ev;
+}
+
+int schema_key_fields(struct schema *s, const char *path, json_t *obj, int *out, int max)
+{
+	char *p = path_key(path, "key");
+	json_t *v = json_object_get(obj, "key");
+	char **names = NULL;
+	int n = v ? schema_strings(s, p, v, &names) : -1, got = 0;
+
+	if (!v)
+		schema_error(s, p, "missing required key");
+	else if (n == 0 || n > max)
+		schema_error(s, p, "one to %d fields", max);
+	for (int i = 0; i < n; i++) {
+		int f = recipe_field_index(s->recipe, names[i]);
+
+		if (f < 0 || s->recipe->fields[f].builtin)
+			schema_error(s, p, "'%s' is not a declared field", names[i]);
+		else if (s->recipe->fields[f].format == FMT_STRING)
+			schema_error(s, p, "'%s': a key is a number or an address, not a string",
+				     names[i]);
+		else if (got < max)
+			out[got++] = f;
+		free(names[i]);
+	}
+	free(names);
+	free(p);
+	return s->failed ? -1 : got;
+}
+
+bool schema_named(struct schema *s, const char *path, json_t *obj, const char *const *keys,
+		  const char *what, char **name, char **title)
+{
+	if (!json_is_object(obj)) {
+		schema_error(s, path, "%s is an object", what);
+		return false;
+	}
+	if (!schema_known_keys(s, path, obj, keys) ||
+	    !(*name = schema_string(s, path, obj, "name", true)))
+		return false;
+	*title = schema_string(s, path, obj, "title", false);
+	if (!*title)
+		*title = xstrdup(*name);
+	return true;
+}
+
 bool schema_bool(struct schema *s, const char *path, json_t *obj, const char *key, bool def)
 {
 	json_t *v = schema_get(s, path, obj, key, JSON_TRUE, false);

@@ -26,6 +26,14 @@ json_t *schema_get(struct schema *s, const char *path, json_t *obj, const char *
 		   json_type type, bool required);
 char *schema_string(struct schema *s, const char *path, json_t *obj, const char *key, bool required);
 bool schema_bool(struct schema *s, const char *path, json_t *obj, const char *key, bool def);
+/* obj[key] names an event of the recipe: its index, or -1 (absent, or an error). */
+int schema_event_ref(struct schema *s, const char *path, json_t *obj, const char *key,
+		     bool required);
+/* obj's "key": one to max declared fields, numbers or addresses; their count, -1 on error. */
+int schema_key_fields(struct schema *s, const char *path, json_t *obj, int *out, int max);
+/* An analysis's object: only keys, a required "name", a "title" (default: the name). */
+bool schema_named(struct schema *s, const char *path, json_t *obj, const char *const *keys,
+		  const char *what, char **name, char **title);
 /* A string, or an array of strings; returns the count, -1 on error. */
 int schema_strings(struct schema *s, const char *path, json_t *v, char ***out);
 /* Call fn for each member of the optional object root[key]; each member must be an object. */
