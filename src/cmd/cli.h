@@ -21,7 +21,7 @@ struct common_opts {
 };
 
 enum { OPT_BUFFER_KB = 'b', OPT_TRACING_DIR = 1000, OPT_ARCH, OPT_NO_ARGN, OPT_USE, OPT_CLOCK, OPT_JSON,
-       OPT_ROLE };
+       OPT_ROLE, OPT_CPU };
 
 #define COMMON_LONG_OPTS \
 	{ "param", required_argument, NULL, 'p' }, \

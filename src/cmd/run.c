@@ -13,6 +13,7 @@
 #include "cmd/commands.h"
 #include "engine/engine.h"
 #include "session/session.h"
+#include "util/cpulist.h"
 #include "util/duration.h"
 
 static const char usage_text[] =
@@ -29,6 +30,8 @@ static const char usage_text[] =
 	"  -g, --group FIELD       latency, distribution, attempts recipes: statistics per FIELD or\n"
 	"                          ADDR:PORT (repeatable)\n"
 	"      --role ROLE         request/response recipes: only server or client connections\n"
+	"      --cpu LIST          run probekit itself only on these CPUs (e.g. 3 or 0,2-3): keep\n"
+	"                          its reading off the CPUs of the server it watches\n"
 	COMMON_OPTS_HELP;
 
 static volatile sig_atomic_t stop_signal;
@@ -50,6 +53,8 @@ static void install_signals(void)
 
 struct run_opts {
 	bool json, quiet;
+	bool pin;		/* --cpu: the reader runs only there */
+	cpu_set_t cpus;
 	uint64_t duration_ns;	/* 0: until stopped */
 	struct analysis_opts an;	/* -t, -i, -g */
 };
@@ -106,6 +111,13 @@ static bool run_opt(int opt, struct run_opts *ro)
 	case 'q': ro->quiet = true; return true;
 	case 'g': strv_push(&ro->an.groups, optarg); return true;
 	case OPT_ROLE: ro->an.role = optarg; return true;
+	case OPT_CPU:
+		if (!cpulist_parse(optarg, &ro->cpus)) {
+			pk_error("--cpu %s: not a CPU list (e.g. 3 or 0,2-3)", optarg);
+			return false;
+		}
+		ro->pin = true;
+		return true;
 	case 'd':
 		if (!parse_duration_ns(optarg, &ns) || !ns)
 			break;
@@ -138,6 +150,7 @@ int cmd_run(int argc, char **argv)
 		{ "interval", required_argument, NULL, 'i' },
 		{ "group", required_argument, NULL, 'g' },
 		{ "role", required_argument, NULL, OPT_ROLE },
+		{ "cpu", required_argument, NULL, OPT_CPU },
 		{ 0 }
 	};
 	struct common_opts o = { 0 };
@@ -173,6 +186,10 @@ int cmd_run(int argc, char **argv)
 	}
 	if (!ret)
 		ret = check_run_options(r, &ro.an);
+	if (!ret && ro.pin && sched_setaffinity(0, sizeof(ro.cpus), &ro.cpus)) {
+		pk_error("--cpu: cannot run on those CPUs: %s", strerror(errno));
+		ret = PK_ERR_USAGE;
+	}
 	if (!ret && cleanup_dead_runs(false, &removed))
 		pk_warn("leftovers of dead runs could not all be removed; continuing");
 	if (!ret)

@@ -60,7 +60,8 @@ static void show_commands(const struct recipe *r)
 	printf("\ntracefs writes this recipe can cause (relative to the tracing directory; <pid> is "
 	       "the run's;\nkprobe_events lines go to dynamic_events where the kernel has it):\n");
 	printf("  mkdir %s; then its tracing_on (0/1), trace_clock (a clock name), buffer_size_kb "
-	       "(-b); rmdir at exit\n", INST);
+	       "(-b), buffer_subbuf_size_kb (64, where the kernel has it: 6.8+); rmdir at exit\n",
+	       INST);
 	for (int i = 0; i < r->n_events; i++) {
 		const struct event_decl *e = &r->events[i];
 

@@ -119,11 +119,25 @@ void decoder_free(struct decoder *d)
 	memset(d, 0, sizeof(*d));
 }
 
-static uint64_t read_int(struct tep_format_field *f, void *data, bool network_order)
+/* A field's integer, read in place (records are in the host's byte order). */
+static inline uint64_t load(const void *data, int offset, int size)
 {
-	unsigned long long v = 0;
+	const uint8_t *p = (const uint8_t *)data + offset;
+	uint64_t v = 0;
 
-	tep_read_number_field(f, data, &v);
+	switch (size) {
+	case 1: v = *p; break;
+	case 2: { uint16_t x; memcpy(&x, p, 2); v = x; break; }
+	case 4: { uint32_t x; memcpy(&x, p, 4); v = x; break; }
+	case 8: memcpy(&v, p, 8); break;
+	}
+	return v;
+}
+
+static uint64_t read_int(const struct tep_format_field *f, void *data, bool network_order)
+{
+	uint64_t v = load(data, f->offset, f->size);
+
 	if (network_order) {
 		switch (f->size) {
 		case 2: v = bswap_16((uint16_t)v); break;
@@ -288,7 +302,7 @@ static const struct event_rt *next_event(struct decoder *d, int type, void *data
 static bool decode_as(struct decoder *d, const struct event_rt *rt, void *data, int size,
 		      unsigned long long ts, int cpu)
 {
-	unsigned long long flags = 0;
+	uint64_t flags;
 	struct value *vals = d->rec.values;
 
 	/* whole values: bytes left by another event type must not reach group keys */
@@ -296,7 +310,7 @@ static bool decode_as(struct decoder *d, const struct event_rt *rt, void *data, 
 	vals[FIELD_TIME] = (struct value){ .present = true, .num = ts };
 	vals[FIELD_CPU] = (struct value){ .present = true, .num = (uint64_t)cpu };
 	vals[FIELD_EVENT] = (struct value){ .present = true, .num = (uint64_t)rt->decl };
-	tep_read_number_field(d->common_flags, data, &flags);
+	flags = load(data, d->common_flags->offset, d->common_flags->size);
 	vals[FIELD_PID].num = read_int(d->common_pid, data, false);
 	/* In interrupt context (or the idle task) the current task is a bystander. */
 	vals[FIELD_PID].present = vals[FIELD_PID].num != 0 &&
@@ -326,10 +340,11 @@ struct record *decode_next(struct decoder *d, void *data, int size, unsigned lon
 			   int cpu, int *at)
 {
 	const struct event_rt *rt;
-	unsigned long long type = 0;
+	uint64_t type;
 
-	if (!d->common_type || tep_read_number_field(d->common_type, data, &type))
+	if (!d->common_type || size < d->common_type->offset + d->common_type->size)
 		return NULL;
+	type = load(data, d->common_type->offset, d->common_type->size);
 	do {
 		rt = next_event(d, (int)type, data, size, ts, cpu, at);
 		if (!rt)

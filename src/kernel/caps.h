@@ -15,6 +15,7 @@ struct caps {
 	bool error_log;
 	bool hist;		/* hist triggers */
 	bool synth;		/* synthetic events */
+	bool subbuf_size;	/* buffer_subbuf_size_kb: an instance chooses its sub-buffer size (6.8+) */
 	char **clocks;		/* trace_clock choices */
 	const char *arch;	/* uname machine, or --arch */
 	char *kernel;		/* uname release, for display */

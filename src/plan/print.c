@@ -63,6 +63,10 @@ static void print_writes(const struct plan *p)
 		snprintf(file, sizeof(file), "%s/buffer_size_kb", inst);
 		print_write(file, ">", kb);
 	}
+	if (p->caps->subbuf_size) {
+		snprintf(file, sizeof(file), "%s/buffer_subbuf_size_kb", inst);
+		print_write(file, ">", "64");
+	}
 	for (int i = 0; i < p->n_ev; i++) {
 		const struct planned_event *pe = &p->ev[i];
 		char *filter;

@@ -3,8 +3,9 @@
  * make bench-decode: nanoseconds per event for reading ring-buffer pages,
  * decoding records and pairing them, on generated pages of tcp_probe and
  * tcp_rcv_space_adjust records (the tcp-rcvq-latency recipe, formats of a
- * 6.x kernel from the fixtures), two CPUs merged in time order. Through the
- * engine, as a run goes: reader, decoder, enrichers, every analysis, a sink.
+ * 6.x kernel from the fixtures), two CPUs merged in time order, in 64 KiB
+ * sub-buffers as a run reads them on 6.8+. Through the engine, as a run
+ * goes: reader, decoder, enrichers, every analysis, a sink.
  */
 #include <stdlib.h>
 #include <time.h>
@@ -18,6 +19,10 @@
 
 #define EVENTS_PER_CPU 400000
 #define SOCKETS 1024
+/* the sub-buffer a run reads on 6.8+ (buffer_subbuf_size_kb 64); -DSUBBUF=4096: older kernels */
+#ifndef SUBBUF
+#define SUBBUF 65536
+#endif
 
 /* A sink that keeps the latency report's pair count: the benchmark's check. */
 static json_int_t pairs = -1;
@@ -85,7 +90,7 @@ int main(void)
 	char *use[] = { "arrive=1", "read=1", NULL };	/* the tracepoints, not the kprobes */
 	struct plan_opts o = { .instance = "probekit_1", .use = use };
 	struct recipe *r = recipe_load("../recipes/tcp-rcvq-latency.json");
-	struct engine_opts eo = { .n_page_fds = 2, .page_size = 4096 };
+	struct engine_opts eo = { .n_page_fds = 2, .page_size = SUBBUF };
 	struct analysis_opts ao = { 0 };
 	struct timespec t0, t1;
 	struct engine *e;
@@ -101,7 +106,7 @@ int main(void)
 		return 1;
 	for (int cpu = 0; cpu < 2; cpu++)
 		fds[cpu] = make_pages(plan_find_event(p.tep, "tcp", "tcp_probe"),
-				      plan_find_event(p.tep, "tcp", "tcp_rcv_space_adjust"), cpu, 4096);
+				      plan_find_event(p.tep, "tcp", "tcp_rcv_space_adjust"), cpu, SUBBUF);
 	eo.page_fds = fds;
 	eo.analysis = &ao;
 	sink = sink_open(&check_sink, r, stdout, false);

@@ -3,7 +3,8 @@
  * libFuzzer: parameter values and filter expansion. The input is
  * "CLAUSE\0NAME=VALUE\0NAME=VALUE..." against a recipe with parameters of
  * every type: -p assignments and ${...} references never crash or leak, and
- * an expanded filter is always one line.
+ * an expanded filter is always one line. The clause is also tried as a
+ * --cpu list.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "engine/registry.h"
 #include "recipe/params.h"
 #include "recipe/recipe.h"
+#include "util/cpulist.h"
 #include "util/textsafe.h"
 
 static const char base[] =
@@ -57,6 +59,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool unset;
 
 	reset_params();
+	{
+		cpu_set_t set;
+
+		if (cpulist_parse(text, &set) && !CPU_COUNT(&set))
+			abort();	/* a list it accepts names at least one CPU */
+	}
 	/* the rest: NUL-separated assignments, as -p gives them */
 	for (const char *a = (const char *)data + strlen(text) + 1; a < end;) {
 		char *assign = xstrndup(a, end - a);
