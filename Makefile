@@ -37,7 +37,8 @@ FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fn
 FUZZ_OBJS    := $(LIB_SRCS:src/%.c=build/fuzz/%.o)
 FUZZERS      := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all asan static bench-decode bench-reqresp bench-startup check check-unit check-integration check-static \
+PHONY_BENCH := bench-overhead
+.PHONY: all asan static bench-decode bench-reqresp bench-startup $(PHONY_BENCH) check check-unit check-integration check-static \
 	check-vm check-fuzz fuzz deps install uninstall clean
 
 all: probekit
@@ -122,6 +123,11 @@ check-integration: probekit-asan $(TOOLS)
 	PROBEKIT=$(CURDIR)/probekit-asan TOOLS=$(CURDIR)/build/tools tests/integration/run.sh
 
 # ns per event for read + decode + pair, on generated ring-buffer pages (-O2 build)
+# what a tracer costs a real server (redis from Debian's packages, unpacked into .cache/bench):
+# no tracer, the tracepoints alone, probekit, bpftrace where it runs; not part of check
+bench-overhead: probekit
+	tests/bench/overhead.sh ./probekit $(BENCH_RECIPE)
+
 bench-decode: build/bench-decode
 	cd tests && ../build/bench-decode
 

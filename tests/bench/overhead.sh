@@ -1,0 +1,155 @@
+#!/bin/bash
+# make bench-overhead: what a tracer costs the server it watches. A real
+# redis-server (Debian's package, unpacked into .cache/bench, never installed)
+# and redis-benchmark on loopback in a private network namespace, pinned to
+# CPU 0 and CPU 1; rounds of conditions in a rotating order:
+#   none      no tracer
+#   floor     the recipe's tracepoints (and filters, as plan prints them)
+#             enabled in an instance of our own, nothing reading: the kernel's
+#             own cost, what no tracer can go below
+#   probekit  probekit run RECIPE -q (ARGS)
+#   bpftrace  the same pairing in the kernel, where bpftrace is installed and
+#             runs (tcp-rcvq-latency only)
+# Prints per condition the median throughput relative to none, and for
+# probekit its CPU time per event, events, lost events and peak RSS. A
+# benchmark: it prints figures and never fails on them.
+#   overhead.sh PROBEKIT [RECIPE [ROUNDS [REQUESTS]]]
+set -u
+PK=$(realpath "${1:?usage: overhead.sh PROBEKIT [RECIPE [ROUNDS [REQUESTS]]]}")
+RECIPE=${2:-tcp-rcvq-latency}
+ROUNDS=${3:-5}
+REQUESTS=${4:-200000}
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cache=$repo/.cache/bench
+T=/sys/kernel/tracing
+NS=pkbench$$
+INST=pkbench$$
+PORT=6399
+work=$(mktemp -d /tmp/pkbench.XXXXXX)
+srv= tracer=
+
+cleanup() {
+	[ -n "$tracer" ] && kill -INT "$tracer" 2>/dev/null && wait "$tracer" 2>/dev/null
+	[ -n "$srv" ] && kill "$srv" 2>/dev/null && wait "$srv" 2>/dev/null
+	rmdir "$T/instances/$INST" 2>/dev/null
+	ip netns del $NS 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[ "$(id -u)" = 0 ] || { echo "bench-overhead: needs root (tracefs, a network namespace)"; exit 1; }
+[ -d $T/instances ] || mount -t tracefs nodev $T 2>/dev/null
+
+# redis from Debian's packages, unpacked here: nothing is installed or started system-wide
+redis_bin=$cache/redis/usr/bin
+if [ ! -x "$redis_bin/redis-benchmark" ]; then
+	mkdir -p "$cache/debs" && rm -rf "$cache/redis"
+	(cd "$cache/debs" && apt-get download -qq redis-server redis-tools liblzf1 libjemalloc2 \
+		>/dev/null 2>&1) || { echo "bench-overhead: apt-get download of redis failed"; exit 1; }
+	for d in "$cache"/debs/*.deb; do dpkg -x "$d" "$cache/redis"; done
+fi
+export LD_LIBRARY_PATH=$cache/redis/usr/lib/x86_64-linux-gnu
+
+ip netns add $NS && ip -n $NS link set lo up || exit 1
+ip netns exec $NS taskset -c 0 "$redis_bin/redis-server" --port $PORT --bind 127.0.0.1 \
+	--save "" --appendonly no >"$work/redis.log" 2>&1 &
+srv=$!
+for _ in $(seq 300); do
+	ip netns exec $NS "$redis_bin/redis-cli" -p $PORT ping 2>/dev/null | grep -q PONG && break
+	sleep 0.1
+done
+
+# requests per second of one benchmark run (SET and GET together)
+load() {
+	ip netns exec $NS taskset -c 1 "$redis_bin/redis-benchmark" -p $PORT -n "$REQUESTS" \
+		-t set,get -q --csv 2>/dev/null |
+		awk -F'"' '/^"(SET|GET)"/ { s += $4 } END { printf "%.0f\n", s }'
+}
+
+# floor: the writes plan would make for the events and filters, in an instance of ours
+floor_on() {
+	mkdir "$T/instances/$INST" || return 1
+	"$PK" plan "$RECIPE" | sed -n 's|^ *instances/probekit_<pid>/events/\([^ ]*\) *> \(.*\)$|\1\t\2|p' |
+		while IFS=$'\t' read -r file val; do
+			echo "$val" >"$T/instances/$INST/events/$file"
+		done
+}
+
+floor_off() { rmdir "$T/instances/$INST"; }
+
+probekit_on() {
+	"$PK" run "$RECIPE" -q >"$work/pk.out" 2>"$work/pk.err" &
+	tracer=$!
+	for _ in $(seq 600); do
+		[ "$(cat $T/instances/probekit_$tracer/tracing_on 2>/dev/null)" = 1 ] && return 0
+		sleep 0.05
+	done
+	echo "bench-overhead: probekit did not start: $(cat "$work/pk.err")"
+	return 1
+}
+
+# CPU time, peak RSS, then the summary's events and lost
+probekit_off() {
+	local ticks rss
+	ticks=$(awk '{ print $14 + $15 }' /proc/$tracer/stat)
+	rss=$(awk '/^VmHWM/ { print $2 }' /proc/$tracer/status)
+	kill -INT $tracer
+	wait $tracer
+	tracer=
+	sed -n 's/^--- [^:]*: [0-9.]* s, \([0-9]*\) events.*lost \([0-9]*\).*/\1 \2/p' "$work/pk.out" |
+		awk -v t="$ticks" -v r="$rss" -v hz="$(getconf CLK_TCK)" \
+			'{ print t / hz * 1e9 / ($1 > 0 ? $1 : 1), $1, $2, r }' >>"$work/probekit.cost"
+}
+
+BPF_PROG='tracepoint:tcp:tcp_probe /args->data_len > 0/ { if (!@s[args->skaddr]) { @s[args->skaddr] = nsecs; } }
+tracepoint:tcp:tcp_rcv_space_adjust /@s[args->skaddr]/ { @lat = hist(nsecs - @s[args->skaddr]); delete(@s[args->skaddr]); }'
+
+bpftrace_on() {
+	bpftrace -e "$BPF_PROG" >"$work/bpf.out" 2>&1 &
+	tracer=$!
+	for _ in $(seq 600); do
+		grep -q Attaching "$work/bpf.out" && { sleep 1; return 0; }
+		kill -0 $tracer 2>/dev/null || break
+		sleep 0.05
+	done
+	return 1
+}
+
+bpftrace_off() { kill -INT $tracer; wait $tracer; tracer=; }
+
+conds="none floor probekit"
+if [ "$RECIPE" = tcp-rcvq-latency ] && command -v bpftrace >/dev/null; then
+	if bpftrace_on; then bpftrace_off; conds="$conds bpftrace"; fi
+fi
+echo "bench-overhead: $RECIPE, redis $("$redis_bin/redis-server" --version | awk '{ print $3 }'), $ROUNDS rounds of $REQUESTS SET+GET, conditions: $conds"
+[ "${conds#*bpftrace}" = "$conds" ] && echo "  (bpftrace: not installed or cannot run on this kernel)"
+
+load >/dev/null	# warm up
+set -- $conds
+n=$#
+for r in $(seq 0 $((ROUNDS - 1))); do
+	for k in $(seq 0 $((n - 1))); do	# rotating order: no condition always first
+		eval "c=\${$(( (r + k) % n + 1 ))}"
+		case $c in
+		none) rps=$(load) ;;
+		floor) floor_on && rps=$(load); floor_off ;;
+		probekit) probekit_on && rps=$(load) && probekit_off ;;
+		bpftrace) bpftrace_on && rps=$(load); bpftrace_off ;;
+		esac
+		echo "$c $rps" >>"$work/rps"
+	done
+done
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+base=$(awk '$1 == "none" { print $2 }' "$work/rps" | median)
+printf "  %-9s %12s %9s\n" CONDITION "REQ/S (p50)" "VS NONE"
+for c in $conds; do
+	m=$(awk -v c=$c '$1 == c { print $2 }' "$work/rps" | median)
+	printf "  %-9s %12.0f %8.1f%%\n" $c "$m" "$(echo "$m $base" | awk '{ print 100 * $1 / $2 }')"
+done
+if [ -s "$work/probekit.cost" ]; then
+	awk '{ ns += $1; ev += $2; lost += $3; if ($4 > rss) rss = $4 } END {
+		printf "  probekit: %.0f ns of CPU per event (user + system), %.0f events per round, %d lost, peak RSS %d KiB\n",
+			ns / NR, ev / NR, lost, rss }' "$work/probekit.cost"
+fi
