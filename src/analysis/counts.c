@@ -236,6 +236,7 @@ static json_t *summary_json(const void *self, const struct format_ctx *fc)
 	for (size_t i = 0; i < rep->n; i++)
 		json_array_append_new(arr, group_json(fc, c->cfg, rep->groups[i]));
 	json_object_set_new(obj, "groups", arr);
+	json_object_set_new(obj, "groups_overflowed", json_integer((json_int_t)c->groups.overflowed));
 	if (c->cfg->n_more)
 		json_object_set_new(obj, "more", more_json(c, fc));
 	json_object_set_new(obj, "snmp", ratios_json(c));
@@ -275,6 +276,13 @@ static void groups_text(const struct counts_cfg *cfg, struct group **groups, siz
 	}
 	if (shown < n)
 		fprintf(f, "  ... %zu more (--json lists all)\n", n - shown);
+}
+
+static void overflow_text(const struct grouptab *t, FILE *f)
+{
+	if (t->overflowed)
+		fprintf(f, "  (at most %d groups: %llu more events are in the row of -)\n", GROUPTAB_MAX,
+			(unsigned long long)t->overflowed);
 }
 
 static void loss_text(const struct loss_report *lr, FILE *f)
@@ -346,6 +354,7 @@ static void summary_text(const void *self, const struct format_ctx *fc, FILE *f)
 		loss_text(rep->info->loss, f);
 	if (c->cfg->n_group_by)
 		groups_text(c->cfg, rep->groups, rep->n, fc, f);
+	overflow_text(&c->groups, f);
 	for (int k = 0; k < c->cfg->n_more; k++) {
 		size_t n;
 		struct group **g = counts_sorted_more(c, k, &n);

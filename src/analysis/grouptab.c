@@ -75,6 +75,20 @@ static void grow(struct grouptab *t)
 	free(old);
 }
 
+/* The group of every key beyond the cap: made once, its keys absent. */
+static void *overflow(struct grouptab *t)
+{
+	int n = t->n_cols * 2;
+
+	if (!t->overflow.vals) {
+		t->overflow.vals = xcalloc(n ? n : 1, sizeof(*t->overflow.vals));
+		t->overflow.strs = xcalloc(n ? n : 1, sizeof(*t->overflow.strs));
+		t->overflow.payload = xcalloc(1, t->payload_size);
+	}
+	t->overflowed++;
+	return t->overflow.payload;
+}
+
 void *grouptab_get(struct grouptab *t, const struct value *vals)
 {
 	uint64_t h = HASH_SEED;
@@ -90,6 +104,8 @@ void *grouptab_get(struct grouptab *t, const struct value *vals)
 	for (i = h & (t->cap - 1); t->slots[i].vals; i = (i + 1) & (t->cap - 1))
 		if (t->slots[i].hash == h && group_matches(t, &t->slots[i], vals))
 			return t->slots[i].payload;
+	if (t->used >= GROUPTAB_MAX)
+		return overflow(t);
 	group_fill(t, &t->slots[i], vals, h);
 	payload = t->slots[i].payload;
 	if (t->used * 2 > t->cap)
@@ -99,12 +115,14 @@ void *grouptab_get(struct grouptab *t, const struct value *vals)
 
 struct group **grouptab_list(const struct grouptab *t, size_t *n)
 {
-	struct group **v = xcalloc(t->used ? t->used : 1, sizeof(*v));
+	struct group **v = xcalloc(t->used + 1, sizeof(*v));
 
 	*n = 0;
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->slots[i].vals)
 			v[(*n)++] = &t->slots[i];
+	if (t->overflow.vals)
+		v[(*n)++] = (struct group *)&t->overflow;
 	return v;
 }
 
@@ -118,6 +136,13 @@ void grouptab_free(struct grouptab *t, void (*free_payload)(void *))
 		free(t->slots[i].payload);
 		free(t->slots[i].vals);
 		free(t->slots[i].strs);
+	}
+	if (t->overflow.vals) {
+		if (free_payload)
+			free_payload(t->overflow.payload);
+		free(t->overflow.payload);
+		free(t->overflow.vals);
+		free(t->overflow.strs);
 	}
 	free(t->slots);
 	memset(t, 0, sizeof(*t));

@@ -67,7 +67,32 @@ static void snmp_counters(void)
 	CHECK(stats_value("entries: 3\noverrun: 17\ndropped events: 4\n", "dropped events") == 4);
 }
 
+/* A flood of keys: at most GROUPTAB_MAX groups, the rest counted in one overflow group. */
+static void groups_are_capped(void)
+{
+	struct column col = { .title = "K", .field = 0, .port_field = -1 };
+	struct grouptab t;
+	struct value v = { .present = true };
+	struct group **g;
+	size_t n;
+
+	grouptab_init(&t, &col, 1, sizeof(uint64_t));
+	for (uint64_t k = 0; k < GROUPTAB_MAX + 10; k++) {
+		v.num = k;
+		(*(uint64_t *)grouptab_get(&t, &v))++;
+	}
+	v.num = 3;	/* an old key still finds its own group */
+	(*(uint64_t *)grouptab_get(&t, &v))++;
+	CHECK(t.used == GROUPTAB_MAX && t.overflowed == 10);
+	g = grouptab_list(&t, &n);
+	CHECK(n == GROUPTAB_MAX + 1 && *(uint64_t *)g[n - 1]->payload == 10);
+	CHECK(!g[n - 1]->vals[0].present);
+	free(g);
+	grouptab_free(&t, NULL);
+}
+
 const struct unit_test counts_tests[] = {
+	{ "counts: at most GROUPTAB_MAX groups, the rest in one overflow group", groups_are_capped },
 	{ "counts: counts per flow, sorted, table growth", counts_per_flow_sorted },
 	{ "counts: snmp and per-CPU stats parsing", snmp_counters },
 	{ NULL, NULL },
