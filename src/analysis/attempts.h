@@ -82,6 +82,8 @@ struct att_table {
 
 void att_table_init(struct att_table *t, const struct attempts_decl *d, int n_fields);
 void att_table_free(struct att_table *t);
+/* Does the record have every key field? (Absent keys would all be one attempt.) */
+bool att_has_key(const struct att_table *t, const struct value *vals);
 /* The attempt of this record's key, or 0. */
 uint32_t att_find(const struct att_table *t, const struct value *vals);
 /* A new attempt from a start record (an old one of the same key is replaced). */

@@ -146,6 +146,8 @@ static void attempts_feed(struct analysis *a, struct record *rec)
 	int k;
 
 	att_expire(&run->t, rec->ts);
+	if (!att_has_key(&run->t, rec->values))
+		return;
 	if (rec->event == d->start) {
 		att_start(&run->t, rec->values, rec->ts);
 		return;

@@ -97,11 +97,14 @@ static bool parse_limits(struct schema *s, const char *path, json_t *obj, struct
 		free(p);
 	}
 	free(timeout);
-	d->max_pending = max ? (int)json_integer_value(max) : 4096;
-	if (max && (d->max_pending < 1 || d->max_pending > (1 << 20))) {
+	/* each slot keeps a copy of the start's fields: bounded for an untrusted recipe */
+	d->max_pending = 4096;
+	if (max && (json_integer_value(max) < 1 || json_integer_value(max) > 65536)) {
 		p = path_key(path, "max_pending");
-		schema_error(s, p, "must be 1 to 1048576");
+		schema_error(s, p, "must be 1 to 65536");
 		free(p);
+	} else if (max) {
+		d->max_pending = (int)json_integer_value(max);
 	}
 	return !s->failed;
 }

@@ -53,6 +53,14 @@ static bool same_key(const struct att_table *t, const struct attempt *a, const s
 	return true;
 }
 
+bool att_has_key(const struct att_table *t, const struct value *vals)
+{
+	for (int k = 0; k < t->d->n_key; k++)
+		if (!vals[t->d->key[k]].present)
+			return false;
+	return true;
+}
+
 uint32_t att_find(const struct att_table *t, const struct value *vals)
 {
 	uint64_t h = key_hash(t, vals);

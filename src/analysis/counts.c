@@ -210,8 +210,10 @@ static json_t *more_json(const struct counts *c, const struct format_ctx *fc)
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, group_json(fc, t, g[i]));
 		free(g);
-		json_array_append_new(tables, json_pack("{s:s,s:o}", "title",
-							t->title ? t->title : "counts", "groups", arr));
+		json_array_append_new(tables, json_pack("{s:s,s:o,s:I}", "title",
+							t->title ? t->title : "counts", "groups", arr,
+							"groups_overflowed",
+							(json_int_t)c->more[k].overflowed));
 	}
 	return tables;
 }
@@ -360,6 +362,7 @@ static void summary_text(const void *self, const struct format_ctx *fc, FILE *f)
 		struct group **g = counts_sorted_more(c, k, &n);
 
 		groups_text(&c->cfg->more[k], g, n, fc, f);
+		overflow_text(&c->more[k], f);
 		free(g);
 	}
 	ratios_text(c, f);

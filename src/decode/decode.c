@@ -342,7 +342,8 @@ struct record *decode_next(struct decoder *d, void *data, int size, unsigned lon
 	const struct event_rt *rt;
 	uint64_t type;
 
-	if (!d->common_type || size < d->common_type->offset + d->common_type->size)
+	if (!d->common_type || size < d->common_pid->offset + d->common_pid->size ||
+	    size < d->common_type->offset + d->common_type->size)	/* the common header */
 		return NULL;
 	type = load(data, d->common_type->offset, d->common_type->size);
 	do {

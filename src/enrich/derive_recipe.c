@@ -15,6 +15,12 @@ static int field_ref(struct schema *s, const char *path, const char *name)
 	return f;
 }
 
+static bool integer_format(enum field_format f)
+{
+	return f == FMT_DECIMAL || f == FMT_HEX || f == FMT_PORT || f == FMT_TCP_STATE ||
+	       f == FMT_ERRNO || f == FMT_SYMBOLIC || f == FMT_KSYM;
+}
+
 static bool parse_key(struct schema *s, const char *path, json_t *obj, struct derived *d)
 {
 	d->n_key = schema_key_fields(s, path, obj, d->key, DERIVE_KEY_MAX);
@@ -43,6 +49,8 @@ static bool parse_case(struct schema *s, const char *path, json_t *obj, struct d
 		char *p = path_key(path, "field");
 
 		c->field = field_ref(s, p, field);
+		if (c->field >= 0 && !integer_format(s->recipe->fields[c->field].format))
+			schema_error(s, p, "'%s' is not an integer field ('in' lists integers)", field);
 		free(p);
 	}
 	free(field);

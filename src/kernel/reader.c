@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Per-CPU trace_pipe_raw: binary pages walked with kbuffer; lost events counted, never silent. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -11,6 +12,9 @@
 
 #include "kernel/reader.h"
 #include "util/clock.h"
+
+/* a record stamped this long after our latest read: the two clocks disagree */
+#define HOLD_CLOCK_SKEW_NS 1000000000ULL
 
 /* zeros after a page: kbuffer peeks at an event header at the data's end */
 #define PAGE_SLACK 64
@@ -230,8 +234,6 @@ static uint64_t complete_to(const struct reader *rd)
 {
 	uint64_t bound = UINT64_MAX;
 
-	if (rd->hold_clock < 0)
-		return bound;
 	for (int i = 0; i < rd->n_cpus; i++) {
 		const struct cpu_reader *cr = &rd->cpus[i];
 		uint64_t t = cr->empty_at > rd->hold_ns ? cr->empty_at - rd->hold_ns : 0;
@@ -242,14 +244,38 @@ static uint64_t complete_to(const struct reader *rd)
 	return bound;
 }
 
+/*
+ * Hold best back for the next drain? Not when our clock and the trace clock
+ * disagree (a time namespace offsets CLOCK_MONOTONIC; a record stamped well
+ * after the latest read): held records would never be released, so time
+ * order across CPUs is given up instead.
+ */
+static bool held(struct reader *rd, const struct cpu_reader *best, uint64_t bound)
+{
+	uint64_t latest = 0;
+
+	if (rd->hold_clock < 0 || best->ts <= bound)
+		return false;
+	for (int i = 0; i < rd->n_cpus; i++)
+		if (rd->cpus[i].empty_at > latest)
+			latest = rd->cpus[i].empty_at;
+	if (latest && best->ts > latest + HOLD_CLOCK_SKEW_NS) {
+		rd->hold_clock = -1;
+		return false;
+	}
+	return true;
+}
+
 static void drain(struct reader *rd, record_fn fn, void *ctx, bool hold)
 {
-	/* bounded, so that a flood cannot keep us from signals and the clock */
-	int pages = 1024 * rd->n_cpus;
+	/* bounded while tracing, so that a flood cannot keep us from signals and the clock */
+	int pages = hold ? 1024 * rd->n_cpus : INT_MAX;
+	uint64_t bound;
 
 	for (int i = 0; i < rd->n_cpus; i++)
 		if (!rd->cpus[i].cur)
 			next_page(rd, &rd->cpus[i]);
+	bound = hold && rd->hold_clock >= 0 ? complete_to(rd) : UINT64_MAX;
 	for (;;) {
 		struct cpu_reader *best = NULL;
 
@@ -260,11 +286,13 @@ static void drain(struct reader *rd, record_fn fn, void *ctx, bool hold)
 				best = cr;
 		}
 		/* a CPU found empty may still deliver older records: the next drain's */
-		if (!best || (hold && best->ts > complete_to(rd)))
+		if (!best || (hold && held(rd, best, bound)))
 			return;
 		/* page_sane() saw this record inside the page's committed data */
 		fn(ctx, best->cur, kbuffer_event_size(best->kbuf), best->ts, best->cpu);
 		advance(rd, best, &pages);
+		if (hold && !best->cur && rd->hold_clock >= 0)	/* went empty: a new bound */
+			bound = complete_to(rd);
 	}
 }
 

@@ -66,8 +66,15 @@ static char *check_map(const struct recipe *r, struct tep_event *ev, const struc
 	struct tep_format_field *f;
 	char *why;
 
-	if (m->at_most && !tep_find_any_field(ev, m->at_most))
-		return xasprintf("field '%s' not in this kernel's format", m->at_most);
+	if (m->at_most) {
+		struct tep_format_field *cap = tep_find_any_field(ev, m->at_most);
+
+		if (!cap)
+			return xasprintf("field '%s' not in this kernel's format", m->at_most);
+		if ((cap->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_SIGNED | TEP_FIELD_IS_STRING)) ||
+		    (cap->size != 1 && cap->size != 2 && cap->size != 4 && cap->size != 8))
+			return xasprintf("field '%s' is not an unsigned integer", m->at_most);
+	}
 	if (!m->inet)
 		return check_plain(r, ev, m);
 	if (m->family && !tep_find_any_field(ev, m->family))
