@@ -51,20 +51,8 @@ static int resolve_maps(struct event_rt *rt, struct tep_event *ev, const struct 
 /* libtraceevent evaluates the recipe event's own filter on records of a shared tracepoint. */
 static int own_filter(struct decoder *d, struct event_rt *rt, const struct planned_event *pe)
 {
-	char *text = xasprintf("%s/%s:%s", pe->system, pe->name, pe->filter);
-	enum tep_errno err;
-	char why[256];
-
-	rt->filter = tep_filter_alloc(d->tep);
-	err = rt->filter ? tep_filter_add_filter_str(rt->filter, text) : TEP_ERRNO__MEM_ALLOC_FAILED;
-	free(text);
-	if (!err)
-		return PK_OK;
-	if (!rt->filter || tep_filter_strerror(rt->filter, err, why, sizeof(why)))
-		snprintf(why, sizeof(why), "cannot parse it");
-	pk_error("%s.filter: '%s' on %s:%s, shared with another event: %s",
-		 pe->decl->alts[pe->chosen].path, pe->filter, pe->system, pe->name, why);
-	return PK_ERR_USAGE;
+	rt->filter = plan_own_filter(d->tep, pe);
+	return rt->filter ? PK_OK : PK_ERR_USAGE;
 }
 
 int decoder_init(struct decoder *d, const struct plan *p)

@@ -364,7 +364,9 @@ int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct pl
 	}
 	plan_couple(p);
 	plan_apply_when(p);
-	return every_required_chosen(p) ? PK_OK : PK_ERR_KERNEL;
+	if (!every_required_chosen(p))
+		return PK_ERR_KERNEL;
+	return plan_check_shared_filters(p);	/* before any tracefs write */
 }
 
 void plan_report_unrunnable(const struct plan *p)

@@ -7,6 +7,7 @@
 #include "recipe/recipe.h"
 
 struct tep_handle;
+struct tep_event_filter;
 struct tep_event;
 
 /*
@@ -96,6 +97,10 @@ void plan_free(struct plan *p);
 int plan_first_sharing(const struct plan *p, int ev);
 bool plan_event_shared(const struct plan *p, int ev);
 char *plan_kernel_filter(const struct plan *p, int ev);
+/* A shared event's own filter, compiled by libtraceevent; NULL after a one-line message. */
+struct tep_event_filter *plan_own_filter(struct tep_handle *tep, const struct planned_event *pe);
+/* Each shared event's own filter parses as libtraceevent evaluates it; else PK_ERR_USAGE. */
+int plan_check_shared_filters(const struct plan *p);
 
 /* The tracefs event an alternative's field source lives in. */
 struct tep_event *plan_find_event(struct tep_handle *tep, const char *system, const char *name);

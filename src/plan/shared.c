@@ -6,8 +6,12 @@
  * and the decoder tells the records apart with each event's own filter.
  */
 #include <string.h>
+#include <event-parse.h>
 
 #include "plan/plan.h"
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "util/util.h"
 
 static bool same_event(const struct planned_event *a, const struct planned_event *b)
@@ -49,4 +53,46 @@ char *plan_kernel_filter(const struct plan *p, int ev)
 		sb_addf(&sb, "%s(%s)", n++ ? " || " : "", p->ev[i].filter);
 	}
 	return sb_detach(&sb);
+}
+
+/* libtraceevent's message ends with the reason, after the filter and a caret line. */
+static const char *last_line(const char *why)
+{
+	const char *nl = strrchr(why, '\n');
+
+	return nl && nl[1] ? nl + 1 : why;
+}
+
+struct tep_event_filter *plan_own_filter(struct tep_handle *tep, const struct planned_event *pe)
+{
+	struct tep_event_filter *f = tep_filter_alloc(tep);
+	char *text = xasprintf("%s/%s:%s", pe->system, pe->name, pe->filter);
+	enum tep_errno err = f ? tep_filter_add_filter_str(f, text) : TEP_ERRNO__MEM_ALLOC_FAILED;
+	char why[512];
+
+	free(text);
+	if (!err)
+		return f;
+	if (!f || tep_filter_strerror(f, err, why, sizeof(why)))
+		snprintf(why, sizeof(why), "cannot parse it");
+	pk_error("%s.filter: '%s' on %s:%s, shared with another event, is evaluated in user space: %s",
+		 pe->decl->alts[pe->chosen].path, pe->filter, pe->system, pe->name, last_line(why));
+	if (f)
+		tep_filter_free(f);
+	return NULL;
+}
+
+int plan_check_shared_filters(const struct plan *p)
+{
+	for (int i = 0; i < p->n_ev; i++) {
+		const struct planned_event *pe = &p->ev[i];
+		struct tep_event_filter *f;
+
+		if (pe->chosen < 0 || !pe->filter || !p->tep || !plan_event_shared(p, i))
+			continue;
+		if (!(f = plan_own_filter(p->tep, pe)))
+			return PK_ERR_USAGE;
+		tep_filter_free(f);
+	}
+	return PK_OK;
 }

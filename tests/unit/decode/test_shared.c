@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Several recipe events on one tracepoint: one kernel filter, records told apart in user space. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <event-parse.h>
 
@@ -72,7 +75,40 @@ static void shared_tracepoint_dispatches_by_own_filter(void)
 	recipe_free(r);
 }
 
+/* A shared event's filter libtraceevent cannot parse is refused by the plan, before tracefs. */
+static void shared_filter_checked_at_plan_time(void)
+{
+	struct plan_opts o = { .instance = "probekit_42" };
+	FILE *f = fopen("../recipes/tcp-connect.json", "r");
+	char text[16384], *at, *path;
+	size_t n = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
+	struct recipe *r;
+	struct caps c;
+	struct plan p;
+
+	if (f)
+		fclose(f);
+	text[n] = 0;
+	at = strstr(text, "oldstate == 2 && newstate == 1");
+	CHECK(at != NULL);
+	if (!at)
+		return;
+	memcpy(at, "oldstate === 2 &&", 17);	/* an operator only the kernel would refuse too */
+	path = write_temp("bad-connect.json", text);
+	r = recipe_load(path);
+	CHECK(r != NULL && caps_detect(&c, NEW) == PK_OK);
+	if (!r)
+		return;
+	CHECK(plan_build(&p, r, &c, &o) == PK_ERR_USAGE);
+	plan_free(&p);
+	caps_free(&c);
+	recipe_free(r);
+	unlink(path);
+	free(path);
+}
+
 const struct unit_test shared_tests[] = {
+	{ "plan: a shared event's filter is checked before tracing", shared_filter_checked_at_plan_time },
 	{ "decode: a shared tracepoint, one record per event whose filter matches",
 	  shared_tracepoint_dispatches_by_own_filter },
 	{ NULL, NULL },
