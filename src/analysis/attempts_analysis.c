@@ -241,6 +241,7 @@ static json_t *summary_json(const void *self, const struct format_ctx *fc)
 	}
 	free(g);
 	json_object_set_new(obj, "groups", groups);
+	json_object_set_new(obj, "groups_overflowed", json_integer((json_int_t)run->tab.overflowed));
 	return obj;
 }
 
@@ -294,6 +295,9 @@ static void summary_text(const void *self, const struct format_ctx *fc, FILE *f)
 	for (size_t i = 0; i < n && run->d.n_group_by; i++)
 		rows_text(fc, f, run, g[i]->payload, g[i]);
 	free(g);
+	if (run->tab.overflowed)
+		fprintf(f, "  (at most %d groups: %llu more attempts in the rows of -)\n", GROUPTAB_MAX,
+			(unsigned long long)run->tab.overflowed);
 }
 
 static void attempts_report(struct analysis *a, const struct run_info *info)

@@ -195,6 +195,8 @@ static json_t *summary_json(const void *self, const struct format_ctx *fc)
 		json_object_set_new(obj, "stats", stats_json(&l->all));
 		json_object_set_new(obj, "log2_us", log2_json(&l->all));
 		json_object_set_new(obj, "groups", groups_json(fc, l, false));
+		json_object_set_new(obj, "groups_overflowed",
+				    json_integer((json_int_t)l->groups.overflowed));
 		return obj;
 	}
 	obj = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "type",
@@ -207,6 +209,7 @@ static json_t *summary_json(const void *self, const struct format_ctx *fc)
 	json_object_set_new(obj, "stats", stats_json(&l->all));
 	json_object_set_new(obj, "log2_us", log2_json(&l->all));
 	json_object_set_new(obj, "groups", groups_json(fc, l, false));
+	json_object_set_new(obj, "groups_overflowed", json_integer((json_int_t)l->groups.overflowed));
 	return obj;
 }
 
@@ -227,6 +230,9 @@ static void summary_text(const void *self, const struct format_ctx *fc, FILE *f)
 	if (!l->all.count)
 		return;
 	stats_table(fc, f, l, false);
+	if (l->groups.overflowed)
+		fprintf(f, "  (at most %d groups: %llu more in the row of -)\n", GROUPTAB_MAX,
+			(unsigned long long)l->groups.overflowed);
 	log2_text(f, &l->all);
 }
 
