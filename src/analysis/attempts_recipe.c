@@ -115,7 +115,6 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct at
 		"name", "title", "key", "start", "count", "count_into", "result_into", "outcomes",
 		"timeout", "max_pending", "group_by", NULL
 	};
-	json_t *g;
 
 	if (!schema_named(s, path, obj, keys, "an attempts analysis", &d->name, &d->title))
 		return false;
@@ -130,14 +129,7 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct at
 		schema_error(s, path, "'count' and 'count_into' go together");
 		return false;
 	}
-	g = schema_get(s, path, obj, "group_by", JSON_ARRAY, false);
-	if (g) {
-		char *p = path_key(path, "group_by");
-		int n = parse_columns(s, p, g, &d->group_by);
-
-		d->n_group_by = n < 0 ? 0 : n;
-		free(p);
-	}
+	d->n_group_by = schema_group_by(s, path, obj, &d->group_by);
 	return !s->failed;
 }
 

@@ -61,7 +61,6 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct la
 		"name", "title", "event", "field", "unit", "shift", "into", "group_by", NULL
 	};
 	char *event;
-	json_t *g;
 
 	if (!schema_named(s, path, obj, keys, "a distribution", &d->name, &d->title))
 		return false;
@@ -80,14 +79,7 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct la
 	if (s->failed || !parse_unit(s, path, obj, d))
 		return false;
 	d->max_pending = 1;	/* no pairs wait */
-	g = schema_get(s, path, obj, "group_by", JSON_ARRAY, false);
-	if (g) {
-		char *p = path_key(path, "group_by");
-		int n = parse_columns(s, p, g, &d->group_by);
-
-		d->n_group_by = n < 0 ? 0 : n;
-		free(p);
-	}
+	d->n_group_by = schema_group_by(s, path, obj, &d->group_by);
 	return !s->failed;
 }
 

@@ -76,7 +76,6 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct la
 		"name", "title", "from", "to", "key", "start", "consume", "timeout", "max_pending",
 		"group_by", NULL
 	};
-	json_t *g;
 
 	if (!schema_named(s, path, obj, keys, "a latency analysis", &l->name, &l->title))
 		return false;
@@ -109,14 +108,7 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct la
 	s->recipe->couplings = xrealloc(s->recipe->couplings,
 					(s->recipe->n_couplings + 1) * sizeof(struct coupling));
 	s->recipe->couplings[s->recipe->n_couplings++] = (struct coupling){ l->from, l->to };
-	g = schema_get(s, path, obj, "group_by", JSON_ARRAY, false);
-	if (g) {
-		char *p = path_key(path, "group_by");
-		int n = parse_columns(s, p, g, &l->group_by);
-
-		l->n_group_by = n < 0 ? 0 : n;
-		free(p);
-	}
+	l->n_group_by = schema_group_by(s, path, obj, &l->group_by);
 	return !s->failed;
 }
 

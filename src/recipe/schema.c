@@ -149,6 +149,21 @@ int schema_key_fields(struct schema *s, const char *path, json_t *obj, int *out,
 	return s->failed ? -1 : got;
 }
 
+int schema_group_by(struct schema *s, const char *path, json_t *obj, struct column **out)
+{
+	json_t *g = schema_get(s, path, obj, "group_by", JSON_ARRAY, false);
+	char *p;
+	int n;
+
+	*out = NULL;
+	if (!g)
+		return 0;
+	p = path_key(path, "group_by");
+	n = parse_columns(s, p, g, out);
+	free(p);
+	return n < 0 ? 0 : n;
+}
+
 bool schema_named(struct schema *s, const char *path, json_t *obj, const char *const *keys,
 		  const char *what, char **name, char **title)
 {

@@ -31,6 +31,8 @@ int schema_event_ref(struct schema *s, const char *path, json_t *obj, const char
 		     bool required);
 /* obj's "key": one to max declared fields, numbers or addresses; their count, -1 on error. */
 int schema_key_fields(struct schema *s, const char *path, json_t *obj, int *out, int max);
+/* obj's optional "group_by" (array of columns) into *out: their count (0: none or an error). */
+int schema_group_by(struct schema *s, const char *path, json_t *obj, struct column **out);
 /* An analysis's object: only keys, a required "name", a "title" (default: the name). */
 bool schema_named(struct schema *s, const char *path, json_t *obj, const char *const *keys,
 		  const char *what, char **name, char **title);
