@@ -204,13 +204,13 @@ static void read_map(struct decoder *d, const struct map_rt *m, void *data, int 
 		read_string(v, m->src, data, size);
 		return;
 	case FMT_IPV4: case FMT_IPV6: case FMT_INET: case FMT_SOCKADDR:
-		if (m->src->offset + m->src->size <= size)
+		if (inside(m->src, size))
 			value_set_addr(v, (uint8_t *)data + m->src->offset, m->src->size);
 		if (fmt != FMT_SOCKADDR)	/* an address from a sockaddr: its port is not its identity */
 			v->port = 0;
 		return;
 	case FMT_SYMBOLIC:
-		if (m->src->offset + m->src->size > size)
+		if (!inside(m->src, size))
 			return;
 		v->num = read_int(m->src, data, m->map->network_order);
 		v->str = symbols_name(&m->names, (int64_t)v->num);
@@ -230,11 +230,11 @@ static void read_map(struct decoder *d, const struct map_rt *m, void *data, int 
 		}
 		/* fallthrough */
 	default:
-		if (m->src->offset + m->src->size > size)	/* a short record: absent */
+		if (!inside(m->src, size))	/* a short record: absent */
 			return;
 		v->num = read_int(m->src, data, m->map->network_order);
 		v->present = true;
-		if (m->at_most && m->at_most->offset + m->at_most->size <= size) {
+		if (inside(m->at_most, size)) {
 			uint64_t cap = read_int(m->at_most, data, false);
 
 			v->num = v->num < cap ? v->num : cap;
@@ -315,7 +315,6 @@ static bool decode_as(struct decoder *d, const struct event_rt *rt, void *data, 
 	return true;
 }
 
-
 struct record *decode_record(struct decoder *d, void *data, int size, unsigned long long ts,
 			     int cpu)
 {
@@ -330,8 +329,7 @@ struct record *decode_next(struct decoder *d, void *data, int size, unsigned lon
 	const struct event_rt *rt;
 	uint64_t type;
 
-	if (!d->common_type || size < d->common_pid->offset + d->common_pid->size ||
-	    size < d->common_type->offset + d->common_type->size)	/* the common header */
+	if (!inside(d->common_type, size) || !inside(d->common_pid, size))	/* the common header */
 		return NULL;
 	type = load(data, d->common_type->offset, d->common_type->size);
 	do {

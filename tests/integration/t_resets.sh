@@ -19,8 +19,8 @@ abort_once() {	# ADDR PORT: a server in NS_B aborts the one connection from NS_A
 	wait_for "the aborting server did not listen" grep -q listening $WORK/abort
 	ip netns exec $NS_A python3 - "$1" "$2" <<-'PY' || fail "the client saw no reset"
 	import socket, sys
-	c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=60)
-	try:
+	try:	# the abort may come before connect() returns
+	    c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=60)
 	    c.recv(10)
 	    sys.exit(1)
 	except ConnectionResetError:

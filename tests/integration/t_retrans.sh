@@ -173,7 +173,7 @@ test_bulk_transfers_events_are_skbs_beside_retranssegs() {
 	table inet pkbulk$ID {
 		chain input {
 			type filter hook input priority 0;
-			tcp dport 5004 meta length > 200 numgen random mod 100 < 4 drop
+			tcp dport 5004 meta length > 200 numgen inc mod 20 == 7 drop
 		}
 	}
 	NFT
