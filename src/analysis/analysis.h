@@ -59,6 +59,11 @@ struct analysis_ops {
 	/* One line for plan and show: what it computes, with its settings. */
 	void (*describe)(const void *cfg, const struct recipe *r, FILE *f);
 	void (*free_cfg)(void *cfg);
+	/*
+	 * After init: the fields it reads of records of recipe event `event`
+	 * (sets fields[i]); the decoder reads no others. NULL: every field.
+	 */
+	void (*uses)(const struct analysis *a, int event, bool *fields);
 	/* Before tracing: settle options (PK_ERR_USAGE after a message) or set a->off. */
 	int (*init)(struct analysis *a);
 	void (*start)(struct analysis *a);		/* tracing is on (not for replayed pages) */

@@ -382,6 +382,20 @@ static void counts_op_start(struct analysis *a)
 	snmp_take(&((struct counts *)a->state)->snmp_start);
 }
 
+/* A listed event's group, further tables' groups and the summed field. */
+static void counts_op_uses(const struct analysis *a, int event, bool *fields)
+{
+	const struct counts_cfg *cfg = a->cfg;
+
+	if (a->recipe->events[event].unlisted)
+		return;
+	columns_use(cfg->group_by, cfg->n_group_by, fields);
+	for (int k = 0; k < cfg->n_more; k++)
+		columns_use(cfg->more[k].group_by, cfg->more[k].n_group_by, fields);
+	if (cfg->sum_field)
+		fields[cfg->sum_field] = true;
+}
+
 static void counts_op_feed(struct analysis *a, struct record *rec)
 {
 	counts_add(a->state, rec->values, rec->event);
@@ -415,6 +429,7 @@ const struct analysis_ops counts_analysis = {
 	.section = "output.summary",
 	.free_cfg = counts_free_cfg,
 	.init = counts_op_init,
+	.uses = counts_op_uses,
 	.start = counts_op_start,
 	.feed = counts_op_feed,
 	.stop = counts_op_stop,

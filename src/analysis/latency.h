@@ -91,6 +91,7 @@ struct latency {
 	uint32_t oldest, newest;
 	uint32_t n_pending;
 	struct stats all, interval;
+	bool intervals;		/* -i: interval statistics are kept (else only the run's) */
 	struct lat_counters c;
 	struct grouptab groups;	/* payload: struct lat_group_stats */
 };

@@ -258,6 +258,7 @@ static int latency_op_init(struct analysis *a)
 	if ((ret = apply_groups(a, run)))
 		return ret;
 	latency_init(&run->l, &run->d);
+	run->l.intervals = a->opts && a->opts->interval_ns;
 	a->prints_records = a->opts && a->opts->threshold;
 	return PK_OK;
 }
@@ -269,6 +270,26 @@ static void latency_op_feed(struct analysis *a, struct record *rec)
 
 	if (d >= 0 && a->prints_records && (uint64_t)d >= a->opts->threshold_ns)
 		sink_record(a->sink, rec, run->d.value_field ? "sample" : "pair", run->d.name);
+}
+
+/* The key of both ends (a distribution: its field), and the groups of the record that counts. */
+static void latency_op_uses(const struct analysis *a, int event, bool *fields)
+{
+	const struct latency_decl *d = &((const struct latency_run *)a->state)->d;
+
+	if (d->value_field) {
+		if (event == d->from) {
+			fields[d->value_field] = true;
+			columns_use(d->group_by, d->n_group_by, fields);
+		}
+		return;
+	}
+	if (event != d->from && event != d->to)
+		return;
+	for (int i = 0; i < d->n_key; i++)
+		fields[d->key[i]] = true;
+	if (event == d->to)
+		columns_use(d->group_by, d->n_group_by, fields);
 }
 
 static void latency_op_lost(struct analysis *a)
@@ -317,6 +338,7 @@ const struct analysis_ops latency_analysis = {
 	.describe = latency_describe,
 	.free_cfg = latency_free_cfg,
 	.init = latency_op_init,
+	.uses = latency_op_uses,
 	.feed = latency_op_feed,
 	.lost = latency_op_lost,
 	.tick = latency_op_tick,
@@ -334,6 +356,7 @@ const struct analysis_ops distribution_analysis = {
 	.describe = distribution_describe,
 	.free_cfg = latency_free_cfg,
 	.init = latency_op_init,
+	.uses = latency_op_uses,
 	.feed = latency_op_feed,
 	.lost = latency_op_lost,
 	.tick = latency_op_tick,

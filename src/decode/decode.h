@@ -24,6 +24,7 @@ struct event_rt {
 	int decl;		/* index into recipe->events */
 	struct map_rt *maps;
 	int n_maps;
+	int n_read;		/* the first n_read maps are read: fields someone uses */
 	/* a tracepoint several recipe events share: this one's own filter, in user space */
 	struct tep_event_filter *filter;
 };
@@ -40,6 +41,11 @@ struct decoder {
 /* Resolve every field of every chosen alternative; tep must hold all events. */
 int decoder_init(struct decoder *d, const struct plan *p);
 void decoder_free(struct decoder *d);
+/*
+ * Read only the fields needed[] of records of recipe event `event` (the
+ * recipe's match clauses are always read): the run's consumers said which.
+ */
+void decoder_only(struct decoder *d, int event, const bool *needed);
 
 /*
  * Decode one raw record into d->rec for the next recipe event it belongs to,

@@ -185,6 +185,38 @@ static bool prints_records(const struct engine *e)
 	return false;
 }
 
+/* Does every consumer of event ev's records say what it reads? Then needed[] holds it. */
+static bool used_fields(const struct engine *e, int ev, bool *needed)
+{
+	if (prints_records(e))	/* a printed line shows the columns */
+		return false;
+	for (int i = 0; i < e->n_enrichers; i++) {
+		if (!e->enrichers[i].ops->uses)
+			return false;
+		e->enrichers[i].ops->uses(e->enrichers[i].state, ev, needed);
+	}
+	FOR_EACH_ANALYSIS(e, a) {
+		if (!a->ops->uses)
+			return false;
+		a->ops->uses(a, ev, needed);
+	}
+	return true;
+}
+
+/* The decoder reads, of each event, only the fields someone reads. */
+static void decode_only_used(struct engine *e)
+{
+	const struct recipe *r = e->plan->recipe;
+	bool *needed = xcalloc(r->n_fields, sizeof(*needed));
+
+	for (int ev = 0; ev < r->n_events; ev++) {
+		memset(needed, 0, r->n_fields * sizeof(*needed));
+		if (used_fields(e, ev, needed))
+			decoder_only(&e->dec, ev, needed);
+	}
+	free(needed);
+}
+
 /* Tracing off; what arrived before is fed through; the kernel gets its state back. */
 static void stop_tracing(struct engine *e)
 {
@@ -232,6 +264,7 @@ struct engine *engine_open(struct plan *p, struct sink *sink, const struct engin
 	e->rd.on_loss = on_loss;
 	e->rd.loss_ctx = e;
 	open_enrichers(e);
+	decode_only_used(e);
 	sink->fc.tep = p->tep;
 	sink->fc.wall_offset_ns = clock_wall_offset(p->clock);
 	if (prints_records(e))

@@ -108,9 +108,16 @@ static void comm_enrich(void *state, struct record *rec)
 	v->len = s->len;
 }
 
+/* It reads the pid, which every record has. */
+static void comm_uses(void *state, int event, bool *fields)
+{
+	(void)state, (void)event, (void)fields;
+}
+
 const struct enricher_ops comm_enricher = {
 	.name = "comm",
 	.open = comm_open,
 	.enrich = comm_enrich,
 	.close = comm_close,
+	.uses = comm_uses,
 };

@@ -25,6 +25,8 @@ struct enricher_ops {
 	void *(*open)(const struct enrich_env *env);
 	void (*enrich)(void *state, struct record *rec);
 	void (*close)(void *state);
+	/* The fields it reads of records of recipe event `event` (as analyses); NULL: every one. */
+	void (*uses)(void *state, int event, bool *fields);
 };
 
 extern const struct enricher_ops comm_enricher;

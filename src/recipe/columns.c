@@ -11,6 +11,15 @@ static bool is_address(enum field_format f)
 	return f == FMT_IPV4 || f == FMT_IPV6 || f == FMT_INET;
 }
 
+void columns_use(const struct column *c, int n, bool *fields)
+{
+	for (int i = 0; i < n; i++) {
+		fields[c[i].field] = true;
+		if (c[i].port_field >= 0)
+			fields[c[i].port_field] = true;
+	}
+}
+
 bool column_parse(const struct recipe *r, const char *spec, struct column *c, char **err)
 {
 	char *name = xstrdup(spec);

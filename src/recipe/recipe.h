@@ -192,6 +192,8 @@ char *alt_filter(const struct recipe *r, const struct alternative *alt);
 
 /* A column from "field" or "addr:port"; *err says why not (caller frees). */
 bool column_parse(const struct recipe *r, const char *spec, struct column *c, char **err);
+/* Mark the fields n columns show (an address and its port). */
+void columns_use(const struct column *c, int n, bool *fields);
 
 
 /* Find a recipe by name on the search path, or accept a path. */

@@ -62,6 +62,7 @@ static int make_pages(struct tep_event *probe, struct tep_event *adjust, int cpu
 	uint8_t a[256] = { 0 }, r[256] = { 0 };
 	struct pagegen g = { .size = page_size, .off = PG_HDR, .out = tmpfile() };
 	uint16_t data_len = 100, id;
+	int probe_sk = field(probe, "skaddr")->offset, adjust_sk = field(adjust, "skaddr")->offset;
 
 	g.page = calloc(1, page_size);
 	id = probe->id;
@@ -73,8 +74,8 @@ static int make_pages(struct tep_event *probe, struct tep_event *adjust, int cpu
 		uint64_t sk = 0xffff888000000000ULL + (uint64_t)((i * 2 + cpu) % SOCKETS) * 4096;
 		uint64_t ts = 1000000000ULL + (uint64_t)i * 50000 + cpu * 1000;
 
-		memcpy(a + field(probe, "skaddr")->offset, &sk, 8);
-		memcpy(r + field(adjust, "skaddr")->offset, &sk, 8);
+		memcpy(a + probe_sk, &sk, 8);
+		memcpy(r + adjust_sk, &sk, 8);
 		pg_event(&g, a, 136, ts);	/* the records' sizes on 6.18 */
 		pg_event(&g, r, 72, ts + 20000);
 	}

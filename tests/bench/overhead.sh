@@ -11,8 +11,10 @@
 #   bpftrace  the same pairing in the kernel, where bpftrace is installed and
 #             runs (tcp-rcvq-latency only)
 # Prints per condition the median throughput relative to none, and for
-# probekit its CPU time per event, events, lost events and peak RSS. A
-# benchmark: it prints figures and never fails on them.
+# probekit its CPU time per event, events, lost events and peak RSS; then
+# probekit's peak RSS as the clients' connections grow from 10 to 10,000
+# (redis-benchmark -c), with the groups the run reported. A benchmark: it
+# prints figures and never fails on them.
 #   overhead.sh PROBEKIT [RECIPE [ROUNDS [REQUESTS]]]
 set -u
 PK=$(realpath "${1:?usage: overhead.sh PROBEKIT [RECIPE [ROUNDS [REQUESTS]]]}")
@@ -51,9 +53,10 @@ if [ ! -x "$redis_bin/redis-benchmark" ]; then
 fi
 export LD_LIBRARY_PATH=$cache/redis/usr/lib/x86_64-linux-gnu
 
+ulimit -n 65536	# 10,000 connections on each side
 ip netns add $NS && ip -n $NS link set lo up || exit 1
 ip netns exec $NS taskset -c 0 "$redis_bin/redis-server" --port $PORT --bind 127.0.0.1 \
-	--save "" --appendonly no >"$work/redis.log" 2>&1 &
+	--save "" --appendonly no --maxclients 20000 >"$work/redis.log" 2>&1 &
 srv=$!
 for _ in $(seq 300); do
 	ip netns exec $NS "$redis_bin/redis-cli" -p $PORT ping 2>/dev/null | grep -q PONG && break
@@ -78,8 +81,8 @@ floor_on() {
 
 floor_off() { rmdir "$T/instances/$INST"; }
 
-probekit_on() {
-	"$PK" run "$RECIPE" -q >"$work/pk.out" 2>"$work/pk.err" &
+probekit_on() {	# [RUN ARGS]
+	"$PK" run "$RECIPE" -q "$@" >"$work/pk.out" 2>"$work/pk.err" &
 	tracer=$!
 	for _ in $(seq 600); do
 		[ "$(cat $T/instances/probekit_$tracer/tracing_on 2>/dev/null)" = 1 ] && return 0
@@ -153,3 +156,21 @@ if [ -s "$work/probekit.cost" ]; then
 		printf "  probekit: %.0f ns of CPU per event (user + system), %.0f events per round, %d lost, peak RSS %d KiB\n",
 			ns / NR, ev / NR, lost, rss }' "$work/probekit.cost"
 fi
+
+# Memory under many connections: pending starts, groups and tables are capped
+# and preallocated where they can be; this shows what grows with connections.
+printf "  %-11s %14s %s\n" CONNECTIONS "PEAK RSS (KiB)" "GROUPS (OVER THE CAP)"
+for conns in 10 100 1000 10000; do
+	probekit_on --json || break
+	ip netns exec $NS taskset -c 1 "$redis_bin/redis-benchmark" -p $PORT -n "$REQUESTS" \
+		-c $conns -t get -q >/dev/null 2>&1
+	rss=$(awk '/^VmHWM/ { print $2 }' /proc/$tracer/status)
+	kill -INT $tracer
+	wait $tracer
+	tracer=
+	# the summary's groups: one "stats" each, after the whole run's
+	line=$(grep -m1 '"type":"latency"\|"type":"reqresp"' "$work/pk.out")
+	groups=$(( $(grep -o '"stats":' <<<"$line" | wc -l) - 1 ))
+	over=$(grep -o '"groups_overflowed":[0-9]*' <<<"$line" | cut -d: -f2)
+	printf "  %-11s %14s %s\n" $conns "$rss" "$groups (${over:-0})"
+done

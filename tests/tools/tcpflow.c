@@ -93,8 +93,11 @@ static int serve(const char *host, int port)
 			return 1;
 		if ((fds[0].revents & POLLIN) && n < 64) {
 			fds[n].fd = accept(fds[0].fd, NULL, NULL);
+			if (fds[n].fd < 0)
+				continue;
 			setsockopt(fds[n].fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-			fds[n++].events = POLLIN;
+			fds[n].events = POLLIN;
+			fds[n++].revents = 0;	/* not polled yet: nothing to read */
 		}
 		for (int i = 1; i < n; i++) {
 			ssize_t got;
@@ -188,9 +191,18 @@ static int client(const char *host, int port, int requests, int size, int interv
 		return 1;
 	memset(buf, 'x', size);
 	for (; done < requests; done++) {
+		ssize_t got;
+
 		/* one request in flight: a retransmission is one segment */
-		if (write(fd, buf, size) != size || read(fd, &reply, 1) != 1)
+		if (write(fd, buf, size) != size) {
+			printf("write: %s\n", strerror(errno));
 			break;
+		}
+		got = read(fd, &reply, 1);
+		if (got != 1) {
+			printf("read: %s\n", got ? strerror(errno) : "end of stream");
+			break;
+		}
 		if (interval_ms)
 			sleep_ms(interval_ms);
 	}

@@ -157,6 +157,7 @@ static void per_group_and_interval_stats(void)
 	d.group_by = by_key;
 	d.n_group_by = 1;
 	latency_init(&l, &d);
+	l.intervals = true;	/* -i */
 	for (int i = 0; i < 10; i++) {
 		feed(&l, FROM, 1, 1000 * i);
 		feed(&l, TO, 1, 1000 * i + 100);
@@ -171,6 +172,7 @@ static void per_group_and_interval_stats(void)
 		CHECK(s->all.count == 10);
 		CHECK(stats_percentile(&s->all, 50) == (g[i]->vals[0].num == 1 ? 100 : 300));
 	}
+	CHECK(l.interval.count == 20);
 	latency_interval_reset(&l);
 	CHECK(l.interval.count == 0 && l.all.count == 20);
 	CHECK(((struct lat_group_stats *)g[0]->payload)->interval.count == 0);

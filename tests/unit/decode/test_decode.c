@@ -144,7 +144,46 @@ out:
 	teardown(&f);
 }
 
+/* decoder_only: fields no one reads stay absent; the match clauses' fields are always read. */
+static void only_used_fields(void)
+{
+	struct dfx f;
+	uint8_t rec[80] = { 0 };
+	struct tep_event *ev;
+	bool *needed;
+	int retrans;
+
+	if (!setup(&f, NULL))
+		goto out;
+	needed = calloc(f.r->n_fields, sizeof(*needed));
+	needed[recipe_field_index(f.r, "lport")] = true;
+	retrans = f.d.events[0].decl;
+	decoder_only(&f.d, retrans, needed);
+	ev = tep_find_event_by_name(f.p.tep, "tcp", "tcp_retransmit_skb");
+	CHECK(f.d.events[0].id == ev->id);
+	put16(rec, 0, ev->id);
+	put32(rec, 24, 1);
+	put16(rec, 28, 5001);
+	put16(rec, 30, 40000);
+	put16(rec, 32, AF_INET);
+	memcpy(rec + 34, (uint8_t[]){ 10, 0, 0, 1 }, 4);
+	memcpy(rec + 38, (uint8_t[]){ 10, 0, 0, 2 }, 4);
+	CHECK(decode_record(&f.d, rec, sizeof(rec), 99, 1) != NULL);
+	CHECK(val(&f, "lport")->present && val(&f, "lport")->num == 5001);
+	CHECK(!val(&f, "rport")->present && !val(&f, "state")->present && !val(&f, "sk")->present);
+	/* laddr and raddr are the addr parameter's match fields: read, and matched */
+	CHECK(val(&f, "laddr")->present && val(&f, "raddr")->present);
+	CHECK(recipe_set_param(f.r, "addr=10.0.0.2") == PK_OK);
+	CHECK(decode_record(&f.d, rec, sizeof(rec), 100, 1) != NULL);
+	CHECK(recipe_set_param(f.r, "addr=10.0.0.3") == PK_OK);
+	CHECK(decode_record(&f.d, rec, sizeof(rec), 101, 1) == NULL);
+	free(needed);
+out:
+	teardown(&f);
+}
+
 const struct unit_test decode_tests[] = {
+	{ "decode: only the fields the run reads", only_used_fields },
 	{ "decode: tracepoint IPv4, IPv6, v4-mapped, match", tracepoint_ipv4_ipv6_mapped },
 	{ "decode: kprobe byte order and u64 halves", kprobe_network_order_and_halves },
 	{ NULL, NULL },
