@@ -4,16 +4,18 @@
  * by hash, and ordered by age so that timeouts and evictions take the oldest
  * first in O(1). Nothing is allocated per event.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis/latency.h"
 #include "util/hash.h"
 
-void latency_init(struct latency *l, const struct latency_decl *d)
+void latency_init(struct latency *l, const struct latency_decl *d, bool intervals)
 {
 	memset(l, 0, sizeof(*l));
 	l->d = d;
+	l->intervals = intervals;
 	l->pool = xcalloc(d->max_pending + 1, sizeof(*l->pool));
 	for (l->nbuckets = 16; l->nbuckets < (uint32_t)d->max_pending * 2; l->nbuckets *= 2)
 		;
@@ -22,10 +24,18 @@ void latency_init(struct latency *l, const struct latency_decl *d)
 		l->pool[i].next = l->free_list;
 		l->free_list = i;
 	}
-	grouptab_init(&l->groups, d->group_by, d->n_group_by, sizeof(struct lat_group_stats));
+	/* without -i a group holds only the run's statistics: a quarter less per flow */
+	grouptab_init(&l->groups, d->group_by, d->n_group_by,
+		      intervals ? sizeof(struct lat_group_stats)
+				: offsetof(struct lat_group_stats, interval));
 }
 
 static void free_group_stats(void *p)
+{
+	stats_free(&((struct lat_group_stats *)p)->all);
+}
+
+static void free_group_stats_intervals(void *p)
 {
 	struct lat_group_stats *g = p;
 
@@ -39,7 +49,7 @@ void latency_free(struct latency *l)
 	free(l->buckets);
 	stats_free(&l->all);
 	stats_free(&l->interval);
-	grouptab_free(&l->groups, free_group_stats);
+	grouptab_free(&l->groups, l->intervals ? free_group_stats_intervals : free_group_stats);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -247,7 +257,7 @@ void latency_interval_reset(struct latency *l)
 	struct group **g = grouptab_list(&l->groups, &n);
 
 	stats_reset(&l->interval);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && l->intervals; i++)	/* groups hold interval stats with -i only */
 		reset_group(g[i]->payload);
 	free(g);
 }

@@ -77,7 +77,7 @@ struct lat_counters {
 	uint64_t negative;	/* an end stamped before its start (clock trouble) */
 };
 
-/* Per group: the whole run, and the current interval. */
+/* Per group: the whole run, and the current interval (allocated only with -i). */
 struct lat_group_stats {
 	struct stats all, interval;
 };
@@ -96,7 +96,8 @@ struct latency {
 	struct grouptab groups;	/* payload: struct lat_group_stats */
 };
 
-void latency_init(struct latency *l, const struct latency_decl *d);
+/* intervals (-i): keep each interval's statistics too (a group's payload grows by them). */
+void latency_init(struct latency *l, const struct latency_decl *d, bool intervals);
 void latency_free(struct latency *l);
 
 /*

@@ -257,8 +257,7 @@ static int latency_op_init(struct analysis *a)
 	run->d = *(const struct latency_decl *)a->cfg;
 	if ((ret = apply_groups(a, run)))
 		return ret;
-	latency_init(&run->l, &run->d);
-	run->l.intervals = a->opts && a->opts->interval_ns;
+	latency_init(&run->l, &run->d, a->opts && a->opts->interval_ns);
 	a->prints_records = a->opts && a->opts->threshold;
 	return PK_OK;
 }

@@ -53,7 +53,7 @@ if [ ! -x "$redis_bin/redis-benchmark" ]; then
 fi
 export LD_LIBRARY_PATH=$cache/redis/usr/lib/x86_64-linux-gnu
 
-ulimit -n 65536	# 10,000 connections on each side
+ulimit -n "$(ulimit -Hn)"	# 10,000 connections on each side (one process each)
 ip netns add $NS && ip -n $NS link set lo up || exit 1
 ip netns exec $NS taskset -c 0 "$redis_bin/redis-server" --port $PORT --bind 127.0.0.1 \
 	--save "" --appendonly no --maxclients 20000 >"$work/redis.log" 2>&1 &

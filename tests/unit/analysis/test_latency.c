@@ -31,7 +31,7 @@ static void pairs_by_key(void)
 	struct latency_decl d = decl(START_FIRST, true, 1000000, 16);
 	struct latency l;
 
-	latency_init(&l, &d);
+	latency_init(&l, &d, false);
 	CHECK(feed(&l, FROM, 1, 100) == -1);
 	CHECK(feed(&l, FROM, 2, 150) == -1);
 	CHECK(feed(&l, TO, 2, 400) == 250);	/* keys pair, not order */
@@ -51,7 +51,7 @@ static void several_starts_before_an_end(void)
 	struct latency_decl last = decl(START_LAST, true, 1000000, 16);
 	struct latency l;
 
-	latency_init(&l, &first);
+	latency_init(&l, &first, false);
 	feed(&l, FROM, 7, 100);
 	feed(&l, FROM, 7, 200);
 	feed(&l, FROM, 7, 300);
@@ -59,7 +59,7 @@ static void several_starts_before_an_end(void)
 	CHECK(l.c.restarts == 2 && l.c.starts == 3);
 	latency_free(&l);
 
-	latency_init(&l, &last);
+	latency_init(&l, &last, false);
 	feed(&l, FROM, 7, 100);
 	feed(&l, FROM, 8, 150);
 	feed(&l, FROM, 7, 300);
@@ -73,7 +73,7 @@ static void ends_that_do_not_consume(void)
 	struct latency_decl d = decl(START_FIRST, false, 1000000, 16);
 	struct latency l;
 
-	latency_init(&l, &d);
+	latency_init(&l, &d, false);
 	feed(&l, FROM, 1, 100);
 	CHECK(feed(&l, TO, 1, 200) == 100);
 	CHECK(feed(&l, TO, 1, 500) == 400);	/* still measured from the start */
@@ -86,7 +86,7 @@ static void unmatched_starts_time_out(void)
 	struct latency_decl d = decl(START_FIRST, true, 1000, 16);
 	struct latency l;
 
-	latency_init(&l, &d);
+	latency_init(&l, &d, false);
 	feed(&l, FROM, 1, 0);
 	feed(&l, FROM, 2, 500);
 	feed(&l, FROM, 3, 2000);		/* 1 and 2 are older than 1000 ns now */
@@ -102,7 +102,7 @@ static void pending_bound_evicts_the_oldest(void)
 	struct latency_decl d = decl(START_FIRST, true, 1000000000, 3);
 	struct latency l;
 
-	latency_init(&l, &d);
+	latency_init(&l, &d, false);
 	for (uint64_t k = 1; k <= 5; k++)
 		feed(&l, FROM, k, k * 10);
 	CHECK(l.c.evictions == 2 && l.n_pending == 3);
@@ -123,7 +123,7 @@ static void lost_events_invalidate_pending_starts(void)
 	struct latency_decl d = decl(START_FIRST, true, 1000000, 16);
 	struct latency l;
 
-	latency_init(&l, &d);
+	latency_init(&l, &d, false);
 	feed(&l, FROM, 1, 100);
 	feed(&l, FROM, 2, 100);
 	latency_invalidate(&l);	/* their ends may be among the lost */
@@ -138,7 +138,7 @@ static void end_before_start_is_not_a_pair(void)
 	struct latency_decl d = decl(START_FIRST, true, 1000000, 16);
 	struct latency l;
 
-	latency_init(&l, &d);
+	latency_init(&l, &d, false);
 	/* an end stamped before its start (clocks of two CPUs that disagree) */
 	feed(&l, FROM, 1, 1000);
 	CHECK(feed(&l, TO, 1, 900) == -1);
@@ -156,8 +156,7 @@ static void per_group_and_interval_stats(void)
 
 	d.group_by = by_key;
 	d.n_group_by = 1;
-	latency_init(&l, &d);
-	l.intervals = true;	/* -i */
+	latency_init(&l, &d, true);	/* -i */
 	for (int i = 0; i < 10; i++) {
 		feed(&l, FROM, 1, 1000 * i);
 		feed(&l, TO, 1, 1000 * i + 100);
@@ -239,7 +238,7 @@ static void distribution_of_a_field(void)
 	t = recipe_field_index(r, "t");
 	CHECK(d && d->value_field == v && d->into_field == t && d->value_shift == 3);
 	vals = xcalloc(r->n_fields, sizeof(*vals));
-	latency_init(&l, d);
+	latency_init(&l, d, false);
 	for (int i = 1; i <= 100; i++) {
 		vals[v] = (struct value){ .present = true, .num = (uint64_t)i * 1000 << 3 };
 		CHECK(latency_feed(&l, 0, vals, 0) == (int64_t)i * 1000000);
