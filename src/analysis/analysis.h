@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <jansson.h>
 
+#include "kernel/hist.h"
 #include "kernel/loss.h"
 #include "output/sink.h"
 #include "recipe/schema.h"
@@ -40,6 +41,8 @@ struct analysis {
 	void *state;
 	bool off;			/* init decided this run does not need it */
 	bool prints_records;		/* event or pair lines: the sink shows a column header */
+	/* set before start: the kernel pairs this latency (hist triggers), no records come */
+	const struct kernel_pairs *kernel;
 };
 
 struct analysis_ops {

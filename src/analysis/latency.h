@@ -75,6 +75,7 @@ struct lat_counters {
 	uint64_t evictions;	/* starts dropped because max_pending was reached */
 	uint64_t invalidated;	/* starts dropped because events were lost */
 	uint64_t negative;	/* an end stamped before its start (clock trouble) */
+	uint64_t dropped;	/* paired in the kernel: pairs its histogram had no room for */
 };
 
 /* Per group: the whole run, and the current interval (allocated only with -i). */
@@ -92,6 +93,7 @@ struct latency {
 	uint32_t n_pending;
 	struct stats all, interval;
 	bool intervals;		/* -i: interval statistics are kept (else only the run's) */
+	const struct kernel_pairs *kernel;	/* paired in the kernel: read at the end */
 	struct lat_counters c;
 	struct grouptab groups;	/* payload: struct lat_group_stats */
 };
@@ -105,6 +107,8 @@ void latency_free(struct latency *l);
  * returns the latency in ns (and sets vals[FIELD_LATENCY]); else -1.
  */
 int64_t latency_feed(struct latency *l, int event, struct value *vals, uint64_t ts);
+/* latency_kernel.c: the kernel's histograms of a latency it paired, as this run's statistics. */
+void latency_read_kernel(struct latency *l, const struct kernel_pairs *kp, int n_fields);
 /* Events were lost: any pending start may have lost its end. */
 void latency_invalidate(struct latency *l);
 /* Start a new interval: interval stats go back to zero. */

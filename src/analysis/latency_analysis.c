@@ -210,6 +210,11 @@ static json_t *summary_json(const void *self, const struct format_ctx *fc)
 	json_object_set_new(obj, "log2_us", log2_json(&l->all));
 	json_object_set_new(obj, "groups", groups_json(fc, l, false));
 	json_object_set_new(obj, "groups_overflowed", json_integer((json_int_t)l->groups.overflowed));
+	json_object_set_new(obj, "paired", json_string(l->kernel ? "kernel" : "user space"));
+	if (l->kernel)
+		json_object_set_new(obj, "kernel", json_pack("{s:s,s:i,s:I}", "synthetic_event",
+				    l->kernel->synth, "bucket_ns", (int)l->kernel->bucket_ns,
+				    "dropped_pairs", (json_int_t)c->dropped));
 	return obj;
 }
 
@@ -227,6 +232,10 @@ static void summary_text(const void *self, const struct format_ctx *fc, FILE *f)
 		(unsigned long long)c->pairs, (unsigned long long)c->unmatched_ends,
 		(unsigned long long)c->timeouts, (unsigned long long)c->evictions,
 		(unsigned long long)c->invalidated, (unsigned long long)l->n_pending);
+	if (l->kernel)
+		fprintf(f, "  paired in the kernel (%s): 1 us buckets, %llu pairs without room in its "
+			"histogram, %llu starts without room\n", l->kernel->synth,
+			(unsigned long long)c->dropped, (unsigned long long)c->evictions);
 	if (!l->all.count)
 		return;
 	stats_table(fc, f, l, false);
@@ -306,6 +315,16 @@ static void latency_op_tick(struct analysis *a, double seconds)
 	latency_interval_reset(&run->l);
 }
 
+/* The kernel paired it: its histograms, read while the instance still exists. */
+static void latency_op_stop(struct analysis *a)
+{
+	struct latency_run *run = a->state;
+
+	run->l.kernel = a->kernel;
+	if (a->kernel)
+		latency_read_kernel(&run->l, a->kernel, a->recipe->n_fields);
+}
+
 static void latency_op_report(struct analysis *a, const struct run_info *info)
 {
 	struct latency_run *run = a->state;
@@ -341,6 +360,7 @@ const struct analysis_ops latency_analysis = {
 	.feed = latency_op_feed,
 	.lost = latency_op_lost,
 	.tick = latency_op_tick,
+	.stop = latency_op_stop,
 	.report = latency_op_report,
 	.free = latency_op_free,
 };

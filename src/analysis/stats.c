@@ -40,23 +40,30 @@ static uint64_t bucket_mid(int row, int col)
 
 void stats_add(struct stats *s, uint64_t ns)
 {
+	stats_add_n(s, ns, 1);
+}
+
+void stats_add_n(struct stats *s, uint64_t ns, uint64_t n)
+{
 	uint64_t us = ns / 1000;
 	int row, col, k;
 
+	if (!n)
+		return;
 	bucket_of(ns, &row, &col);
 	if (row >= STATS_ROWS)
 		row = STATS_ROWS - 1, col = STATS_SUB - 1;
 	if (!s->rows[row])
 		s->rows[row] = xcalloc(STATS_SUB, sizeof(uint32_t));
-	s->rows[row][col]++;
+	s->rows[row][col] += (uint32_t)n;
 	k = us < 2 ? 0 : msb(us);
-	s->log2_us[k < STATS_LOG2_US ? k : STATS_LOG2_US - 1]++;
+	s->log2_us[k < STATS_LOG2_US ? k : STATS_LOG2_US - 1] += n;
 	if (!s->count || ns < s->min)
 		s->min = ns;
 	if (ns > s->max)
 		s->max = ns;
-	s->count++;
-	s->sum += ns;
+	s->count += n;
+	s->sum += ns * n;
 }
 
 uint64_t stats_percentile(const struct stats *s, double p)

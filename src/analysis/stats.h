@@ -22,6 +22,8 @@ struct stats {
 };
 
 void stats_add(struct stats *s, uint64_t ns);
+/* n values of ns at once (a histogram's row read from the kernel). */
+void stats_add_n(struct stats *s, uint64_t ns, uint64_t n);
 /* p in [0, 100]; 0 when empty */
 uint64_t stats_percentile(const struct stats *s, double p);
 void stats_reset(struct stats *s);	/* keeps the rows allocated */

@@ -176,6 +176,8 @@ int cmd_run(int argc, char **argv)
 	/* from here on every way out goes through the teardown */
 	install_signals();
 	o.ask_kernel = true;
+	o.user_pairs = ro.an.threshold ? "-t prints each pair" : ro.an.groups ? "-g regroups pairs"
+		       : ro.an.interval_ns ? "-i reports intervals" : NULL;
 	snprintf(instance, sizeof(instance), "%s_%d", PK_NAME, (int)getpid());
 	ret = prepare_plan(argv[optind], &o, instance, &r, &c, &p);
 	if (ret == PK_ERR_KERNEL && p.ev)

@@ -185,6 +185,21 @@ static bool prints_records(const struct engine *e)
 	return false;
 }
 
+/* A latency the session made the kernel pair: its analysis reads it at the end. */
+static void give_kernel_pairs(struct engine *e)
+{
+	const struct plan *p = e->plan;
+
+	for (int i = 0; i < p->n_kagg; i++) {
+		const struct kagg *k = &p->kagg[i];
+
+		FOR_EACH_ANALYSIS(e, a)
+			if (!k->why_not && k->kp.inst && e->live &&
+			    a->cfg == p->recipe->analyses[k->analysis].cfg)
+				a->kernel = &k->kp;
+	}
+}
+
 /* Does every consumer of event ev's records say what it reads? Then needed[] holds it. */
 static bool used_fields(const struct engine *e, int ev, bool *needed)
 {
@@ -269,6 +284,7 @@ struct engine *engine_open(struct plan *p, struct sink *sink, const struct engin
 	sink->fc.wall_offset_ns = clock_wall_offset(p->clock);
 	if (prints_records(e))
 		sink_header(sink);
+	give_kernel_pairs(e);
 	FOR_EACH_ANALYSIS(e, a)
 		if (a->ops->start && e->live)
 			a->ops->start(a);

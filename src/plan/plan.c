@@ -289,6 +289,7 @@ int plan_refuse(struct plan *p, int ev, char *reason, bool recipe_error)
 		/* the new choice may change its pair's, and what "when" asks for */
 		plan_couple(p);
 		plan_apply_when(p);
+		plan_kernel_pairs(p, NULL);
 		if (every_required_chosen(p))
 			return PK_OK;
 	}
@@ -366,6 +367,7 @@ int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct pl
 	plan_apply_when(p);
 	if (!every_required_chosen(p))
 		return PK_ERR_KERNEL;
+	plan_kernel_pairs(p, o);
 	return plan_check_shared_filters(p);	/* before any tracefs write */
 }
 
@@ -404,6 +406,7 @@ void plan_free(struct plan *p)
 		free(pe->probe_args);
 		free(pe->filter);
 	}
+	plan_kernel_pairs_free(p);
 	free(p->ev);
 	if (p->tep)
 		formats_close(p->tep);

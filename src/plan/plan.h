@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 #include "kernel/caps.h"
+#include "kernel/hist.h"
 #include "recipe/recipe.h"
 
 struct tep_handle;
@@ -47,6 +48,21 @@ struct plan_opts {
 	const char *clock;	/* override the trace clock */
 	unsigned long buffer_kb;	/* per-CPU ring buffer size, 0: the kernel's default */
 	bool ask_kernel;	/* run: let the kernel judge probe targets */
+	bool no_kernel_agg;	/* --no-kernel-agg: latencies are paired in user space */
+	const char *user_pairs;	/* run options that need pairs in user space: why (-t, -g, -i) */
+};
+
+/* A latency analysis the kernel may pair (plan/kagg.c): the commands, or why not. */
+struct kagg {
+	int analysis;		/* index into recipe->analyses (a latency) */
+	int from, to;		/* its events */
+	char *why_not;		/* NULL: paired in the kernel */
+	const char *key_start, *key_end;	/* the key's field on each event */
+	struct tep_format_field **group_src;	/* each group key's field on the end event */
+	char *synth_def;	/* synthetic_events line */
+	char *start_trigger, *end_trigger, *synth_trigger;	/* hist triggers as written */
+	struct kernel_pairs kp;	/* what the analysis reads, once the session made it */
+	unsigned made;		/* what the session wrote (and removes): session/kagg.c */
 };
 
 struct plan {
@@ -60,6 +76,9 @@ struct plan {
 	struct planned_event *ev;
 	int n_ev;
 	struct tep_handle *tep;	/* formats of the events used */
+	struct kagg *kagg;	/* one per latency analysis */
+	int n_kagg;
+	struct plan_opts kagg_opts;
 	const char **kfuncs;	/* plan: kprobe targets of the recipe, looked up once */
 	bool *kfunc_found;
 	int n_kfuncs;
@@ -101,6 +120,16 @@ char *plan_kernel_filter(const struct plan *p, int ev);
 struct tep_event_filter *plan_own_filter(struct tep_handle *tep, const struct planned_event *pe);
 /* Each shared event's own filter parses as libtraceevent evaluates it; else PK_ERR_USAGE. */
 int plan_check_shared_filters(const struct plan *p);
+
+/*
+ * Latencies the kernel pairs (plan/kagg.c): decided for the current choices
+ * (o NULL: the options given before), the commands, plan's lines about them.
+ * An event paired in the kernel is not written to the ring buffer.
+ */
+void plan_kernel_pairs(struct plan *p, const struct plan_opts *o);
+void plan_kernel_pairs_free(struct plan *p);
+const struct kagg *plan_event_paired_in_kernel(const struct plan *p, int ev);
+void plan_print_kernel_pairs(const struct plan *p);
 
 /* The tracefs event an alternative's field source lives in. */
 struct tep_event *plan_find_event(struct tep_handle *tep, const char *system, const char *name);

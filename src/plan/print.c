@@ -72,8 +72,8 @@ static void print_writes(const struct plan *p)
 		char *filter;
 
 		/* a tracepoint several recipe events share: once, with the OR of their filters */
-		if (pe->chosen < 0 || plan_first_sharing(p, i) != i)
-			continue;
+		if (pe->chosen < 0 || plan_first_sharing(p, i) != i || plan_event_paired_in_kernel(p, i))
+			continue;	/* paired in the kernel: its trigger, below */
 		filter = plan_kernel_filter(p, i);
 		if (filter) {
 			snprintf(file, sizeof(file), "%s/events/%s/%s/filter", inst, pe->system, pe->name);
@@ -141,6 +141,7 @@ void plan_print(const struct plan *p)
 	for (int i = 0; i < r->n_analyses; i++)
 		if (r->analyses[i].ops->describe)
 			r->analyses[i].ops->describe(r->analyses[i].cfg, r, stdout);
+	plan_print_kernel_pairs(p);
 	derive_describe(r->derive, r, event_traced, p, stdout);
 	for (int i = 0; i < r->n_match; i++) {
 		const struct param *prm = &r->params[r->match[i].param];

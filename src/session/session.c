@@ -272,12 +272,14 @@ int session_start_tracing(struct session *s)
 	/* whole 64 KiB sub-buffers (6.8+): a sixteenth of the reads, of the wake-ups */
 	if (p->caps->subbuf_size)
 		tracefs_instance_file_write(s->inst, "buffer_subbuf_size_kb", SUBBUF_KB);
+	session_make_kernel_pairs(s);
 	for (int i = 0; i < p->n_ev; i++) {
 		const struct planned_event *pe = &p->ev[i];
 		char *filter;
 
-		/* a tracepoint several recipe events share is set up once */
-		if (pe->chosen < 0 || plan_first_sharing(p, i) != i)
+		/* a tracepoint several recipe events share is set up once; one the
+		 * kernel pairs has its trigger (with its filter) and no ring buffer */
+		if (pe->chosen < 0 || plan_first_sharing(p, i) != i || plan_event_paired_in_kernel(p, i))
 			continue;
 		filter = plan_kernel_filter(p, i);
 		ret = filter ? apply_filter(s, pe, filter) : PK_OK;
@@ -314,6 +316,7 @@ int session_teardown(struct session *s)
 
 	if (s->inst) {
 		session_tracing_off(s);
+		session_remove_kernel_triggers(s);
 		/* rmdir disables the instance's events, so the probes become removable */
 		if (tracefs_instance_destroy(s->inst) < 0) {
 			pk_error("cannot remove instance %s: %s (probekit reset removes it later)",
@@ -323,6 +326,7 @@ int session_teardown(struct session *s)
 		tracefs_instance_free(s->inst);
 		s->inst = NULL;
 	}
+	session_remove_synthetic_events(s);
 	for (int i = 0; s->probes && i < s->plan->n_ev; i++) {
 		if (!s->probes[i])
 			continue;

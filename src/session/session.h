@@ -35,6 +35,14 @@ int session_make_probes(struct session *s, struct refusal *ref);
 /* The instance, its clock, buffer size, filters and enables; tracing on. */
 int session_start_tracing(struct session *s);
 void session_tracing_off(struct session *s);
+/*
+ * Latencies the kernel pairs (session/kagg.c): made in the instance before
+ * tracing (one the kernel refuses goes back to user space, with a warning),
+ * triggers removed before the instance, synthetic events after it.
+ */
+void session_make_kernel_pairs(struct session *s);
+void session_remove_kernel_triggers(struct session *s);
+void session_remove_synthetic_events(struct session *s);
 /* Remove the instance and the probes; safe to call twice and after a failed start. */
 int session_teardown(struct session *s);
 

@@ -21,6 +21,7 @@ seed() {	# HARNESS DIR
 	fuzz_params) printf 'sport == ${port}\0port=80\0n=-1\0dev=eth0' >"$2/ref"
 		     printf 'x == ${n:be32} || y == ${port:be16}\0port=65535' >"$2/be" ;;
 	fuzz_reader) "$work/gen_pages" "$2" ;;
+	fuzz_hist) printf '\002# event histogram\n{ g0:       5001, lat: ~ 66000-66999 } hitcount:          1\n\nTotals:\n    Hits: 1\n    Entries: 1\n    Dropped: 0\n' >"$2/synth" ;;
 	esac
 }
 

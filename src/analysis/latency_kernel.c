@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A latency the kernel paired: its histograms read into the same statistics
+ * and groups as pairs made in user space. The synthetic event's histogram has
+ * one row per group and 1 us bucket (its lower bound; the midpoint counts);
+ * the start and end histograms give the starts and ends.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/latency.h"
+
+struct reading {
+	struct latency *l;
+	const struct kernel_pairs *kp;
+	struct value *vals;	/* recipe fields: the group keys of a row */
+};
+
+static void pair_row(void *ctx, const uint64_t *keys, int n_keys, uint64_t hits)
+{
+	struct reading *rd = ctx;
+	struct latency *l = rd->l;
+	uint64_t ns = keys[n_keys - 1] + rd->kp->bucket_ns / 2;
+
+	l->c.pairs += hits;
+	stats_add_n(&l->all, ns, hits);
+	if (!l->d->n_group_by)
+		return;
+	for (int i = 0; i < rd->kp->n_groups; i++)
+		rd->vals[rd->kp->group_fields[i]] = (struct value){ .present = true, .num = keys[i] };
+	stats_add_n(&((struct lat_group_stats *)grouptab_get(&l->groups, rd->vals))->all, ns, hits);
+}
+
+static void no_row(void *ctx, const uint64_t *keys, int n_keys, uint64_t hits)
+{
+	(void)ctx, (void)keys, (void)n_keys, (void)hits;
+}
+
+void latency_read_kernel(struct latency *l, const struct kernel_pairs *kp, int n_fields)
+{
+	struct reading rd = { l, kp, xcalloc(n_fields, sizeof(struct value)) };
+	struct hist_totals pairs, starts, ends;
+
+	stats_reset(&l->all);
+	memset(&l->c, 0, sizeof(l->c));
+	if (hist_read(kp->inst, "synthetic", kp->synth, kp->n_groups + 1, pair_row, &rd, &pairs))
+		l->c.dropped = pairs.dropped;
+	if (hist_read(kp->inst, kp->start_system, kp->start_event, 1, no_row, NULL, &starts)) {
+		l->c.starts = starts.hits;
+		l->c.evictions = starts.dropped;	/* keys the start table had no room for */
+	}
+	if (hist_read(kp->inst, kp->end_system, kp->end_event, 1, no_row, NULL, &ends) &&
+	    ends.hits > l->c.pairs + l->c.dropped)
+		l->c.unmatched_ends = ends.hits - l->c.pairs - l->c.dropped;
+	free(rd.vals);
+}
