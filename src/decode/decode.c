@@ -31,6 +31,8 @@ static int resolve_maps(struct event_rt *rt, struct tep_event *ev, const struct 
 		struct map_rt *m = &rt->maps[i];
 
 		m->map = &a->maps[i];
+		m->field = m->map->field;
+		m->fmt = r->fields[m->field].format;
 		m->src = lookup(ev, m->map->source);
 		m->family = lookup(ev, m->map->family);
 		m->at_most = lookup(ev, m->map->at_most);
@@ -107,10 +109,11 @@ void decoder_free(struct decoder *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* Does a match clause of a set parameter (-p, applied before tracing) read this field? */
 static bool in_match(const struct recipe *r, int field)
 {
 	for (int i = 0; i < r->n_match; i++)
-		for (int k = 0; k < r->match[i].n_fields; k++)
+		for (int k = 0; r->params[r->match[i].param].value && k < r->match[i].n_fields; k++)
 			if (r->match[i].fields[k] == field)
 				return true;
 	return false;
@@ -248,8 +251,8 @@ static void read_inet(struct value *v, const struct map_rt *m, void *data, int s
 
 static void read_map(struct decoder *d, const struct map_rt *m, void *data, int size)
 {
-	struct value *v = &d->rec.values[m->map->field];
-	enum field_format fmt = d->recipe->fields[m->map->field].format;
+	struct value *v = &d->rec.values[m->field];
+	enum field_format fmt = m->fmt;
 
 	if (m->map->inet) {
 		read_inet(v, m, data, size);

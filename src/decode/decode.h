@@ -14,6 +14,8 @@ struct tep_event_filter;
 /* Field lookups of one chosen alternative, resolved once when tracing starts. */
 struct map_rt {
 	const struct field_map *map;
+	int field;		/* map->field, and its format: read once per record, kept here */
+	enum field_format fmt;
 	struct tep_format_field *src, *family, *ipv4, *ipv6[2];
 	struct tep_format_field *at_most;
 	struct symbols names;	/* symbolic fields: the print format's names of the values */
@@ -42,8 +44,9 @@ struct decoder {
 int decoder_init(struct decoder *d, const struct plan *p);
 void decoder_free(struct decoder *d);
 /*
- * Read only the fields needed[] of records of recipe event `event` (the
- * recipe's match clauses are always read): the run's consumers said which.
+ * Read only the fields needed[] of records of recipe event `event` (and the
+ * fields of match clauses whose parameter is set: set them first): the run's
+ * consumers said which.
  */
 void decoder_only(struct decoder *d, int event, const bool *needed);
 

@@ -8,8 +8,9 @@
 #             enabled in an instance of our own, nothing reading: the kernel's
 #             own cost, what no tracer can go below
 #   probekit  probekit run RECIPE -q (ARGS)
-#   bpftrace  the same pairing in the kernel, where bpftrace is installed and
-#             runs (tcp-rcvq-latency only)
+#   bpftrace  the same pairing in the kernel, where bpftrace runs
+#             (tcp-rcvq-latency only): the installed one, else Debian's
+#             package unpacked into .cache/bench as redis is
 # Prints per condition the median throughput relative to none, and for
 # probekit its CPU time per event, events, lost events and peak RSS; then
 # probekit's peak RSS as the clients' connections grow from 10 to 10,000
@@ -108,8 +109,23 @@ probekit_off() {
 BPF_PROG='tracepoint:tcp:tcp_probe /args->data_len > 0/ { if (!@s[args->skaddr]) { @s[args->skaddr] = nsecs; } }
 tracepoint:tcp:tcp_rcv_space_adjust /@s[args->skaddr]/ { @lat = hist(nsecs - @s[args->skaddr]); delete(@s[args->skaddr]); }'
 
+# bpftrace: installed, or Debian's unpacked here with what the machine lacks of its libraries
+BPFTRACE=$(command -v bpftrace)
+if [ -z "$BPFTRACE" ] && [ "$RECIPE" = tcp-rcvq-latency ]; then
+	bt=$cache/bpftrace
+	if [ ! -x "$bt/usr/bin/bpftrace" ]; then
+		mkdir -p "$cache/bpftrace-debs" && rm -rf "$bt"
+		(cd "$cache/bpftrace-debs" &&
+		 for p in bpftrace $(apt-cache depends bpftrace 2>/dev/null | sed -n 's/^ *Depends: //p'); do
+			dpkg -s "$p" >/dev/null 2>&1 || apt-get download -qq "$p" >/dev/null 2>&1
+		 done)
+		for d in "$cache"/bpftrace-debs/*.deb; do dpkg -x "$d" "$bt"; done
+	fi
+	[ -x "$bt/usr/bin/bpftrace" ] && BPFTRACE="env LD_LIBRARY_PATH=$bt/usr/lib/x86_64-linux-gnu $bt/usr/bin/bpftrace"
+fi
+
 bpftrace_on() {
-	bpftrace -e "$BPF_PROG" >"$work/bpf.out" 2>&1 &
+	$BPFTRACE -e "$BPF_PROG" >"$work/bpf.out" 2>&1 &
 	tracer=$!
 	for _ in $(seq 600); do
 		grep -q Attaching "$work/bpf.out" && { sleep 1; return 0; }
@@ -122,7 +138,7 @@ bpftrace_on() {
 bpftrace_off() { kill -INT $tracer; wait $tracer; tracer=; }
 
 conds="none floor probekit"
-if [ "$RECIPE" = tcp-rcvq-latency ] && command -v bpftrace >/dev/null; then
+if [ "$RECIPE" = tcp-rcvq-latency ] && [ -n "$BPFTRACE" ]; then
 	if bpftrace_on; then bpftrace_off; conds="$conds bpftrace"; fi
 fi
 echo "bench-overhead: $RECIPE, redis $("$redis_bin/redis-server" --version | awk '{ print $3 }'), $ROUNDS rounds of $REQUESTS SET+GET, conditions: $conds"

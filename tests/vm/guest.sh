@@ -551,6 +551,7 @@ test_kernel_pairs_agree_with_user_space() {
 	[ "${up:-0}" -ge 40 ] && [ "$kp" = "$up" ] || fail "pairs: $kp and $up, want 40 each"
 	within "$paired p50" "$k50" 20 5
 	within "user-space p50" "$u50" 20 5
+	echo
 	# the kernel's 1 us buckets and the 0.4% statistics buckets
 	d=$(( k50 > u50 ? k50 - u50 : u50 - k50 ))
 	[ $d -le $(( 1000 + u50 / 100 )) ] || fail "p50 differ by $d ns"

@@ -158,6 +158,7 @@ static void only_used_fields(void)
 	needed = calloc(f.r->n_fields, sizeof(*needed));
 	needed[recipe_field_index(f.r, "lport")] = true;
 	retrans = f.d.events[0].decl;
+	CHECK(recipe_set_param(f.r, "addr=10.0.0.2") == PK_OK);	/* -p comes before tracing */
 	decoder_only(&f.d, retrans, needed);
 	ev = tep_find_event_by_name(f.p.tep, "tcp", "tcp_retransmit_skb");
 	CHECK(f.d.events[0].id == ev->id);
@@ -171,12 +172,21 @@ static void only_used_fields(void)
 	CHECK(decode_record(&f.d, rec, sizeof(rec), 99, 1) != NULL);
 	CHECK(val(&f, "lport")->present && val(&f, "lport")->num == 5001);
 	CHECK(!val(&f, "rport")->present && !val(&f, "state")->present && !val(&f, "sk")->present);
-	/* laddr and raddr are the addr parameter's match fields: read, and matched */
+	/* laddr and raddr are the set addr parameter's match fields: read, and matched */
 	CHECK(val(&f, "laddr")->present && val(&f, "raddr")->present);
-	CHECK(recipe_set_param(f.r, "addr=10.0.0.2") == PK_OK);
-	CHECK(decode_record(&f.d, rec, sizeof(rec), 100, 1) != NULL);
 	CHECK(recipe_set_param(f.r, "addr=10.0.0.3") == PK_OK);
 	CHECK(decode_record(&f.d, rec, sizeof(rec), 101, 1) == NULL);
+	free(needed);
+	teardown(&f);
+	/* without the parameter no one reads them */
+	if (!setup(&f, NULL))
+		goto out;
+	needed = calloc(f.r->n_fields, sizeof(*needed));
+	decoder_only(&f.d, f.d.events[0].decl, needed);
+	ev = tep_find_event_by_name(f.p.tep, "tcp", "tcp_retransmit_skb");
+	put16(rec, 0, ev->id);
+	CHECK(decode_record(&f.d, rec, sizeof(rec), 102, 1) != NULL);
+	CHECK(!val(&f, "laddr")->present && !val(&f, "lport")->present);
 	free(needed);
 out:
 	teardown(&f);
