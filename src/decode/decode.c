@@ -2,6 +2,7 @@
 /* Raw ring-buffer records to field values, with lookups resolved once per event type. */
 #include <arpa/inet.h>
 #include <byteswap.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <event-parse.h>
@@ -22,6 +23,13 @@ static struct tep_format_field *lookup(struct tep_event *ev, const char *name)
 	return name ? tep_find_any_field(ev, name) : NULL;
 }
 
+static struct field_at at_of(const struct tep_format_field *f)
+{
+	if (!f)
+		return (struct field_at){ .end = INT_MAX };
+	return (struct field_at){ f->offset, f->size, f->offset + f->size, f->flags };
+}
+
 static int resolve_maps(struct event_rt *rt, struct tep_event *ev, const struct alternative *a,
 			const struct recipe *r)
 {
@@ -39,6 +47,12 @@ static int resolve_maps(struct event_rt *rt, struct tep_event *ev, const struct 
 		m->ipv4 = lookup(ev, m->map->ipv4);
 		m->ipv6[0] = lookup(ev, m->map->ipv6[0]);
 		m->ipv6[1] = lookup(ev, m->map->ipv6[1]);
+		m->src_at = at_of(m->src);
+		m->family_at = at_of(m->family);
+		m->ipv4_at = at_of(m->ipv4);
+		m->ipv6_at[0] = at_of(m->ipv6[0]);
+		m->ipv6_at[1] = at_of(m->ipv6[1]);
+		m->at_most_at = at_of(m->at_most);
 		if (m->src && r->fields[m->map->field].format == FMT_SYMBOLIC)
 			symbols_of_field(ev, m->src->name, &m->names);
 		if (m->map->source && !m->src && !m->map->optional) {
@@ -81,6 +95,9 @@ int decoder_init(struct decoder *d, const struct plan *p)
 			d->common_type = tep_find_common_field(ev, "common_type");
 			d->common_pid = tep_find_common_field(ev, "common_pid");
 			d->common_flags = tep_find_common_field(ev, "common_flags");
+			d->type_at = at_of(d->common_type);
+			d->pid_at = at_of(d->common_pid);
+			d->flags_at = at_of(d->common_flags);
 		}
 		d->events[d->n_events].id = ev->id;
 		d->events[d->n_events].decl = i;
@@ -156,9 +173,9 @@ static inline uint64_t load(const void *data, int offset, int size)
 	return v;
 }
 
-static inline uint64_t read_int(const struct tep_format_field *f, void *data, bool network_order)
+static inline uint64_t read_int(const struct field_at *f, void *data, bool network_order)
 {
-	uint64_t v = load(data, f->offset, f->size);
+	uint64_t v = load(data, f->off, f->size);
 
 	if (network_order) {
 		switch (f->size) {
@@ -195,10 +212,10 @@ static void read_string(struct value *v, struct tep_format_field *f, void *data,
 	v->present = true;
 }
 
-/* Does field f lie inside a record of size bytes? */
-static bool inside(const struct tep_format_field *f, int size)
+/* Does field f lie inside a record of size bytes (never for a field the event lacks)? */
+static inline bool inside_at(const struct field_at *f, int size)
 {
-	return f && f->offset + f->size <= size;
+	return f->end <= size;
 }
 
 /*
@@ -233,19 +250,19 @@ static void read_inet(struct value *v, const struct map_rt *m, void *data, int s
 	uint8_t raw[16];
 	int family = 0;
 
-	if (inside(m->family, size))
-		family = (int)read_int(m->family, data, false);
-	if (inside(m->ipv6[0], size) && (!m->ipv6[1] || inside(m->ipv6[1], size)) &&
+	if (inside_at(&m->family_at, size))
+		family = (int)read_int(&m->family_at, data, false);
+	if (inside_at(&m->ipv6_at[0], size) && (!m->ipv6[1] || inside_at(&m->ipv6_at[1], size)) &&
 	    (family == AF_INET6 || !family || !m->ipv4)) {
 		if (m->ipv6[1]) {	/* two u64 loads: record bytes are the memory bytes */
-			memcpy(raw, (char *)data + m->ipv6[0]->offset, 8);
-			memcpy(raw + 8, (char *)data + m->ipv6[1]->offset, 8);
+			memcpy(raw, (char *)data + m->ipv6_at[0].off, 8);
+			memcpy(raw + 8, (char *)data + m->ipv6_at[1].off, 8);
 		} else {
-			memcpy(raw, (char *)data + m->ipv6[0]->offset, 16);
+			memcpy(raw, (char *)data + m->ipv6_at[0].off, 16);
 		}
 		set_ipv6(v, raw);
-	} else if (inside(m->ipv4, size) && (family == AF_INET || !family)) {
-		set_ipv4(v, (uint8_t *)data + m->ipv4->offset);
+	} else if (inside_at(&m->ipv4_at, size) && (family == AF_INET || !family)) {
+		set_ipv4(v, (uint8_t *)data + m->ipv4_at.off);
 	}
 }
 
@@ -265,31 +282,31 @@ static void read_map(struct decoder *d, const struct map_rt *m, void *data, int 
 		read_string(v, m->src, data, size);
 		return;
 	case FMT_IPV4: case FMT_IPV6: case FMT_INET: case FMT_SOCKADDR:
-		if (!inside(m->src, size))
+		if (!inside_at(&m->src_at, size))
 			return;
-		if (m->src->size == 4)
-			set_ipv4(v, (uint8_t *)data + m->src->offset);
-		else if (m->src->size == 16)
-			set_ipv6(v, (uint8_t *)data + m->src->offset);
+		if (m->src_at.size == 4)
+			set_ipv4(v, (uint8_t *)data + m->src_at.off);
+		else if (m->src_at.size == 16)
+			set_ipv6(v, (uint8_t *)data + m->src_at.off);
 		else
-			value_set_addr(v, (uint8_t *)data + m->src->offset, m->src->size);
+			value_set_addr(v, (uint8_t *)data + m->src_at.off, m->src_at.size);
 		if (fmt != FMT_SOCKADDR)	/* an address from a sockaddr: its port is not its identity */
 			v->port = 0;
 		return;
 	case FMT_SYMBOLIC:
-		if (!inside(m->src, size))
+		if (!inside_at(&m->src_at, size))
 			return;
-		v->num = read_int(m->src, data, m->map->network_order);
+		v->num = read_int(&m->src_at, data, m->map->network_order);
 		v->str = symbols_name(&m->names, (int64_t)v->num);
 		v->len = v->str ? (int)strlen(v->str) : 0;
 		v->present = true;
 		return;
 	case FMT_PORT:
-		if ((m->src->flags & TEP_FIELD_IS_ARRAY) && m->src->size >= 4) {
+		if ((m->src_at.flags & TEP_FIELD_IS_ARRAY) && m->src_at.size >= 4) {
 			/* the port of a sockaddr (struct sockaddr_in/in6: sin_port at 2) */
-			const uint8_t *sa = (const uint8_t *)data + m->src->offset;
+			const uint8_t *sa = (const uint8_t *)data + m->src_at.off;
 
-			if (m->src->offset + 4 > size)
+			if (m->src_at.off + 4 > size)
 				return;
 			v->num = (uint64_t)(sa[2] << 8 | sa[3]);
 			v->present = true;
@@ -297,12 +314,12 @@ static void read_map(struct decoder *d, const struct map_rt *m, void *data, int 
 		}
 		/* fallthrough */
 	default:
-		if (!inside(m->src, size))	/* a short record: absent */
+		if (!inside_at(&m->src_at, size))	/* a short record: absent */
 			return;
-		v->num = read_int(m->src, data, m->map->network_order);
+		v->num = read_int(&m->src_at, data, m->map->network_order);
 		v->present = true;
-		if (inside(m->at_most, size)) {
-			uint64_t cap = read_int(m->at_most, data, false);
+		if (inside_at(&m->at_most_at, size)) {
+			uint64_t cap = read_int(&m->at_most_at, data, false);
 
 			v->num = v->num < cap ? v->num : cap;
 		}
@@ -365,8 +382,8 @@ static bool decode_as(struct decoder *d, const struct event_rt *rt, void *data, 
 	vals[FIELD_TIME] = (struct value){ .present = true, .num = ts };
 	vals[FIELD_CPU] = (struct value){ .present = true, .num = (uint64_t)cpu };
 	vals[FIELD_EVENT] = (struct value){ .present = true, .num = (uint64_t)rt->decl };
-	flags = load(data, d->common_flags->offset, d->common_flags->size);
-	vals[FIELD_PID].num = read_int(d->common_pid, data, false);
+	flags = load(data, d->flags_at.off, d->flags_at.size);
+	vals[FIELD_PID].num = read_int(&d->pid_at, data, false);
 	/* In interrupt context (or the idle task) the current task is a bystander. */
 	vals[FIELD_PID].present = vals[FIELD_PID].num != 0 &&
 		!(flags & (TRACE_FLAG_HARDIRQ | TRACE_FLAG_SOFTIRQ));
@@ -396,9 +413,9 @@ struct record *decode_next(struct decoder *d, void *data, int size, unsigned lon
 	const struct event_rt *rt;
 	uint64_t type;
 
-	if (!inside(d->common_type, size) || !inside(d->common_pid, size))	/* the common header */
+	if (!inside_at(&d->type_at, size) || !inside_at(&d->pid_at, size))	/* the common header */
 		return NULL;
-	type = load(data, d->common_type->offset, d->common_type->size);
+	type = load(data, d->type_at.off, d->type_at.size);
 	do {
 		rt = next_event(d, (int)type, data, size, ts, cpu, at);
 		if (!rt)

@@ -11,6 +11,16 @@ struct tep_handle;
 struct tep_format_field;
 struct tep_event_filter;
 
+/*
+ * Where a field lies in a record, copied from its tep format once: read per
+ * record without following a pointer into libtraceevent's structures.
+ */
+struct field_at {
+	int off, size;
+	int end;		/* off + size; INT_MAX when the event has no such field */
+	unsigned long flags;	/* TEP_FIELD_IS_* */
+};
+
 /* Field lookups of one chosen alternative, resolved once when tracing starts. */
 struct map_rt {
 	const struct field_map *map;
@@ -18,6 +28,7 @@ struct map_rt {
 	enum field_format fmt;
 	struct tep_format_field *src, *family, *ipv4, *ipv6[2];
 	struct tep_format_field *at_most;
+	struct field_at src_at, family_at, ipv4_at, ipv6_at[2], at_most_at;
 	struct symbols names;	/* symbolic fields: the print format's names of the values */
 };
 
@@ -37,6 +48,7 @@ struct decoder {
 	struct event_rt *events;
 	int n_events;
 	struct tep_format_field *common_type, *common_pid, *common_flags;
+	struct field_at type_at, pid_at, flags_at;	/* their places, copied */
 	struct record rec;	/* values: recipe->n_fields slots, reused for every record */
 };
 

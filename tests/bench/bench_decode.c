@@ -8,6 +8,7 @@
  * goes: reader, decoder, enrichers, every analysis, a sink.
  */
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 #include <event-parse.h>
@@ -60,7 +61,9 @@ static struct tep_format_field *field(struct tep_event *e, const char *name)
 static int make_pages(struct tep_event *probe, struct tep_event *adjust, int cpu, int page_size)
 {
 	uint8_t a[256] = { 0 }, r[256] = { 0 };
-	struct pagegen g = { .size = page_size, .off = PG_HDR, .out = tmpfile() };
+	/* in memory: a file's pages may be reclaimed between runs, and their reads timed */
+	struct pagegen g = { .size = page_size, .off = PG_HDR,
+			     .out = fdopen(memfd_create("pages", 0), "w+") };
 	uint16_t data_len = 100, id;
 	int probe_sk = field(probe, "skaddr")->offset, adjust_sk = field(adjust, "skaddr")->offset;
 
