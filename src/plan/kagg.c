@@ -44,14 +44,26 @@ static struct tep_format_field *plain_source(const struct plan *p, int ev, int f
 	return NULL;
 }
 
-/* The synthetic event's type for a field: same size and sign (what onmatch accepts). */
+/*
+ * The synthetic event's type for a field. onmatch() compares the type names
+ * (6.1 refused s32 for an int): the field's own name where synthetic events
+ * know it, __u16 as u16, else one of the same size and sign.
+ */
 static const char *synth_type(const struct tep_format_field *f)
 {
+	static const char *const known[] = { "int", "unsigned int", "short", "unsigned short",
+		"long", "unsigned long", "char", "unsigned char", "bool", "pid_t", "gfp_t",
+		"u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64" };
 	static const char *const u[] = { "u8", "u16", "u32", "u64" }, *const s[] = { "s8", "s16", "s32", "s64" };
 	int k = f->size == 1 ? 0 : f->size == 2 ? 1 : f->size == 4 ? 2 : 3;
 
-	if (!strcmp(f->type, "int") || !strcmp(f->type, "pid_t"))
-		return f->type;	/* the kernel matches these by name */
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(f->type, known[i]))
+			return known[i];
+	if (!strncmp(f->type, "__", 2))
+		for (size_t i = 11; i < sizeof(known) / sizeof(known[0]); i++)
+			if (!strcmp(f->type + 2, known[i]))
+				return known[i];
 	return f->flags & TEP_FIELD_IS_SIGNED ? s[k] : u[k];
 }
 
