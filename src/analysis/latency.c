@@ -24,7 +24,7 @@ void latency_init(struct latency *l, const struct latency_decl *d, bool interval
 		l->pool[i].next = l->free_list;
 		l->free_list = i;
 	}
-	/* without -i a group holds only the run's statistics: a quarter less per flow */
+	/* without -i a group holds only the run's statistics: a third of the memory per flow */
 	grouptab_init(&l->groups, d->group_by, d->n_group_by,
 		      intervals ? sizeof(struct lat_group_stats)
 				: offsetof(struct lat_group_stats, interval));
@@ -41,6 +41,7 @@ static void free_group_stats_intervals(void *p)
 
 	stats_free(&g->all);
 	stats_free(&g->interval);
+	stats_free(&g->before);
 }
 
 void latency_free(struct latency *l)
@@ -49,6 +50,7 @@ void latency_free(struct latency *l)
 	free(l->buckets);
 	stats_free(&l->all);
 	stats_free(&l->interval);
+	stats_free(&l->before);
 	grouptab_free(&l->groups, l->intervals ? free_group_stats_intervals : free_group_stats);
 	memset(l, 0, sizeof(*l));
 }

@@ -78,9 +78,13 @@ struct lat_counters {
 	uint64_t dropped;	/* paired in the kernel: pairs its histogram had no room for */
 };
 
-/* Per group: the whole run, and the current interval (allocated only with -i). */
+/*
+ * Per group: the whole run, and with -i the current interval (and, paired in
+ * the kernel, the run's statistics at the last interval: the interval is the
+ * difference).
+ */
 struct lat_group_stats {
-	struct stats all, interval;
+	struct stats all, interval, before;
 };
 
 struct latency {
@@ -91,7 +95,7 @@ struct latency {
 	uint32_t free_list;	/* chained through next */
 	uint32_t oldest, newest;
 	uint32_t n_pending;
-	struct stats all, interval;
+	struct stats all, interval, before;
 	bool intervals;		/* -i: interval statistics are kept (else only the run's) */
 	const struct kernel_pairs *kernel;	/* paired in the kernel: read at the end */
 	struct lat_counters c;
@@ -109,6 +113,8 @@ void latency_free(struct latency *l);
 int64_t latency_feed(struct latency *l, int event, struct value *vals, uint64_t ts);
 /* latency_kernel.c: the kernel's histograms of a latency it paired, as this run's statistics. */
 void latency_read_kernel(struct latency *l, const struct kernel_pairs *kp, int n_fields);
+/* -i, paired in the kernel: read it, and the interval is what came since the last read. */
+void latency_read_kernel_interval(struct latency *l, const struct kernel_pairs *kp, int n_fields);
 /* Events were lost: any pending start may have lost its end. */
 void latency_invalidate(struct latency *l);
 /* Start a new interval: interval stats go back to zero. */

@@ -311,6 +311,10 @@ static void latency_op_tick(struct analysis *a, double seconds)
 	struct latency_view lv = { .l = &run->l, .interval = true, .seconds = seconds };
 	struct report_view v = { &lv, interval_json, interval_text };
 
+	run->l.kernel = a->kernel;
+	if (a->kernel)	/* the kernel's histograms: what came since the last interval */
+		latency_read_kernel_interval(&run->l, a->kernel, a->recipe->n_fields);
+
 	sink_report(a->sink, &v);
 	latency_interval_reset(&run->l);
 }

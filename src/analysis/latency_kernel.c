@@ -36,12 +36,29 @@ static void no_row(void *ctx, const uint64_t *keys, int n_keys, uint64_t hits)
 	(void)ctx, (void)keys, (void)n_keys, (void)hits;
 }
 
+static void reset_group(void *p)
+{
+	stats_reset(&((struct lat_group_stats *)p)->all);
+}
+
+static void for_each_group(struct latency *l, void (*fn)(void *payload))
+{
+	size_t n;
+	struct group **g = grouptab_list(&l->groups, &n);
+
+	for (size_t i = 0; i < n; i++)
+		fn(g[i]->payload);
+	free(g);
+}
+
 void latency_read_kernel(struct latency *l, const struct kernel_pairs *kp, int n_fields)
 {
 	struct reading rd = { l, kp, xcalloc(n_fields, sizeof(struct value)) };
 	struct hist_totals pairs, starts, ends;
 
+	/* the histograms hold the whole run: read into empty statistics */
 	stats_reset(&l->all);
+	for_each_group(l, reset_group);
 	memset(&l->c, 0, sizeof(l->c));
 	if (hist_read(kp->inst, "synthetic", kp->synth, kp->n_groups + 1, pair_row, &rd, &pairs))
 		l->c.dropped = pairs.dropped;
@@ -53,4 +70,22 @@ void latency_read_kernel(struct latency *l, const struct kernel_pairs *kp, int n
 	    ends.hits > l->c.pairs + l->c.dropped)
 		l->c.unmatched_ends = ends.hits - l->c.pairs - l->c.dropped;
 	free(rd.vals);
+}
+
+/* The interval: the run's statistics now, less what they were at the last interval. */
+static void group_interval(void *p)
+{
+	struct lat_group_stats *g = p;
+
+	stats_sub(&g->interval, &g->all, &g->before);
+	stats_sub(&g->before, &g->all, &(struct stats){ 0 });	/* a copy, rows and all */
+}
+
+void latency_read_kernel_interval(struct latency *l, const struct kernel_pairs *kp, int n_fields)
+{
+	latency_read_kernel(l, kp, n_fields);
+	stats_sub(&l->interval, &l->all, &l->before);
+	stats_sub(&l->before, &l->all, &(struct stats){ 0 });
+	if (l->intervals)
+		for_each_group(l, group_interval);
 }

@@ -96,6 +96,36 @@ uint64_t stats_percentile(const struct stats *s, double p)
 	return s->max;
 }
 
+void stats_sub(struct stats *out, const struct stats *now, const struct stats *before)
+{
+	bool first = true;
+
+	stats_reset(out);
+	for (int r = 0; r < STATS_ROWS; r++) {
+		if (!now->rows[r])
+			continue;
+		for (int c = 0; c < STATS_SUB; c++) {
+			uint32_t n = now->rows[r][c] - (before->rows[r] ? before->rows[r][c] : 0);
+
+			if (!n)
+				continue;
+			if (!out->rows[r])
+				out->rows[r] = xcalloc(STATS_SUB, sizeof(uint32_t));
+			out->rows[r][c] = n;
+			if (first)
+				out->min = bucket_mid(r, c);
+			out->max = bucket_mid(r, c);
+			first = false;
+		}
+	}
+	for (int k = 0; k < STATS_LOG2_US; k++)
+		out->log2_us[k] = now->log2_us[k] - before->log2_us[k];
+	out->count = now->count - before->count;
+	out->sum = now->sum - before->sum;
+	if (!out->count)
+		out->min = out->max = 0;
+}
+
 void stats_reset(struct stats *s)
 {
 	for (int r = 0; r < STATS_ROWS; r++)

@@ -27,6 +27,12 @@ void stats_add_n(struct stats *s, uint64_t ns, uint64_t n);
 /* p in [0, 100]; 0 when empty */
 uint64_t stats_percentile(const struct stats *s, double p);
 void stats_reset(struct stats *s);	/* keeps the rows allocated */
+/*
+ * out = now - before, where now holds everything before held and more (a
+ * cumulative histogram read twice); min and max become the midpoints of the
+ * lowest and highest buckets left.
+ */
+void stats_sub(struct stats *out, const struct stats *now, const struct stats *before);
 void stats_free(struct stats *s);
 
 #endif

@@ -177,7 +177,7 @@ int cmd_run(int argc, char **argv)
 	install_signals();
 	o.ask_kernel = true;
 	o.user_pairs = ro.an.threshold ? "-t prints each pair" : ro.an.groups ? "-g regroups pairs"
-		       : ro.an.interval_ns ? "-i reports intervals" : NULL;
+		       : NULL;
 	snprintf(instance, sizeof(instance), "%s_%d", PK_NAME, (int)getpid());
 	ret = prepare_plan(argv[optind], &o, instance, &r, &c, &p);
 	if (ret == PK_ERR_KERNEL && p.ev)

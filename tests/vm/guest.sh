@@ -504,6 +504,10 @@ test_drops_match_udp_noports() {
 # after it arrived (qp-server 20:0). Elsewhere the plan says why not, and the
 # run pairs in user space.
 latency_json() { grep -m1 '"type":"latency"' "$1"; }
+interval_pairs() {
+	sed -n 's/^{"type":"interval".*"seconds":[^,]*,"stats":{"count":\([0-9]*\).*/\1/p' "$1" |
+		awk '{ s += $1 } END { print s + 0 }'
+}
 json_num() { latency_json "$1" | grep -o "\"$2\":[0-9]*" | head -1 | cut -d: -f2; }
 group_p50() { latency_json "$1" | grep -o '"lport":5001,"stats":{[^}]*}' | grep -o '"p50_ns":[0-9]*' | cut -d: -f2; }
 test_kernel_pairs_agree_with_user_space() {
@@ -526,7 +530,7 @@ test_kernel_pairs_agree_with_user_space() {
 	done
 	$PK run $R -p port=5001 --json --no-kernel-agg >/tmp/user 2>/tmp/user.err &
 	user=$!
-	pk_start /tmp/out run $R -p port=5001 --json
+	pk_start /tmp/out run $R -p port=5001 --json -i 1
 	w=0
 	until [ "$(cat /sys/kernel/tracing/instances/probekit_$user/tracing_on 2>/dev/null)" = 1 ]; do
 		[ $w -lt 600 ] || fail "the user-space run did not start"
@@ -534,6 +538,14 @@ test_kernel_pairs_agree_with_user_space() {
 		w=$((w + 1))
 	done
 	tcpflow rr-client 127.0.0.1 5001 20 64 64 1 60 >/tmp/client || fail "client: $(cat /tmp/client)"
+	# -i 1: the intervals (read from the kernel's histograms, or paired here)
+	# add up to every pair once an interval after the traffic was printed
+	w=0
+	until [ "$(interval_pairs /tmp/out)" -ge 40 ]; do
+		[ $w -lt 300 ] || fail "intervals add up to $(interval_pairs /tmp/out) pairs"
+		sleep 0.1
+		w=$((w + 1))
+	done
 	pk_stop INT
 	kill -INT $user
 	wait $user
@@ -549,6 +561,7 @@ test_kernel_pairs_agree_with_user_space() {
 	echo "$paired: $kp pairs, server wait p50 $k50 ns; user space: $up pairs, p50 $u50 ns (truth 20 ms)"
 	# each request waits on the server's socket, each answer on the client's
 	[ "${up:-0}" -ge 40 ] && [ "$kp" = "$up" ] || fail "pairs: $kp and $up, want 40 each"
+	[ "$(interval_pairs /tmp/out)" = "$kp" ] || fail "intervals: $(interval_pairs /tmp/out) pairs of $kp"
 	within "$paired p50" "$k50" 20 5
 	within "user-space p50" "$u50" 20 5
 	echo

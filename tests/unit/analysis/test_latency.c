@@ -262,7 +262,28 @@ static void distribution_of_a_field(void)
 	free(err);
 }
 
+/* A cumulative histogram read twice (the kernel's): the interval is the difference. */
+static void stats_difference_of_two_reads(void)
+{
+	struct stats before = { 0 }, now = { 0 }, d = { 0 };
+
+	stats_add_n(&before, 1000, 3);
+	stats_add_n(&now, 1000, 3);
+	stats_add_n(&now, 5000, 2);
+	stats_add_n(&now, 2000000, 1);
+	stats_sub(&d, &now, &before);
+	CHECK(d.count == 3 && d.sum == 2 * 5000 + 2000000);
+	CHECK(stats_percentile(&d, 50) >= 4980 && stats_percentile(&d, 50) <= 5020);
+	CHECK(d.min >= 4980 && d.min <= 5020 && d.max >= 1990000 && d.max <= 2010000);
+	stats_sub(&d, &now, &now);
+	CHECK(d.count == 0 && d.min == 0 && d.max == 0 && stats_percentile(&d, 99) == 0);
+	stats_free(&before);
+	stats_free(&now);
+	stats_free(&d);
+}
+
 const struct unit_test latency_tests[] = {
+	{ "stats: the difference of two reads of a growing histogram", stats_difference_of_two_reads },
 	{ "distribution: samples of a field, shift and unit", distribution_of_a_field },
 	{ "latency: pairs by key, unmatched ends", pairs_by_key },
 	{ "latency: several starts, first and last policies", several_starts_before_an_end },
