@@ -5,7 +5,8 @@
 # current ones of the suites in PROBEKIT_VM_SUITES (default: bullseye 5.10 with
 # kprobes but no hist triggers, bookworm 6.1, trixie 6.12 or bookworm-backports).
 # Prints "N passed, N failed" over all kernels last; a guest that did not
-# finish counts as a failure.
+# finish counts as a failure. PROBEKIT_VM_TESTS=REGEX runs only the guest tests
+# whose names it matches.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -45,7 +46,7 @@ for suite in $suites; do
 	# (Oops in ttwu_do_activate) while jump labels were being patched by text_poke.
 	timeout -k 10 540 qemu-system-x86_64 -accel tcg,thread=single -cpu max -m 1024 -smp 2 -nographic -no-reboot \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 quiet panic=-1 loglevel=3" </dev/null >"$log" 2>&1 || true
+		-append "console=ttyS0 quiet panic=-1 loglevel=3${PROBEKIT_VM_TESTS:+ probekit.tests=$PROBEKIT_VM_TESTS}" </dev/null >"$log" 2>&1 || true
 	# drop carriage returns and the firmware's terminal escapes
 	sed -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' "$log" >"$log.txt"
 
