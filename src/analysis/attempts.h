@@ -77,6 +77,7 @@ struct att_table {
 	uint32_t *buckets;
 	uint32_t nbuckets;
 	uint32_t free_list, oldest, newest, n_pending;
+	uint32_t high_water, n_slots;	/* slots above high_water were never used */
 	struct att_counters c;
 };
 

@@ -21,10 +21,7 @@ void att_table_init(struct att_table *t, const struct attempts_decl *d, int n_fi
 	for (t->nbuckets = 64; t->nbuckets < n; t->nbuckets <<= 1)
 		;
 	t->buckets = xcalloc(t->nbuckets, sizeof(*t->buckets));
-	for (uint32_t i = n - 1; i >= 1; i--) {
-		t->pool[i].next = t->free_list;
-		t->free_list = i;
-	}
+	t->n_slots = n - 1;	/* taken past high_water before any is reused: untouched pages stay unmapped */
 }
 
 void att_table_free(struct att_table *t)
@@ -132,13 +129,17 @@ uint32_t att_start(struct att_table *t, const struct value *vals, uint64_t ts)
 		t->c.restarts++;
 		att_remove(t, i);
 	}
-	if (!t->free_list) {	/* full: the oldest makes room */
-		t->c.evictions++;
-		att_remove(t, t->oldest);
+	if (!t->free_list && t->high_water < t->n_slots) {
+		i = ++t->high_water;
+	} else {
+		if (!t->free_list) {	/* full: the oldest makes room */
+			t->c.evictions++;
+			att_remove(t, t->oldest);
+		}
+		i = t->free_list;
+		t->free_list = t->pool[i].next;
 	}
-	i = t->free_list;
 	a = &t->pool[i];
-	t->free_list = a->next;
 	memset(a, 0, sizeof(*a));
 	a->used = true;
 	a->ts = ts;

@@ -33,24 +33,42 @@ static bool group_matches(const struct grouptab *t, const struct group *g, const
 	return true;
 }
 
+/*
+ * One allocation per group: its payload, then its key values, then copies of
+ * its string keys (the record goes away), 64 bytes each, only if it has any.
+ */
+static void group_alloc(struct grouptab *t, struct group *g, const struct value *vals)
+{
+	size_t n = (size_t)t->n_cols * 2, head = (t->payload_size + 15) & ~(size_t)15, n_strs = 0;
+	char *block;
+
+	for (size_t k = 0; vals && k < n; k++) {
+		int f = key_field(t, (int)k);
+
+		n_strs += f >= 0 && vals[f].str;
+	}
+	block = xcalloc(1, head + n * sizeof(*g->vals) + n_strs * sizeof(*g->strs));
+	g->payload = block;
+	g->vals = (struct value *)(block + head);
+	g->strs = n_strs ? (char (*)[64])(block + head + n * sizeof(*g->vals)) : NULL;
+}
+
 static void group_fill(struct grouptab *t, struct group *g, const struct value *vals, uint64_t h)
 {
-	int n = t->n_cols * 2;
+	int n = t->n_cols * 2, s = 0;
 
 	g->hash = h;
-	g->vals = xcalloc(n ? n : 1, sizeof(*g->vals));
-	g->strs = xcalloc(n ? n : 1, sizeof(*g->strs));
-	g->payload = xcalloc(1, t->payload_size);
+	group_alloc(t, g, vals);
 	for (int k = 0; k < n; k++) {
 		int f = key_field(t, k);
 
 		if (f < 0)
 			continue;
 		g->vals[k] = vals[f];
-		if (vals[f].str) {	/* the record goes away: keep our own copy */
+		if (vals[f].str) {
 			g->vals[k].len = vals[f].len < 63 ? vals[f].len : 63;
-			memcpy(g->strs[k], vals[f].str, g->vals[k].len);
-			g->vals[k].str = g->strs[k];
+			memcpy(g->strs[s], vals[f].str, (size_t)g->vals[k].len);
+			g->vals[k].str = g->strs[s++];
 		}
 	}
 	t->used++;
@@ -78,13 +96,8 @@ static void grow(struct grouptab *t)
 /* The group of every key beyond the cap: made once, its keys absent. */
 static void *overflow(struct grouptab *t)
 {
-	int n = t->n_cols * 2;
-
-	if (!t->overflow.vals) {
-		t->overflow.vals = xcalloc(n ? n : 1, sizeof(*t->overflow.vals));
-		t->overflow.strs = xcalloc(n ? n : 1, sizeof(*t->overflow.strs));
-		t->overflow.payload = xcalloc(1, t->payload_size);
-	}
+	if (!t->overflow.vals)
+		group_alloc(t, &t->overflow, NULL);
 	t->overflowed++;
 	return t->overflow.payload;
 }
@@ -133,16 +146,12 @@ void grouptab_free(struct grouptab *t, void (*free_payload)(void *))
 			continue;
 		if (free_payload)
 			free_payload(t->slots[i].payload);
-		free(t->slots[i].payload);
-		free(t->slots[i].vals);
-		free(t->slots[i].strs);
+		free(t->slots[i].payload);	/* the group's one block */
 	}
 	if (t->overflow.vals) {
 		if (free_payload)
 			free_payload(t->overflow.payload);
 		free(t->overflow.payload);
-		free(t->overflow.vals);
-		free(t->overflow.strs);
 	}
 	free(t->slots);
 	memset(t, 0, sizeof(*t));

@@ -9,8 +9,8 @@
 struct group {
 	uint64_t hash;
 	struct value *vals;	/* n_cols * 2: field, port field */
-	char (*strs)[64];
-	void *payload;		/* payload_size bytes, zeroed at creation */
+	char (*strs)[64];	/* copies of its string keys; NULL if none */
+	void *payload;		/* payload_size bytes, zeroed; the start of the group's one allocation */
 };
 
 /*
@@ -19,7 +19,7 @@ struct group {
  * keys are absent (shown as -), and are counted, so a flood of flows cannot
  * grow memory without bound.
  */
-#define GROUPTAB_MAX 65536
+#define GROUPTAB_MAX 4096
 
 struct grouptab {
 	const struct column *cols;

@@ -20,10 +20,8 @@ void latency_init(struct latency *l, const struct latency_decl *d, bool interval
 	for (l->nbuckets = 16; l->nbuckets < (uint32_t)d->max_pending * 2; l->nbuckets *= 2)
 		;
 	l->buckets = xcalloc(l->nbuckets, sizeof(*l->buckets));
-	for (uint32_t i = d->max_pending; i >= 1; i--) {
-		l->pool[i].next = l->free_list;
-		l->free_list = i;
-	}
+	/* slots are taken past high_water before any is reused: untouched pages stay unmapped */
+	stats_keep_log2(&l->all);	/* the summary's histogram; groups have none */
 	/* without -i a group holds only the run's statistics: a third of the memory per flow */
 	grouptab_init(&l->groups, d->group_by, d->n_group_by,
 		      intervals ? sizeof(struct lat_group_stats)
@@ -152,18 +150,36 @@ static void start(struct latency *l, const uint8_t *key, uint16_t len, uint64_t 
 		}
 		return;
 	}
-	if (!l->free_list) {	/* full: the oldest start goes */
-		remove_pending(l, l->oldest);
-		l->c.evictions++;
+	if (!l->free_list && l->high_water < (uint32_t)l->d->max_pending) {
+		i = ++l->high_water;
+	} else {
+		if (!l->free_list) {	/* full: the oldest start goes */
+			remove_pending(l, l->oldest);
+			l->c.evictions++;
+		}
+		i = l->free_list;
+		l->free_list = l->pool[i].next;
 	}
-	i = l->free_list;
-	l->free_list = l->pool[i].next;
 	l->pool[i] = (struct pending){ .hash = h, .ts = ts, .keylen = len, .used = true };
 	memcpy(l->pool[i].key, key, len);
 	l->pool[i].next = l->buckets[h & (l->nbuckets - 1)];
 	l->buckets[h & (l->nbuckets - 1)] = i;
 	age_append(l, i);
 	l->n_pending++;
+}
+
+struct lat_group_stats *latency_group(struct latency *l, const struct value *vals)
+{
+	struct lat_group_stats *g = grouptab_get(&l->groups, vals);
+
+	if (!g->all.sub_bits) {	/* new */
+		stats_set_resolution(&g->all, STATS_GROUP_SUB_BITS);
+		if (l->intervals) {
+			stats_set_resolution(&g->interval, STATS_GROUP_SUB_BITS);
+			stats_set_resolution(&g->before, STATS_GROUP_SUB_BITS);
+		}
+	}
+	return g;
 }
 
 /* A pair's latency or a sample: into the statistics, overall and of its group. */
@@ -177,7 +193,7 @@ static int64_t account(struct latency *l, struct value *vals, uint64_t delta)
 		stats_add(&l->interval, delta);
 	vals[FIELD_LATENCY] = (struct value){ .present = true, .num = delta };
 	if (l->d->n_group_by) {
-		g = grouptab_get(&l->groups, vals);
+		g = latency_group(l, vals);
 		stats_add(&g->all, delta);
 		if (l->intervals)
 			stats_add(&g->interval, delta);

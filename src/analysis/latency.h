@@ -93,6 +93,7 @@ struct latency {
 	uint32_t *buckets;
 	uint32_t nbuckets;	/* power of two */
 	uint32_t free_list;	/* chained through next */
+	uint32_t high_water;	/* slots above it were never used */
 	uint32_t oldest, newest;
 	uint32_t n_pending;
 	struct stats all, interval, before;
@@ -111,6 +112,8 @@ void latency_free(struct latency *l);
  * returns the latency in ns (and sets vals[FIELD_LATENCY]); else -1.
  */
 int64_t latency_feed(struct latency *l, int event, struct value *vals, uint64_t ts);
+/* The statistics of the group vals belong to, made (at the groups' resolution) if new. */
+struct lat_group_stats *latency_group(struct latency *l, const struct value *vals);
 /* latency_kernel.c: the kernel's histograms of a latency it paired, as this run's statistics. */
 void latency_read_kernel(struct latency *l, const struct kernel_pairs *kp, int n_fields);
 /* -i, paired in the kernel: read it, and the interval is what came since the last read. */

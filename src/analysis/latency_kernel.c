@@ -28,7 +28,7 @@ static void pair_row(void *ctx, const uint64_t *keys, int n_keys, uint64_t hits)
 		return;
 	for (int i = 0; i < rd->kp->n_groups; i++)
 		rd->vals[rd->kp->group_fields[i]] = (struct value){ .present = true, .num = keys[i] };
-	stats_add_n(&((struct lat_group_stats *)grouptab_get(&l->groups, rd->vals))->all, ns, hits);
+	stats_add_n(&latency_group(l, rd->vals)->all, ns, hits);
 }
 
 static void no_row(void *ctx, const uint64_t *keys, int n_keys, uint64_t hits)

@@ -175,7 +175,7 @@ fi
 
 # Memory under many connections: pending starts, groups and tables are capped
 # and preallocated where they can be; this shows what grows with connections.
-printf "  %-11s %14s %s\n" CONNECTIONS "PEAK RSS (KiB)" "GROUPS (OVER THE CAP)"
+printf "  %-11s %14s %s\n" CONNECTIONS "PEAK RSS (KiB)" "GROUPS (RECORDS OVER THE CAP)"
 for conns in 10 100 1000 10000; do
 	probekit_on --json || break
 	ip netns exec $NS taskset -c 1 "$redis_bin/redis-benchmark" -p $PORT -n "$REQUESTS" \

@@ -186,6 +186,7 @@ static void percentile_error_is_bounded(void)
 	uint64_t *v = xcalloc(100000, sizeof(*v));
 	double worst = 0;
 
+	stats_keep_log2(&s);
 	/* uniform 1 us .. 10 s on a log scale, and a tight cluster */
 	for (int i = 0; i < 100000; i++) {
 		v[i] = (uint64_t)(1000.0 * pow(1e7, (double)i / 99999));
@@ -215,6 +216,60 @@ static void percentile_error_is_bounded(void)
 }
 
 /* A field's distribution: each record a sample, scaled by its shift and unit. */
+static double worst_error(const struct stats *s, const uint64_t *v, int n)
+{
+	double worst = 0;
+
+	for (double p = 1; p < 100; p += 0.7) {	/* p * n / 100 lands near integers: the same rounding */
+		uint64_t exact = v[(int)(p / 100 * n + 0.999999) - 1];
+		double err = fabs((double)stats_percentile(s, p) - exact) / exact;
+
+		worst = err > worst ? err : worst;
+	}
+	return worst;
+}
+
+/*
+ * A group of a short flow holds a few buckets in a few hundred bytes; past
+ * STATS_SPARSE_MAX buckets they become dense. Same error bound either way, and
+ * the difference of a dense and a sparse read is right.
+ */
+static void few_values_stay_small(void)
+{
+	struct stats few = { 0 }, many = { 0 }, diff = { 0 }, extra = { 0 };
+	uint64_t v[40], w[2000];
+
+	for (int i = 0; i < 40; i++) {
+		v[i] = (uint64_t)(1000.0 * pow(1e4, (double)i / 39));	/* 1 us .. 10 ms */
+		stats_add(&few, v[i]);
+		stats_add(&many, v[i]);
+	}
+	printf("    40 values in %zu bytes of buckets\n", stats_bytes(&few));
+	CHECK(few.dense == NULL && few.n_cells == 40 && stats_bytes(&few) <= 64 * sizeof(struct stats_cell));
+	CHECK(worst_error(&few, v, 40) < 0.005);
+	for (int i = 0; i < 2000; i++) {
+		w[i] = 50000 + (uint64_t)i * 997;	/* 50 us .. 2 ms: hundreds of buckets */
+		stats_add(&many, w[i]);
+		stats_add(&extra, w[i]);
+	}
+	CHECK(many.dense != NULL && many.cells == NULL && many.count == 2040);
+	CHECK(worst_error(&extra, w, 2000) < 0.005);
+	stats_sub(&diff, &many, &few);
+	CHECK(diff.count == 2000 && diff.sum == extra.sum);
+	for (double p = 1; p < 100; p += 7)
+		CHECK(stats_percentile(&diff, p) == stats_percentile(&extra, p) ||
+		      fabs((double)stats_percentile(&diff, p) - (double)stats_percentile(&extra, p)) <
+			      0.004 * (double)stats_percentile(&extra, p));
+	stats_reset(&few);
+	CHECK(few.count == 0 && stats_percentile(&few, 50) == 0);
+	stats_add(&few, 7);
+	CHECK(few.n_cells == 1 && stats_percentile(&few, 50) == 7);
+	stats_free(&few);
+	stats_free(&many);
+	stats_free(&diff);
+	stats_free(&extra);
+}
+
 static void distribution_of_a_field(void)
 {
 	static const char text[] = "{\"probekit\": 1, \"name\": \"d\", \"description\": \"d\", \"fields\": {"
@@ -294,5 +349,6 @@ const struct unit_test latency_tests[] = {
 	{ "latency: an end before its start", end_before_start_is_not_a_pair },
 	{ "latency: per group and per interval", per_group_and_interval_stats },
 	{ "stats: percentile error within 1%", percentile_error_is_bounded },
+	{ "stats: a few values stay sparse and small", few_values_stay_small },
 	{ NULL, NULL },
 };
