@@ -14,12 +14,14 @@ void grouptab_init(struct grouptab *t, const struct column *cols, int n_cols, si
 	t->payload_size = payload_size;
 	t->cap = 64;
 	t->slots = xcalloc(t->cap, sizeof(*t->slots));
+	t->key_fields = xcalloc(n_cols ? (size_t)n_cols * 2 : 1, sizeof(*t->key_fields));
+	for (int k = 0; k < n_cols * 2; k++)	/* resolved once: every pair looks its group up */
+		t->key_fields[k] = k % 2 ? cols[k / 2].port_field : cols[k / 2].field;
 }
 
-/* column k/2's field (k even) or its port field (k odd), -1 if none */
 static int key_field(const struct grouptab *t, int k)
 {
-	return k % 2 ? t->cols[k / 2].port_field : t->cols[k / 2].field;
+	return t->key_fields[k];
 }
 
 static bool group_matches(const struct grouptab *t, const struct group *g, const struct value *vals)
@@ -154,5 +156,6 @@ void grouptab_free(struct grouptab *t, void (*free_payload)(void *))
 		free(t->overflow.payload);
 	}
 	free(t->slots);
+	free(t->key_fields);
 	memset(t, 0, sizeof(*t));
 }

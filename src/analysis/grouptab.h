@@ -24,6 +24,7 @@ struct group {
 struct grouptab {
 	const struct column *cols;
 	int n_cols;
+	int *key_fields;	/* n_cols * 2: column k/2's field (k even) or port field (k odd), -1 none */
 	size_t payload_size;
 	struct group *slots;	/* open addressing */
 	size_t cap, used;

@@ -17,8 +17,8 @@ void latency_init(struct latency *l, const struct latency_decl *d, bool interval
 	l->d = d;
 	l->intervals = intervals;
 	l->pool = xcalloc(d->max_pending + 1, sizeof(*l->pool));
-	for (l->nbuckets = 16; l->nbuckets < (uint32_t)d->max_pending * 2; l->nbuckets *= 2)
-		;
+	/* grown with the pending starts: a small table stays in the CPU's cache */
+	l->nbuckets = 1024;
 	l->buckets = xcalloc(l->nbuckets, sizeof(*l->buckets));
 	/* slots are taken past high_water before any is reused: untouched pages stay unmapped */
 	stats_keep_log2(&l->all);	/* the summary's histogram; groups have none */
@@ -53,7 +53,11 @@ void latency_free(struct latency *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* The key's bytes; false when a key field is missing from the record. */
+/*
+ * The key's bytes; false when a key field is missing from the record. Per
+ * part: family and number, and an address's 16 bytes only where it has one
+ * (a socket pointer is 10 bytes to copy and compare, not 26).
+ */
 static bool make_key(const struct latency *l, const struct value *vals, uint8_t *key,
 		     uint16_t *len, uint64_t *hash)
 {
@@ -62,17 +66,21 @@ static bool make_key(const struct latency *l, const struct value *vals, uint8_t 
 
 	for (int i = 0; i < l->d->n_key; i++) {
 		const struct value *v = &vals[l->d->key[i]];
-		uint64_t a[2];
 
 		if (!v->present)
 			return false;
 		memcpy(key + n, &v->family, 2);
 		memcpy(key + n + 2, &v->num, 8);
-		memcpy(key + n + 10, v->addr, 16);
-		n += 26;
-		/* the same words, a fixed four mixes per part: no byte loop */
-		memcpy(a, v->addr, 16);
-		h = hash_mix(hash_mix(hash_mix(hash_mix(h, v->family), v->num), a[0]), a[1]);
+		n += 10;
+		h = hash_mix(hash_mix(h, v->family), v->num);
+		if (v->family) {	/* the same words, a fixed two mixes: no byte loop */
+			uint64_t a[2];
+
+			memcpy(key + n, v->addr, 16);
+			n += 16;
+			memcpy(a, v->addr, 16);
+			h = hash_mix(hash_mix(h, a[0]), a[1]);
+		}
 	}
 	*len = (uint16_t)n;
 	*hash = h;
@@ -136,6 +144,22 @@ static void expire(struct latency *l, uint64_t now)
 	}
 }
 
+/* Twice the buckets, the pending starts rechained: when they outnumber half the buckets. */
+static void grow_buckets(struct latency *l)
+{
+	free(l->buckets);
+	l->nbuckets *= 2;
+	l->buckets = xcalloc(l->nbuckets, sizeof(*l->buckets));
+	for (uint32_t i = 1; i <= l->high_water; i++) {
+		uint32_t *b = &l->buckets[l->pool[i].hash & (l->nbuckets - 1)];
+
+		if (!l->pool[i].used)
+			continue;
+		l->pool[i].next = *b;
+		*b = i;
+	}
+}
+
 static void start(struct latency *l, const uint8_t *key, uint16_t len, uint64_t h, uint64_t ts)
 {
 	uint32_t i = find(l, key, len, h);
@@ -160,6 +184,8 @@ static void start(struct latency *l, const uint8_t *key, uint16_t len, uint64_t 
 		i = l->free_list;
 		l->free_list = l->pool[i].next;
 	}
+	if (l->n_pending >= l->nbuckets / 2 && l->nbuckets < (uint32_t)l->d->max_pending * 2)
+		grow_buckets(l);
 	l->pool[i] = (struct pending){ .hash = h, .ts = ts, .keylen = len, .used = true };
 	memcpy(l->pool[i].key, key, len);
 	l->pool[i].next = l->buckets[h & (l->nbuckets - 1)];

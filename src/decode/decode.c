@@ -71,6 +71,30 @@ static int own_filter(struct decoder *d, struct event_rt *rt, const struct plann
 	return rt->filter ? PK_OK : PK_ERR_USAGE;
 }
 
+/*
+ * A record's values are whole values: what another event type, an enricher
+ * or an analysis left must not reach group keys. The builtins and the fields
+ * an event reads are set whole for every record; the rest is zeroed, which is
+ * cheaper than clearing all of them (this runs for every record).
+ */
+static void plan_clears(const struct decoder *d, struct event_rt *rt)
+{
+	int n = d->recipe->n_fields;
+
+	free(rt->clear);
+	rt->clear = xcalloc(n ? n : 1, sizeof(*rt->clear));
+	rt->n_clear = 0;
+	for (int f = 0; f < n; f++) {
+		bool set = f == FIELD_TIME || f == FIELD_CPU || f == FIELD_EVENT || f == FIELD_PID ||
+			   f == FIELD_COMM;
+
+		for (int k = 0; k < rt->n_read && !set; k++)
+			set = rt->maps[k].field == f;
+		if (!set)
+			rt->clear[rt->n_clear++] = f;
+	}
+}
+
 int decoder_init(struct decoder *d, const struct plan *p)
 {
 	memset(d, 0, sizeof(*d));
@@ -105,6 +129,7 @@ int decoder_init(struct decoder *d, const struct plan *p)
 				   p->recipe);
 		if (!ret && pe->filter && plan_event_shared(p, i))
 			ret = own_filter(d, &d->events[d->n_events], pe);
+		plan_clears(d, &d->events[d->n_events]);
 		d->n_events++;
 		if (ret)
 			return ret;
@@ -118,6 +143,7 @@ void decoder_free(struct decoder *d)
 		for (int k = 0; k < d->events[i].n_maps; k++)
 			symbols_free(&d->events[i].maps[k].names);
 		free(d->events[i].maps);
+		free(d->events[i].clear);
 		if (d->events[i].filter)
 			tep_filter_free(d->events[i].filter);
 	}
@@ -155,6 +181,7 @@ void decoder_only(struct decoder *d, int event, const bool *needed)
 				rt->maps[rt->n_read++] = m;
 			}
 		}
+		plan_clears(d, rt);
 	}
 }
 
@@ -271,6 +298,7 @@ static void read_map(struct decoder *d, const struct map_rt *m, void *data, int 
 	struct value *v = &d->rec.values[m->field];
 	enum field_format fmt = m->fmt;
 
+	*v = (struct value){ 0 };	/* whole: absent unless read below */
 	if (m->map->inet) {
 		read_inet(v, m, data, size);
 		return;
@@ -377,18 +405,19 @@ static bool decode_as(struct decoder *d, const struct event_rt *rt, void *data, 
 	uint64_t flags;
 	struct value *vals = d->rec.values;
 
-	/* whole values: bytes left by another event type must not reach group keys */
-	memset(vals, 0, d->recipe->n_fields * sizeof(*vals));
+	/* whole values (see plan_clears) */
+	for (int i = 0; i < rt->n_clear; i++)
+		vals[rt->clear[i]] = (struct value){ 0 };
 	vals[FIELD_TIME] = (struct value){ .present = true, .num = ts };
 	vals[FIELD_CPU] = (struct value){ .present = true, .num = (uint64_t)cpu };
 	vals[FIELD_EVENT] = (struct value){ .present = true, .num = (uint64_t)rt->decl };
 	flags = load(data, d->flags_at.off, d->flags_at.size);
-	vals[FIELD_PID].num = read_int(&d->pid_at, data, false);
+	vals[FIELD_PID] = (struct value){ .num = read_int(&d->pid_at, data, false) };
 	/* In interrupt context (or the idle task) the current task is a bystander. */
 	vals[FIELD_PID].present = vals[FIELD_PID].num != 0 &&
 		!(flags & (TRACE_FLAG_HARDIRQ | TRACE_FLAG_SOFTIRQ));
 	/* the name is an enricher's: the pid's process, resolved once per record */
-	vals[FIELD_COMM].present = vals[FIELD_PID].present;
+	vals[FIELD_COMM] = (struct value){ .present = vals[FIELD_PID].present };
 	for (int i = 0; i < rt->n_read; i++)
 		read_map(d, &rt->maps[i], data, size);
 	if (!matches(d))

@@ -38,6 +38,8 @@ struct event_rt {
 	struct map_rt *maps;
 	int n_maps;
 	int n_read;		/* the first n_read maps are read: fields someone uses */
+	int *clear;		/* the fields a record of it does not set: zeroed first */
+	int n_clear;
 	/* a tracepoint several recipe events share: this one's own filter, in user space */
 	struct tep_event_filter *filter;
 };

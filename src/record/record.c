@@ -52,28 +52,3 @@ bool value_addr_equal(const struct value *v, const struct inet_value *a)
 	return v->family == a->family && !memcmp(v->addr, a->addr, a->family == AF_INET ? 4 : 16);
 }
 
-bool value_equal(const struct value *a, const struct value *b)
-{
-	if (a->present != b->present)
-		return false;
-	if (!a->present)
-		return true;
-	/* a value without a family holds no address (its bytes are zero) */
-	return a->family == b->family && a->port == b->port && a->num == b->num &&
-	       (!a->family || !memcmp(a->addr, b->addr, sizeof(a->addr))) && a->len == b->len &&
-	       (!a->str || !memcmp(a->str, b->str, a->len));
-}
-
-uint64_t value_hash(uint64_t h, const struct value *v)
-{
-	uint64_t a[2];
-
-	if (!v->present)
-		return hash_mix(h, 0);
-	h = hash_mix(hash_mix(h, 1 | (uint64_t)v->family << 8 | (uint64_t)v->port << 24), v->num);
-	if (v->family) {	/* an address: its 16 bytes; other values have none */
-		memcpy(a, v->addr, sizeof(a));
-		h = hash_mix(hash_mix(h, a[0]), a[1]);
-	}
-	return v->str ? hash_bytes(h, v->str, v->len) : h;
-}
