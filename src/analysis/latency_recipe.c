@@ -26,8 +26,10 @@ static bool parse_key(struct schema *s, const char *path, json_t *obj, struct la
 	for (int i = 0; i < n; i++) {
 		int f = recipe_field_index(s->recipe, names[i]);
 
-		if (!s->failed && (f < 0 || s->recipe->fields[f].builtin))
-			schema_error(s, p, "'%s' is not a declared field", names[i]);
+		/* of the built-ins, the CPU (softirqs) and the thread (system calls) make keys */
+		if (!s->failed && (f < 0 || (s->recipe->fields[f].builtin && f != FIELD_CPU &&
+					     f != FIELD_PID)))
+			schema_error(s, p, "'%s' is not a declared field (nor cpu or pid)", names[i]);
 		if (i < (int)ARRAY_SIZE(l->key))
 			l->key[l->n_key++] = f;
 		free(names[i]);
@@ -93,7 +95,7 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct la
 
 		for (int a = 0; a < ev->n_alts; a++)
 			for (int k = 0; k < l->n_key; k++) {
-				bool mapped = false;
+				bool mapped = s->recipe->fields[l->key[k]].builtin;	/* every record's */
 
 				for (int m = 0; m < ev->alts[a].n_maps; m++)
 					mapped |= ev->alts[a].maps[m].field == l->key[k] &&

@@ -95,6 +95,21 @@ static void plan_clears(const struct decoder *d, struct event_rt *rt)
 	}
 }
 
+/* Records are dispatched by their event id through a table, not by a search. */
+static void index_by_id(struct decoder *d)
+{
+	d->max_id = 0;
+	for (int i = 0; i < d->n_events; i++)
+		d->max_id = d->events[i].id > d->max_id ? d->events[i].id : d->max_id;
+	d->first_of_id = xcalloc((size_t)d->max_id + 1, sizeof(*d->first_of_id));
+	for (int id = 0; id <= d->max_id; id++)
+		d->first_of_id[id] = -1;
+	for (int i = d->n_events - 1; i >= 0; i--) {	/* chains in recipe order */
+		d->events[i].next_same = d->first_of_id[d->events[i].id];
+		d->first_of_id[d->events[i].id] = i;
+	}
+}
+
 int decoder_init(struct decoder *d, const struct plan *p)
 {
 	memset(d, 0, sizeof(*d));
@@ -134,6 +149,7 @@ int decoder_init(struct decoder *d, const struct plan *p)
 		if (ret)
 			return ret;
 	}
+	index_by_id(d);
 	return PK_OK;
 }
 
@@ -148,6 +164,7 @@ void decoder_free(struct decoder *d)
 			tep_filter_free(d->events[i].filter);
 	}
 	free(d->events);
+	free(d->first_of_id);
 	free(d->rec.values);
 	memset(d, 0, sizeof(*d));
 }
@@ -385,16 +402,23 @@ static bool own_filter_matches(const struct event_rt *rt, void *data, int size,
 	return !rt->filter || tep_filter_match(rt->filter, &r) == TEP_ERRNO__FILTER_MATCH;
 }
 
-/* The next recipe event from *at on that takes this record (of type type). */
-static const struct event_rt *next_event(struct decoder *d, int type, void *data, int size,
+/*
+ * The next recipe event that takes this record (of type type): *at is 0 at
+ * first, then 1 + the index of the next one on the same tracefs event, or -1.
+ */
+static const struct event_rt *next_event(struct decoder *d, uint64_t type, void *data, int size,
 					 unsigned long long ts, int cpu, int *at)
 {
-	while (*at < d->n_events) {
-		const struct event_rt *rt = &d->events[(*at)++];
+	int i = *at ? *at - 1 : type <= (uint64_t)d->max_id ? d->first_of_id[type] : -1;
 
-		if (rt->id == type && own_filter_matches(rt, data, size, ts, cpu))
+	for (; i >= 0 && *at >= 0; i = d->events[i].next_same) {
+		const struct event_rt *rt = &d->events[i];
+
+		*at = rt->next_same >= 0 ? rt->next_same + 1 : -1;
+		if (own_filter_matches(rt, data, size, ts, cpu))
 			return rt;
 	}
+	*at = -1;
 	return NULL;
 }
 
@@ -446,7 +470,7 @@ struct record *decode_next(struct decoder *d, void *data, int size, unsigned lon
 		return NULL;
 	type = load(data, d->type_at.off, d->type_at.size);
 	do {
-		rt = next_event(d, (int)type, data, size, ts, cpu, at);
+		rt = next_event(d, type, data, size, ts, cpu, at);
 		if (!rt)
 			return NULL;
 	} while (!decode_as(d, rt, data, size, ts, cpu));

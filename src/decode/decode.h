@@ -40,6 +40,7 @@ struct event_rt {
 	int n_read;		/* the first n_read maps are read: fields someone uses */
 	int *clear;		/* the fields a record of it does not set: zeroed first */
 	int n_clear;
+	int next_same;		/* the next recipe event on the same tracefs event; -1 none */
 	/* a tracepoint several recipe events share: this one's own filter, in user space */
 	struct tep_event_filter *filter;
 };
@@ -52,6 +53,8 @@ struct decoder {
 	struct tep_format_field *common_type, *common_pid, *common_flags;
 	struct field_at type_at, pid_at, flags_at;	/* their places, copied */
 	struct record rec;	/* values: recipe->n_fields slots, reused for every record */
+	int *first_of_id;	/* tracefs event id -> its first recipe event (-1 none): dispatch */
+	int max_id;
 };
 
 /* Resolve every field of every chosen alternative; tep must hold all events. */
@@ -66,8 +69,8 @@ void decoder_only(struct decoder *d, int event, const bool *needed);
 
 /*
  * Decode one raw record into d->rec for the next recipe event it belongs to,
- * from *at on (start at 0; a tracepoint several recipe events share gives one
- * record per event whose own filter matches). Returns d->rec, or NULL when no
+ * from *at on (start at 0, then leave it to decode_next; a tracepoint several
+ * recipe events share gives one record per event whose own filter matches). Returns d->rec, or NULL when no
  * further event takes it (another type, its filter or the recipe's match
  * clauses drop it).
  */

@@ -106,6 +106,7 @@ int caps_detect(struct caps *c, const char *dir)
 	c->dynamic_events = has_file(c, "dynamic_events");
 	c->error_log = has_file(c, "error_log");
 	c->subbuf_size = has_file(c, "buffer_subbuf_size_kb");
+	c->buffer_percent = has_file(c, "buffer_percent");
 	c->argn = c->kprobes && text && strstr(text, "$arg<N>");
 	c->hist = (text && strstr(text, "hist:keys")) || has_file(c, "events/sched/sched_switch/hist");
 	c->synth = has_file(c, "synthetic_events") || (text && strstr(text, "s:[synthetic/]"));

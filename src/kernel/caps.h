@@ -16,6 +16,7 @@ struct caps {
 	bool hist;		/* hist triggers */
 	bool synth;		/* synthetic events */
 	bool subbuf_size;	/* buffer_subbuf_size_kb: an instance chooses its sub-buffer size (6.8+) */
+	bool buffer_percent;	/* buffer_percent: how full a buffer wakes its reader (5.0+; poll honours it 6.1+) */
 	char **clocks;		/* trace_clock choices */
 	const char *arch;	/* uname machine, or --arch */
 	char *kernel;		/* uname release, for display */

@@ -278,21 +278,35 @@ static void drain(struct reader *rd, record_fn fn, void *ctx, bool hold)
 	bound = hold && rd->hold_clock >= 0 ? complete_to(rd) : UINT64_MAX;
 	for (;;) {
 		struct cpu_reader *best = NULL;
+		uint64_t others = UINT64_MAX;	/* the oldest record any other CPU holds */
 
 		for (int i = 0; i < rd->n_cpus; i++) {
 			struct cpu_reader *cr = &rd->cpus[i];
 
-			if (cr->cur && (!best || cr->ts < best->ts))
+			if (!cr->cur)
+				continue;
+			if (!best || cr->ts < best->ts) {
+				others = best && best->ts < others ? best->ts : others;
 				best = cr;
+			} else if (cr->ts < others) {
+				others = cr->ts;
+			}
 		}
-		/* a CPU found empty may still deliver older records: the next drain's */
-		if (!best || (hold && held(rd, best, bound)))
-			return;
-		/* page_sane() saw this record inside the page's committed data */
-		fn(ctx, best->cur, kbuffer_event_size(best->kbuf), best->ts, best->cpu);
-		advance(rd, best, &pages);
-		if (hold && !best->cur && rd->hold_clock >= 0)	/* went empty: a new bound */
-			bound = complete_to(rd);
+		/*
+		 * A run of best's records up to the others' oldest goes without a
+		 * new scan: on a host of many CPUs, a scan per record would cost
+		 * more than the record.
+		 */
+		do {
+			/* a CPU found empty may still deliver older records: the next drain's */
+			if (!best || (hold && held(rd, best, bound)))
+				return;
+			/* page_sane() saw this record inside the page's committed data */
+			fn(ctx, best->cur, kbuffer_event_size(best->kbuf), best->ts, best->cpu);
+			advance(rd, best, &pages);
+			if (hold && !best->cur && rd->hold_clock >= 0)	/* went empty: a new bound */
+				bound = complete_to(rd);
+		} while (best->cur && best->ts <= others);
 	}
 }
 

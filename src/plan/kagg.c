@@ -147,12 +147,19 @@ static char *trigger(const char *keys, const char *rest, const char *filter)
 	return xasprintf("hist:keys=%s:%s%s%s", keys, rest, filter ? " if " : "", filter ? filter : "");
 }
 
-/* The hist's table for max_pending keys: a power of two, as the kernel wants (at most 2^17). */
+/*
+ * The hist's table for max_pending keys: a power of two, as the kernel wants,
+ * at most KAGG_MAX_TABLE. The kernel allocates every entry when the trigger
+ * is set (some hundred bytes each, twice: start and end), so 65536 would take
+ * some 40 MB of kernel memory for the run; keys beyond are counted as dropped.
+ */
+#define KAGG_MAX_TABLE (1 << 14)
+
 static int table_size(int max_pending)
 {
 	int size = 2048;
 
-	while (size < max_pending && size < (1 << 17))
+	while (size < max_pending && size < KAGG_MAX_TABLE)
 		size *= 2;
 	return size;
 }

@@ -7,6 +7,15 @@
 #include "kernel/hist.h"
 #include "recipe/recipe.h"
 
+/*
+ * The run's instance, where the kernel lets it choose: 64 KiB sub-buffers
+ * (6.8+: a sixteenth of the reads of 4 KiB pages), and a reader woken when a
+ * CPU's buffer is half full (buffer_percent; poll honours it on 6.1+) or at
+ * its poll timeout, 200 ms at most.
+ */
+#define PLAN_SUBBUF_KB "64"
+#define PLAN_WAKE_PERCENT "50"
+
 struct tep_handle;
 struct tep_event_filter;
 struct tep_event;

@@ -65,7 +65,11 @@ static void print_writes(const struct plan *p)
 	}
 	if (p->caps->subbuf_size) {
 		snprintf(file, sizeof(file), "%s/buffer_subbuf_size_kb", inst);
-		print_write(file, ">", "64");
+		print_write(file, ">", PLAN_SUBBUF_KB);
+	}
+	if (p->caps->buffer_percent) {
+		snprintf(file, sizeof(file), "%s/buffer_percent", inst);
+		print_write(file, ">", PLAN_WAKE_PERCENT);
 	}
 	for (int i = 0; i < p->n_ev; i++) {
 		const struct planned_event *pe = &p->ev[i];

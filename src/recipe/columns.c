@@ -109,8 +109,9 @@ static bool parse_match_clause(struct schema *s, const char *path, json_t *obj,
 		int f = recipe_field_index(r, names[i]);
 		enum param_type t = r->params[m->param].type;
 
-		if (f < 0 || r->fields[f].builtin)
-			schema_error(s, path, "'%s' is not a declared field", names[i]);
+		/* of the built-ins, a CPU or a thread can be matched */
+		if (f < 0 || (r->fields[f].builtin && f != FIELD_CPU && f != FIELD_PID))
+			schema_error(s, path, "'%s' is not a declared field (nor cpu or pid)", names[i]);
 		else if ((t == PARAM_INET) != is_address(r->fields[f].format))
 			schema_error(s, path, "parameter type %s cannot be compared with field '%s' (%s)",
 				     param_type_name(t), names[i], field_format_name(r->fields[f].format));

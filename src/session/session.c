@@ -251,9 +251,6 @@ static int create_instance(struct session *s)
 	return PK_OK;
 }
 
-/* Sub-buffer size where the kernel lets an instance choose it; not fatal if refused. */
-#define SUBBUF_KB "64"
-
 int session_start_tracing(struct session *s)
 {
 	struct plan *p = s->plan;
@@ -269,9 +266,11 @@ int session_start_tracing(struct session *s)
 		if ((ret = write_instance(s, "buffer_size_kb", kb)))
 			return ret;
 	}
-	/* whole 64 KiB sub-buffers (6.8+): a sixteenth of the reads, of the wake-ups */
+	/* where the kernel lets an instance choose (see plan.h); not fatal if refused */
 	if (p->caps->subbuf_size)
-		tracefs_instance_file_write(s->inst, "buffer_subbuf_size_kb", SUBBUF_KB);
+		tracefs_instance_file_write(s->inst, "buffer_subbuf_size_kb", PLAN_SUBBUF_KB);
+	if (p->caps->buffer_percent)
+		tracefs_instance_file_write(s->inst, "buffer_percent", PLAN_WAKE_PERCENT);
 	session_make_kernel_pairs(s);
 	for (int i = 0; i < p->n_ev; i++) {
 		const struct planned_event *pe = &p->ev[i];

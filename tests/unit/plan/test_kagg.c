@@ -43,8 +43,8 @@ static void last_start_is_paired_in_the_kernel(void)
 	if (k && !k->why_not) {
 		CHECK(!strcmp(k->synth_def, "probekit_42_0 u64 lat; u16 g0"));
 		CHECK(!strcmp(k->start_trigger,
-			      "hist:keys=sock_cookie:pkts=common_timestamp:size=65536:clock=mono if (data_len > 0)"));
-		CHECK(!strcmp(k->end_trigger, "hist:keys=sock_cookie:pklat=common_timestamp-$pkts:size=65536:"
+			      "hist:keys=sock_cookie:pkts=common_timestamp:size=16384:clock=mono if (data_len > 0)"));
+		CHECK(!strcmp(k->end_trigger, "hist:keys=sock_cookie:pklat=common_timestamp-$pkts:size=16384:"
 			      "clock=mono:onmatch(tcp.tcp_probe).trace(probekit_42_0,$pklat,sport)"));
 		CHECK(!strcmp(k->synth_trigger, "hist:keys=g0,lat.buckets=1000:size=32768"));
 		CHECK(k->kp.n_groups == 1 && k->kp.bucket_ns == 1000);
