@@ -6,7 +6,7 @@ DATADIR   := $(PREFIX)/share/probekit
 MANDIR    := $(PREFIX)/share/man
 
 CC        ?= cc
-PKGS      := libtracefs libtraceevent jansson
+PKGS      := libtracefs libtraceevent jansson libseccomp
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 WARN      := -Wall -Wextra -Werror -D_GNU_SOURCE
@@ -28,7 +28,7 @@ SAN_LOBJS := $(LIB_SRCS:src/%.c=build/asan/%.o)
 SAN_COBJS := $(CMD_SRCS:src/%.c=build/asan/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c tests/unit/*/*.c))
 UNIT_OBJS := $(UNIT_SRCS:tests/unit/%.c=build/asan/unit/%.o)
-TOOLS     := build/tools/tcpflow build/tools/delayline
+TOOLS     := build/tools/tcpflow build/tools/delayline build/tools/syscaller
 
 # Fuzzing (libFuzzer): the parsers of outside input, built with clang.
 FUZZ_CC      ?= clang
@@ -79,6 +79,11 @@ build/asan/unit-tests: $(UNIT_OBJS) $(SAN_LIB)
 build/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(WARN) -O2 -o $@ $<
+
+# static: no loader opens anything, so every openat the syscalls test counts is its own
+build/tools/syscaller: tests/tools/syscaller.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<
 
 build/tools/%-static: tests/tools/%.c
 	@mkdir -p $(@D)
@@ -159,13 +164,13 @@ check-vm: probekit-static build/tools/tcpflow-static
 deps:
 	@if command -v apt-get >/dev/null; then \
 	  apt-get update -qq && apt-get install -y -qq gcc make pkg-config libtracefs-dev \
-	    libtraceevent-dev libjansson-dev clang libclang-rt-dev nftables iproute2 procps python3 util-linux \
+	    libtraceevent-dev libjansson-dev libseccomp-dev clang libclang-rt-dev nftables iproute2 procps python3 util-linux \
 	    qemu-system-x86 busybox-static cpio xz-utils binutils; \
 	elif command -v dnf >/dev/null; then \
 	  dnf install -y gcc make pkgconf-pkg-config libtracefs-devel libtraceevent-devel \
-	    jansson-devel clang compiler-rt nftables iproute procps-ng libasan libubsan python3 util-linux \
+	    jansson-devel libseccomp-devel clang compiler-rt nftables iproute procps-ng libasan libubsan python3 util-linux \
 	    qemu-system-x86 busybox cpio xz binutils glibc-static; \
-	else echo "make deps: no apt-get or dnf here; install libtracefs, libtraceevent, jansson" >&2; exit 1; fi
+	else echo "make deps: no apt-get or dnf here; install libtracefs, libtraceevent, jansson, libseccomp" >&2; exit 1; fi
 
 install: probekit
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/recipes $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5

@@ -23,6 +23,7 @@ json_t *stats_json(const struct stats *s)
 		json_object_set_new(obj, key, json_integer((json_int_t)stats_percentile(s, pcts[i].p)));
 	}
 	json_object_set_new(obj, "max_ns", json_integer((json_int_t)s->max));
+	json_object_set_new(obj, "total_ns", json_integer((json_int_t)s->sum));
 	return obj;
 }
 

@@ -362,7 +362,7 @@ static void read_map(struct decoder *d, const struct map_rt *m, void *data, int 
 		if (!inside_at(&m->src_at, size))	/* a short record: absent */
 			return;
 		v->num = read_int(&m->src_at, data, m->map->network_order);
-		v->present = true;
+		v->present = !m->map->negative || (int64_t)v->num < 0;
 		if (inside_at(&m->at_most_at, size)) {
 			uint64_t cap = read_int(&m->at_most_at, data, false);
 

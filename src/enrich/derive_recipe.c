@@ -18,7 +18,7 @@ static int field_ref(struct schema *s, const char *path, const char *name)
 static bool integer_format(enum field_format f)
 {
 	return f == FMT_DECIMAL || f == FMT_HEX || f == FMT_PORT || f == FMT_TCP_STATE ||
-	       f == FMT_ERRNO || f == FMT_SYMBOLIC || f == FMT_KSYM;
+	       f == FMT_ERRNO || f == FMT_SYMBOLIC || f == FMT_KSYM || f == FMT_SYSCALL;
 }
 
 static bool parse_key(struct schema *s, const char *path, json_t *obj, struct derived *d)

@@ -10,6 +10,7 @@
 #include "output/format.h"
 #include "kernel/formats.h"
 #include "output/jsonw.h"
+#include "output/syscalls.h"
 #include "util/textsafe.h"
 
 const char *tcp_state_name(uint64_t state)
@@ -144,6 +145,13 @@ void format_value(const struct format_ctx *fc, int field, const struct value *v,
 	case FMT_KSYM: format_ksym(fc, v->num, buf, len); break;
 	case FMT_STRING: text_escape(v->str, v->len, buf, len); break;	/* kernel text */
 	case FMT_DURATION: format_duration(v->num, buf, len); break;
+	case FMT_SYSCALL:
+		s = syscall_name(v->num);
+		if (s)
+			snprintf(buf, len, "%s", s);
+		else
+			snprintf(buf, len, "%" PRIu64, v->num);
+		break;
 	case FMT_SYMBOLIC:	/* the kernel's name of the value, else the value */
 		if (v->str)
 			text_escape(v->str, v->len, buf, len);
@@ -164,7 +172,7 @@ int format_width(const struct field_decl *f)
 		[FMT_DECIMAL] = 10, [FMT_HEX] = 18, [FMT_IPV4] = 15, [FMT_IPV6] = 39,
 		[FMT_INET] = 15, [FMT_SOCKADDR] = 21, [FMT_PORT] = 5, [FMT_TCP_STATE] = 11,
 		[FMT_ERRNO] = 7, [FMT_KSYM] = 24, [FMT_STRING] = 16, [FMT_DURATION] = 11,
-		[FMT_SYMBOLIC] = 16, [FMT_TIME] = 15,
+		[FMT_SYMBOLIC] = 16, [FMT_SYSCALL] = 16, [FMT_TIME] = 15,
 		[FMT_CPU] = 3, [FMT_PID] = 7, [FMT_COMM] = 15, [FMT_EVENT] = 7,
 	};
 	int w = widths[f->format];
@@ -271,6 +279,12 @@ static void json_classify(const struct format_ctx *fc, int field, const struct v
 		j->s = v->str;
 		j->len = v->str ? strnlen(v->str, v->len) : 0;
 		j->num = (json_int_t)(int64_t)v->num;
+		return;
+	case FMT_SYSCALL:	/* {"name": ..., "value": nr}, as the kernel's names */
+		j->kind = JK_SYMBOL;
+		j->s = syscall_name(v->num);
+		j->len = j->s ? strlen(j->s) : 0;
+		j->num = (json_int_t)v->num;
 		return;
 	default:
 		break;

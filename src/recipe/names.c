@@ -11,7 +11,7 @@ static const char *const format_names[] = {
 	[FMT_IPV6] = "ipv6", [FMT_INET] = "inet", [FMT_SOCKADDR] = "sockaddr",
 	[FMT_PORT] = "port", [FMT_TCP_STATE] = "tcp_state", [FMT_ERRNO] = "errno",
 	[FMT_KSYM] = "ksym", [FMT_STRING] = "string", [FMT_DURATION] = "duration",
-	[FMT_SYMBOLIC] = "symbolic",
+	[FMT_SYMBOLIC] = "symbolic", [FMT_SYSCALL] = "syscall",
 	[FMT_TIME] = "time", [FMT_CPU] = "cpu", [FMT_PID] = "pid",
 	[FMT_COMM] = "comm", [FMT_EVENT] = "event",
 };

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "recipe/params.h"
 #include "recipe/limits.h"
@@ -107,6 +108,12 @@ static bool expand_ref(const struct recipe *r, const char *ref, struct strbuf *o
 
 	if (mod)
 		*mod++ = '\0';
+	if (!mod && !strcmp(name, "probekit_pid")) {	/* built in: the run's own process */
+		if (out)
+			sb_addf(out, "%d", (int)getpid());
+		free(name);
+		return true;
+	}
 	i = recipe_param_index(r, name);
 	if (i < 0) {
 		*err = xasprintf("${%s}: no parameter '%s' in 'parameters'", ref, name);

@@ -25,6 +25,7 @@ struct param {
 enum field_format {
 	FMT_DECIMAL, FMT_HEX, FMT_IPV4, FMT_IPV6, FMT_INET, FMT_SOCKADDR,
 	FMT_PORT, FMT_TCP_STATE, FMT_ERRNO, FMT_KSYM, FMT_STRING, FMT_DURATION, FMT_SYMBOLIC,
+	FMT_SYSCALL,
 	/* built-in fields, filled from the record header */
 	FMT_TIME, FMT_CPU, FMT_PID, FMT_COMM, FMT_EVENT,
 };
@@ -51,6 +52,7 @@ struct field_map {
 	bool inet;		/* composite address: family + ipv4 + ipv6 sources */
 	char *source;		/* plain: the event field (tracepoint field or probe arg) */
 	char *at_most;		/* plain integer: capped by this field's value (a limit passed along) */
+	bool negative;		/* errno: present only when negative (a system call's error return) */
 	char *family;		/* inet: field holding AF_INET/AF_INET6, may be NULL */
 	char *ipv4;		/* inet: 4-byte array or u32 loaded from memory */
 	char *ipv6[2];		/* inet: one 16-byte array, or two u64 halves */

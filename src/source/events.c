@@ -72,7 +72,8 @@ static bool parse_map(struct schema *s, const char *path, struct alternative *a,
 		      struct field_map *m, json_t *v)
 {
 	static const char *const keys[] = {
-		"source", "network_order", "optional", "family", "ipv4", "ipv6", "at_most", NULL
+		"source", "network_order", "optional", "family", "ipv4", "ipv6", "at_most", "negative",
+		NULL
 	};
 	const struct field_decl *f = &s->recipe->fields[m->field];
 
@@ -90,8 +91,13 @@ static bool parse_map(struct schema *s, const char *path, struct alternative *a,
 	m->optional = schema_bool(s, path, v, "optional", false);
 	m->source = schema_string(s, path, v, "source", false);
 	m->at_most = schema_string(s, path, v, "at_most", false);
+	m->negative = schema_bool(s, path, v, "negative", false);
 	if (s->failed)
 		return false;
+	if (m->negative && (!m->source || f->format != FMT_ERRNO)) {
+		schema_error(s, path, "'negative' keeps a 'source' of a field of format errno");
+		return false;
+	}
 	if (m->at_most && (!m->source || f->format != FMT_DECIMAL)) {
 		schema_error(s, path, "'at_most' caps a 'source' of a field of format decimal");
 		return false;

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 
 #include "output/format.h"
 #include "test.h"
@@ -11,7 +12,7 @@ static struct recipe *fmt_recipe(void)
 {
 	static const char *const names[] = {
 		"decimal", "hex", "ipv4", "ipv6", "inet", "sockaddr", "port", "tcp_state",
-		"errno", "ksym", "string",
+		"errno", "ksym", "string", "syscall",
 	};
 	struct strbuf sb = { 0 };
 	struct recipe *r;
@@ -57,6 +58,10 @@ static void formats_as_text(void)
 	text(&fc, "f_tcp_state", (struct value){ .num = 99 }, "99");
 	text(&fc, "f_errno", (struct value){ .num = (uint64_t)-ENOMEM }, "-ENOMEM");
 	text(&fc, "f_errno", (struct value){ .num = 0 }, "0");
+	/* this machine's numbers, named by libseccomp */
+	text(&fc, "f_syscall", (struct value){ .num = SYS_getppid }, "getppid");
+	text(&fc, "f_syscall", (struct value){ .num = SYS_openat }, "openat");
+	text(&fc, "f_syscall", (struct value){ .num = 100000 }, "100000");
 	text(&fc, "f_ksym", (struct value){ .num = 0x1234 }, "0x1234");
 	text(&fc, "f_string", (struct value){ .str = "nginx\0junk", .len = 5 }, "nginx");
 	/* kernel text shown to a terminal: control bytes and non-UTF-8 escaped */
@@ -105,6 +110,11 @@ static void formats_as_json(void)
 		return;
 	j = format_json(&fc, recipe_field_index(r, "f_hex"), &v);
 	CHECK_STR(json_string_value(j), "0xffff888012345678");	/* pointers never as numbers */
+	json_decref(j);
+	v.num = SYS_getppid;	/* a call as {"name", "value"}, as the kernel's symbols */
+	j = format_json(&fc, recipe_field_index(r, "f_syscall"), &v);
+	CHECK_STR(json_string_value(json_object_get(j, "name")), "getppid");
+	CHECK(json_integer_value(json_object_get(j, "value")) == SYS_getppid);
 	json_decref(j);
 	/* JSON carries the text as it is (jansson escapes it), \xNN only if not UTF-8 */
 	struct value sv = { .present = true, .str = "a\x1b[2J\0", .len = 6 };
