@@ -268,14 +268,14 @@ int64_t latency_feed(struct latency *l, int event, struct value *vals, uint64_t 
 	uint16_t len;
 	uint64_t h;
 
-	if (event != l->d->from && event != l->d->to)
+	if (event != l->d->to && !latency_is_start(l->d, event))
 		return -1;
 	if (l->d->value_field)
 		return sample(l, vals);
 	expire(l, ts);
 	if (!make_key(l, vals, key, &len, &h))
 		return -1;
-	if (event == l->d->from) {
+	if (event != l->d->to) {
 		start(l, key, len, h, ts);
 		return -1;
 	}

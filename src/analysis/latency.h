@@ -18,6 +18,8 @@ struct latency_decl {
 	char *name;
 	char *title;
 	int from, to;		/* event indices */
+	int more_from[3];	/* further start events (a task made runnable by a wake-up or a preemption) */
+	int n_more_from;
 	int key[4];		/* field indices */
 	int n_key;
 	enum start_policy start;	/* several starts before an end: which one counts */
@@ -39,6 +41,17 @@ struct latency_decl {
 };
 
 extern const struct analysis_ops latency_analysis, distribution_analysis;
+
+/* Is event one of d's start events? */
+static inline bool latency_is_start(const struct latency_decl *d, int event)
+{
+	if (event == d->from)
+		return true;
+	for (int i = 0; i < d->n_more_from; i++)
+		if (event == d->more_from[i])
+			return true;
+	return false;
+}
 
 /* latency_recipe.c: the "latency" section, and the one-line description. */
 bool latency_parse(struct schema *s, json_t *root);

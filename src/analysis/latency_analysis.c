@@ -292,7 +292,7 @@ static void latency_op_uses(const struct analysis *a, int event, bool *fields)
 		}
 		return;
 	}
-	if (event != d->from && event != d->to)
+	if (event != d->to && !latency_is_start(d, event))
 		return;
 	for (int i = 0; i < d->n_key; i++)
 		fields[d->key[i]] = true;

@@ -39,6 +39,38 @@ static bool parse_key(struct schema *s, const char *path, json_t *obj, struct la
 	return !s->failed;
 }
 
+/* "from": one start event, or an array of up to four (any of them starts a pair). */
+static bool parse_from(struct schema *s, const char *path, json_t *obj, struct latency_decl *l)
+{
+	json_t *v = json_object_get(obj, "from");
+	char *p = path_key(path, "from");
+	char **names = NULL;
+	int n;
+
+	if (!json_is_array(v)) {
+		free(p);
+		l->from = schema_event_ref(s, path, obj, "from", true);
+		return !s->failed;
+	}
+	n = schema_strings(s, p, v, &names);
+	if (n < 1 || n > 1 + (int)ARRAY_SIZE(l->more_from))
+		schema_error(s, p, "one to %d events", 1 + (int)ARRAY_SIZE(l->more_from));
+	for (int i = 0; i < n; i++) {
+		int ev = recipe_event_index(s->recipe, names[i]);
+
+		if (ev < 0)
+			schema_error(s, p, "'%s' is not an event of this recipe", names[i]);
+		else if (i == 0)
+			l->from = ev;
+		else if (i <= (int)ARRAY_SIZE(l->more_from))
+			l->more_from[l->n_more_from++] = ev;
+		free(names[i]);
+	}
+	free(names);
+	free(p);
+	return !s->failed;
+}
+
 static bool parse_policies(struct schema *s, const char *path, json_t *obj, struct latency_decl *l)
 {
 	char *start = schema_string(s, path, obj, "start", false);
@@ -81,17 +113,19 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct la
 
 	if (!schema_named(s, path, obj, keys, "a latency analysis", &l->name, &l->title))
 		return false;
-	l->from = schema_event_ref(s, path, obj, "from", true);
+	if (!parse_from(s, path, obj, l))
+		return false;
 	l->to = schema_event_ref(s, path, obj, "to", true);
 	if (s->failed || !parse_key(s, path, obj, l) ||
 	    !parse_policies(s, path, obj, l))
 		return false;
-	if (l->from == l->to) {
+	if (latency_is_start(l, l->to)) {
 		schema_error(s, path, "'from' and 'to' are the same event");
 		return false;
 	}
-	for (int e = 0; e < 2; e++) {
-		const struct event_decl *ev = &s->recipe->events[e ? l->to : l->from];
+	for (int e = 0; e < 2 + l->n_more_from; e++) {
+		const struct event_decl *ev = &s->recipe->events[e == 0 ? l->from : e == 1 ? l->to :
+								  l->more_from[e - 2]];
 
 		for (int a = 0; a < ev->n_alts; a++)
 			for (int k = 0; k < l->n_key; k++) {
@@ -110,6 +144,12 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct la
 	s->recipe->couplings = xrealloc(s->recipe->couplings,
 					(s->recipe->n_couplings + 1) * sizeof(struct coupling));
 	s->recipe->couplings[s->recipe->n_couplings++] = (struct coupling){ l->from, l->to };
+	for (int i = 0; i < l->n_more_from; i++) {
+		s->recipe->couplings = xrealloc(s->recipe->couplings,
+						(s->recipe->n_couplings + 1) * sizeof(struct coupling));
+		s->recipe->couplings[s->recipe->n_couplings++] =
+			(struct coupling){ l->more_from[i], l->to };
+	}
 	l->n_group_by = schema_group_by(s, path, obj, &l->group_by);
 	return !s->failed;
 }
@@ -160,7 +200,10 @@ void latency_describe(const void *cfg, const struct recipe *r, FILE *f)
 {
 	const struct latency_decl *d = cfg;
 
-	fprintf(f, "latency %s: %s -> %s by", d->name, r->events[d->from].name, r->events[d->to].name);
+	fprintf(f, "latency %s: %s", d->name, r->events[d->from].name);
+	for (int i = 0; i < d->n_more_from; i++)
+		fprintf(f, "|%s", r->events[d->more_from[i]].name);
+	fprintf(f, " -> %s by", r->events[d->to].name);
 	for (int k = 0; k < d->n_key; k++)
 		fprintf(f, " %s", r->fields[d->key[k]].name);
 	fprintf(f, "; %s start wins, %s, timeout %.3f s, at most %d pending\n",

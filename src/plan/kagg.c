@@ -111,6 +111,8 @@ static char *ineligible(const struct plan *p, const struct plan_opts *o,
 	if (d->start != START_LAST || !d->consume)
 		return xasprintf("start: %s%s — the kernel keeps the last start of a key and an end consumes it",
 			   d->start == START_LAST ? "last" : "first", d->consume ? "" : ", consume: false");
+	if (d->n_more_from)
+		return xasprintf("several start events (the kernel's pairing here takes one)");
 	if (d->n_key != 1)
 		return xasprintf("a key of %d fields (the kernel's pairing here takes one)", d->n_key);
 	if (r->derive)

@@ -45,6 +45,26 @@ static void pairs_by_key(void)
 	latency_free(&l);
 }
 
+/* Several start events (a wake-up, a preemption): any starts a pair, the last counts. */
+static void several_start_events(void)
+{
+	struct latency_decl d = decl(START_LAST, true, 1000000, 16);
+	struct latency l;
+
+	d.more_from[d.n_more_from++] = 2;
+	d.more_from[d.n_more_from++] = 3;
+	latency_init(&l, &d, false);
+	CHECK(feed(&l, 2, 5, 100) == -1);
+	CHECK(feed(&l, TO, 5, 160) == 60);	/* started by the second start event */
+	feed(&l, FROM, 5, 200);
+	feed(&l, 3, 5, 250);
+	CHECK(feed(&l, TO, 5, 300) == 50);	/* the last start, of either event */
+	CHECK(feed(&l, 4, 5, 400) == -1 && l.n_pending == 0);	/* another event: nothing */
+	CHECK(l.c.pairs == 2 && l.c.restarts == 1);
+	CHECK(latency_is_start(&d, 3) && !latency_is_start(&d, TO));
+	latency_free(&l);
+}
+
 static void several_starts_before_an_end(void)
 {
 	struct latency_decl first = decl(START_FIRST, true, 1000000, 16);
@@ -342,6 +362,7 @@ const struct unit_test latency_tests[] = {
 	{ "distribution: samples of a field, shift and unit", distribution_of_a_field },
 	{ "latency: pairs by key, unmatched ends", pairs_by_key },
 	{ "latency: several starts, first and last policies", several_starts_before_an_end },
+	{ "latency: several start events", several_start_events },
 	{ "latency: ends that do not consume", ends_that_do_not_consume },
 	{ "latency: unmatched starts time out", unmatched_starts_time_out },
 	{ "latency: pending bound evicts the oldest", pending_bound_evicts_the_oldest },
