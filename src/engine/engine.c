@@ -346,6 +346,9 @@ void engine_report(struct engine *e)
 	stop_tracing(e);	/* before spending time on the summary */
 	reader_loss_report(&e->rd, &e->loss);
 	info.seconds = (e->t1 - e->t0) / 1e9;
+	for (int i = 0; i < e->n_enrichers; i++)
+		if (e->enrichers[i].ops->report)
+			e->enrichers[i].ops->report(e->enrichers[i].state, e->sink);
 	FOR_EACH_ANALYSIS(e, a)
 		if (a->ops->report)
 			a->ops->report(a, &info);

@@ -6,6 +6,7 @@
 #include "analysis/reqresp.h"
 #include "engine/registry.h"
 #include "enrich/derive.h"
+#include "enrich/owner.h"
 #include "recipe/limits.h"
 
 extern const struct analysis_ops events_analysis;
@@ -24,6 +25,7 @@ const int n_analysis_registry = ARRAY_SIZE(analysis_registry);
 const struct enricher_ops *const enricher_registry[] = {
 	&comm_enricher,
 	&derive_enricher,	/* after comm: a case may one day test it */
+	&owner_enricher,	/* after comm: the owner's pid and name replace the event's */
 };
 const int n_enricher_registry = ARRAY_SIZE(enricher_registry);
 
@@ -34,6 +36,7 @@ static int sections(struct recipe_section *sec)
 
 	sec[n++] = (struct recipe_section){ "events", recipe_parse_events };
 	sec[n++] = (struct recipe_section){ "derive", derive_parse };
+	sec[n++] = (struct recipe_section){ "owner", owner_parse };
 	for (int i = 0; i < n_analysis_registry && n < RECIPE_MAX_SECTIONS; i++)
 		sec[n++] = (struct recipe_section){
 			analysis_registry[i]->section ? analysis_registry[i]->section : "",

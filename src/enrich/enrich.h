@@ -4,7 +4,7 @@
 
 /*
  * Enrichers add to a record, when it is decoded, what the ring buffer does
- * not carry (a pid's process name; later a socket's owner). Resolved at
+ * not carry (a pid's process name, a socket's owner). Resolved at
  * event time, a name outlives its process. State is the engine's, one per
  * run; nothing is allocated per event.
  */
@@ -12,6 +12,7 @@
 #include "recipe/recipe.h"
 
 struct tep_handle;
+struct sink;
 
 struct enrich_env {
 	const struct recipe *recipe;
@@ -27,6 +28,8 @@ struct enricher_ops {
 	void (*close)(void *state);
 	/* The fields it reads of records of recipe event `event` (as analyses); NULL: every one. */
 	void (*uses)(void *state, int event, bool *fields);
+	/* Optional: what it has to say at the end of the run (before the analyses' reports). */
+	void (*report)(void *state, struct sink *sink);
 };
 
 extern const struct enricher_ops comm_enricher;

@@ -27,7 +27,8 @@ static void ndjson_record(struct sink *s, const struct record *rec, const char *
 	jw_key(s->f, "ts_ns", false);
 	fprintf(s->f, "%" PRId64, (int64_t)rec->values[FIELD_TIME].num);
 	for (int f = 0; f < r->n_fields; f++) {
-		if (f == FIELD_EVENT || (f == FIELD_LATENCY && !analysis))
+		if (f == FIELD_EVENT || (f == FIELD_LATENCY && !analysis) ||
+		    (f == FIELD_OWNER && !r->owner))
 			continue;
 		jw_key(s->f, r->fields[f].name, false);
 		format_json_write(&s->fc, f, &rec->values[f], s->f);

@@ -6,6 +6,7 @@
 
 #include "analysis/analysis.h"
 #include "enrich/derive.h"
+#include "enrich/owner.h"
 #include "plan/plan.h"
 #include "source/source.h"
 
@@ -147,6 +148,8 @@ void plan_print(const struct plan *p)
 			r->analyses[i].ops->describe(r->analyses[i].cfg, r, stdout);
 	plan_print_kernel_pairs(p);
 	derive_describe(r->derive, r, event_traced, p, stdout);
+	if (r->owner)
+		owner_describe(r->owner, r, stdout);
 	for (int i = 0; i < r->n_match; i++) {
 		const struct param *prm = &r->params[r->match[i].param];
 

@@ -18,6 +18,7 @@ static void add_builtin_fields(struct recipe *r)
 		[FIELD_COMM] = { "comm", "COMM", FMT_COMM },
 		[FIELD_EVENT] = { "event", "EVENT", FMT_EVENT },
 		[FIELD_LATENCY] = { "latency", "LATENCY", FMT_DURATION },
+		[FIELD_OWNER] = { "owner", "OWNER", FMT_STRING },
 	};
 
 	r->fields = xcalloc(FIELD_NR_BUILTIN, sizeof(*r->fields));
@@ -325,6 +326,8 @@ void recipe_free(struct recipe *r)
 	free_columns(r->columns, r->n_columns);
 	if (r->derive && r->free_derive)
 		r->free_derive(r->derive);
+	if (r->owner && r->free_owner)
+		r->free_owner(r->owner);
 	for (int i = 0; i < r->n_analyses; i++)
 		if (r->analyses[i].free_cfg)
 			r->analyses[i].free_cfg(r->analyses[i].cfg);

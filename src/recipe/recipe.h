@@ -41,6 +41,7 @@ struct field_decl {
 enum {
 	FIELD_TIME, FIELD_CPU, FIELD_PID, FIELD_COMM, FIELD_EVENT,
 	FIELD_LATENCY,		/* set on the end event of a pair: its latency, ns */
+	FIELD_OWNER,		/* events about a socket: where pid and comm came from (enrich/owner.h) */
 	FIELD_NR_BUILTIN
 };
 
@@ -143,6 +144,8 @@ struct recipe {
 	int n_couplings;
 	void *derive;		/* the "derive" section (enrich/derive.h), NULL if none */
 	void (*free_derive)(void *derive);
+	void *owner;		/* the "owner" section (enrich/owner.h), NULL if none */
+	void (*free_owner)(void *owner);
 };
 
 struct schema;

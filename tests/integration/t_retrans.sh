@@ -56,7 +56,7 @@ test_ipv6_text_output_brackets() {
 	client $NS_A $V6_B 5001 60 >/dev/null
 	sleep 0.3
 	pk_stop INT
-	head -1 $out | grep -q '^TIME  *EVENT  *PID  *COMM  *LADDR:LPORT  *RADDR:RPORT  *STATE  *KIND  *SEGS$' ||
+	head -1 $out | grep -q '^TIME  *EVENT  *PID  *COMM  *OWNER  *LADDR:LPORT  *RADDR:RPORT  *STATE  *KIND  *SEGS$' ||
 		fail "header: $(head -1 $out)"
 	grep -qE "^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} +retrans .*\[$V6_A\]:[0-9]+ +\[$V6_B\]:5001 +[A-Z_0-9]+ +(rto|fast|tlp|syn|unknown) +-$" $out ||
 		fail "no bracketed IPv6 line: $(sed -n 2p $out)"

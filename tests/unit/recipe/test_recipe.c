@@ -44,8 +44,9 @@ static void shipped_recipe_loads(void)
 		return;
 	CHECK_STR(r->name, "tcp-retrans");
 		CHECK(r->events[0].n_alts == 3);
-	CHECK(r->n_events == 5 && r->events[2].when_event == 0 && r->events[2].when_kind == ALT_KPROBE);
-	CHECK(r->events[3].unlisted && r->events[4].unlisted && r->derive);
+	CHECK(r->n_events == 6 && r->events[2].when_event == 0 && r->events[2].when_kind == ALT_KPROBE);
+	CHECK(r->events[3].unlisted && r->events[4].unlisted && r->events[5].unlisted && r->derive);
+	CHECK(r->owner != NULL);
 	CHECK(r->events[0].alts[2].kind == ALT_KPROBE);
 	CHECK_STR(r->events[0].alts[2].args[0].name, "sk");
 	CHECK(r->events[1].optional);
@@ -150,6 +151,29 @@ static void filter_references_are_checked(void)
 		     "\"filter\":\"x == ${port\"}") OUTPUT, "unterminated");
 }
 
+#define OWNER_FIELDS "\"fields\":{\"sk\":{\"format\":\"hex\"},\"lport\":{\"format\":\"port\"}," \
+	"\"laddr\":{\"format\":\"inet\"},\"rport\":{\"format\":\"port\"},\"raddr\":{\"format\":\"inet\"}},"
+#define OWNER(body) HEAD OWNER_FIELDS EVENTS(ALT_TP) "\"owner\":{" body "}," OUTPUT
+
+static void owner_section_is_checked(void)
+{
+	char *err;
+	struct recipe *r = load_text(OWNER("\"socket\":\"sk\",\"local\":\"laddr:lport\","
+					   "\"remote\":\"raddr:rport\""), &err);
+
+	CHECK(r && r->owner);
+	free(err);
+	recipe_free(r);
+	expect_error(OWNER("\"socket\":\"nope\""), "owner.socket: 'nope' is not a declared integer field");
+	expect_error(OWNER("\"socket\":\"laddr\""), "owner.socket: 'laddr' is not a declared integer field");
+	expect_error(OWNER("\"local\":\"lport:lport\",\"remote\":\"raddr:rport\""),
+		     "owner.local: ADDR:PORT joins an address field and a port field");
+	expect_error(OWNER("\"socket\":\"sk\",\"local\":\"laddr:lport\""),
+		     "owner: 'local' and 'remote' go together");
+	expect_error(OWNER(""), "owner: needs 'socket', or 'local' and 'remote'");
+	expect_error(OWNER("\"sock\":\"sk\""), "sock");
+}
+
 static void params_substitute_and_unset_clauses_drop(void)
 {
 	char *err;
@@ -197,5 +221,6 @@ const struct unit_test recipe_tests[] = {
 	{ "recipe: schema errors give the JSON path", schema_errors_name_the_path },
 	{ "recipe: filter references checked at load", filter_references_are_checked },
 	{ "recipe: parameters substitute, unset clauses drop", params_substitute_and_unset_clauses_drop },
+	{ "recipe: the owner section is checked", owner_section_is_checked },
 	{ NULL, NULL },
 };

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* TCP sockets of every network namespace (sock_diag through libmnl), and their processes (/proc fds). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+#ifndef PK_NO_LIBMNL
+#include <libmnl/libmnl.h>
+#endif
+
+#include "kernel/sockets.h"
+
+#define NETNS_MAX 1024		/* namespaces read per dump: a host with more gets the first */
+
+struct dump_ctx {
+	sock_entry_fn fn;
+	void *ctx;
+	uint64_t netns;
+};
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+#ifndef PK_NO_LIBMNL
+static int on_diag_msg(const struct nlmsghdr *nlh, void *data)
+{
+	const struct dump_ctx *d = data;
+	const struct inet_diag_msg *m = mnl_nlmsg_get_payload(nlh);
+	struct sock_entry e = { 0 };
+
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*m))
+		return MNL_CB_OK;
+	e.family = m->idiag_family;
+	e.state = m->idiag_state;
+	e.lport = ntohs(m->id.idiag_sport);
+	e.rport = ntohs(m->id.idiag_dport);
+	memcpy(e.laddr, m->id.idiag_src, e.family == AF_INET ? 4 : 16);
+	memcpy(e.raddr, m->id.idiag_dst, e.family == AF_INET ? 4 : 16);
+	e.inode = m->idiag_inode;
+	e.netns = d->netns;
+	d->fn(d->ctx, &e);
+	return MNL_CB_OK;
+}
+
+/* One family's TCP sockets through nl (a sock_diag socket of one namespace). */
+static bool dump_family(struct mnl_socket *nl, int family, struct dump_ctx *d)
+{
+	static char buf[32768];	/* a dump's datagrams are up to 32 KiB (libmnl's advice) */
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct inet_diag_req_v2 *req;
+	unsigned int seq = 1, portid = mnl_socket_get_portid(nl);
+	ssize_t n;
+	int ret = MNL_CB_OK;
+
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	req->sdiag_family = family;
+	req->sdiag_protocol = IPPROTO_TCP;
+	req->idiag_states = ~0U;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return false;
+	while (ret > MNL_CB_STOP && (n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0)
+		ret = mnl_cb_run(buf, n, seq, portid, on_diag_msg, d);
+	return ret != MNL_CB_ERROR;
+}
+
+/* A sock_diag socket in the namespace of /proc/PID (self_ns: ours, to come back to). */
+static struct mnl_socket *diag_socket_in(const char *pid, int self_ns)
+{
+	struct mnl_socket *nl = NULL;
+	char path[300];	/* /proc/ + a d_name */
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/net", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (setns(fd, CLONE_NEWNET) == 0) {
+		nl = mnl_socket_open(NETLINK_SOCK_DIAG);
+		if (nl && mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+			mnl_socket_close(nl);
+			nl = NULL;
+		}
+		/* a socket stays in the namespace it was made in: go home at once */
+		if (setns(self_ns, CLONE_NEWNET) < 0)
+			abort();	/* in a foreign namespace, nothing after this is right */
+	}
+	close(fd);
+	return nl;
+}
+
+static bool seen_before(const uint64_t *seen, int n, uint64_t ino)
+{
+	for (int i = 0; i < n; i++)
+		if (seen[i] == ino)
+			return true;
+	return false;
+}
+
+int sockets_dump(sock_entry_fn fn, void *ctx, const char **why)
+{
+	static uint64_t seen[NETNS_MAX];
+	int n_seen = 0, self_ns;
+	struct dirent *de;
+	DIR *proc;
+
+	*why = NULL;
+	self_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	proc = opendir("/proc");
+	if (self_ns < 0 || !proc) {
+		*why = "cannot read /proc";
+		goto out;
+	}
+	while ((de = readdir(proc)) && n_seen < NETNS_MAX) {
+		char path[300];	/* /proc/ + a d_name */
+		struct stat st;
+		struct mnl_socket *nl;
+		struct dump_ctx d = { fn, ctx, 0 };
+
+		if (!all_digits(de->d_name))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
+		if (stat(path, &st) < 0 || seen_before(seen, n_seen, st.st_ino))
+			continue;
+		seen[n_seen++] = st.st_ino;
+		d.netns = st.st_ino;
+		nl = diag_socket_in(de->d_name, self_ns);
+		if (!nl) {
+			*why = "cannot open sock_diag in a network namespace";
+			n_seen--;	/* a process that exited meanwhile: another may share it */
+			continue;
+		}
+		if (!dump_family(nl, AF_INET, &d) || !dump_family(nl, AF_INET6, &d))
+			*why = "a sock_diag dump failed";
+		mnl_socket_close(nl);
+	}
+out:
+	if (proc)
+		closedir(proc);
+	if (self_ns >= 0)
+		close(self_ns);
+	return n_seen ? n_seen : -1;
+}
+
+#else
+int sockets_dump(sock_entry_fn fn, void *ctx, const char **why)
+{
+	(void)fn, (void)ctx;
+	*why = "this binary is built without libmnl (the static build)";
+	return -1;
+}
+#endif
+
+/* "socket:[12345]" -> 12345, else 0 */
+static uint32_t socket_inode(const char *link)
+{
+	unsigned long ino;
+	char *end;
+
+	if (strncmp(link, "socket:[", 8))
+		return 0;
+	ino = strtoul(link + 8, &end, 10);
+	return *end == ']' && ino <= UINT32_MAX ? (uint32_t)ino : 0;
+}
+
+static void holders_of(int dirfd, int pid, sock_holder_fn fn, void *ctx)
+{
+	DIR *fds = fdopendir(dirfd);
+	struct dirent *de;
+
+	if (!fds) {
+		close(dirfd);
+		return;
+	}
+	while ((de = readdir(fds))) {
+		char link[64];
+		ssize_t n;
+		uint32_t ino;
+
+		if (de->d_name[0] == '.')
+			continue;
+		n = readlinkat(dirfd, de->d_name, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		if ((ino = socket_inode(link)))
+			fn(ctx, ino, pid);
+	}
+	closedir(fds);
+}
+
+int sockets_holders(sock_holder_fn fn, void *ctx)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	if (!proc)
+		return 0;
+	while ((de = readdir(proc))) {
+		char path[300];	/* /proc/ + a d_name */
+		int fd;
+
+		if (!all_digits(de->d_name))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fd", de->d_name);
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue;	/* exited, or a kernel thread's */
+		holders_of(fd, atoi(de->d_name), fn, ctx);
+		n++;
+	}
+	closedir(proc);
+	return n;
+}
