@@ -159,8 +159,9 @@ check-static: probekit-static
 
 # Real-kernel tests (kprobes, kretprobes, error_log, capabilities) in qemu VMs: Debian's
 # 5.10, 6.1 and 6.12 kernels (PROBEKIT_VM_SUITES="bullseye bookworm trixie").
-check-vm: probekit-static build/tools/tcpflow-static
-	tests/vm/run.sh $(CURDIR)/probekit-static $(CURDIR)/build/tools/tcpflow-static
+check-vm: probekit-static build/tools/tcpflow-static build/tools/syscaller
+	tests/vm/run.sh $(CURDIR)/probekit-static $(CURDIR)/build/tools/tcpflow-static \
+	    $(CURDIR)/build/tools/syscaller
 
 # Build and test dependencies (Debian/Ubuntu: apt-get; RHEL family: dnf).
 deps:

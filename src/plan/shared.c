@@ -90,6 +90,9 @@ int plan_check_shared_filters(const struct plan *p)
 
 		if (pe->chosen < 0 || !pe->filter || !p->tep || !plan_event_shared(p, i))
 			continue;
+		/* a format this user cannot read (plan as non-root): checked when it runs */
+		if (!tep_find_event_by_name(p->tep, pe->system, pe->name))
+			continue;
 		if (!(f = plan_own_filter(p->tep, pe)))
 			return PK_ERR_USAGE;
 		tep_filter_free(f);

@@ -1,10 +1,10 @@
 #!/bin/bash
-# Build the test VM's initramfs: busybox, static probekit and tcpflow, iproute2's
+# Build the test VM's initramfs: busybox, static probekit, tcpflow and syscaller, iproute2's
 # tc with its libraries, sch_netem.ko and the config from the kernel package,
 # recipes, tests.
-#   build-initramfs.sh KERNEL_ROOT OUT.cpio.gz PROBEKIT TCPFLOW
+#   build-initramfs.sh KERNEL_ROOT OUT.cpio.gz PROBEKIT TCPFLOW SYSCALLER
 set -euo pipefail
-kroot=$1 out=$2 probekit=$3 tcpflow=$4
+kroot=$1 out=$2 probekit=$3 tcpflow=$4 syscaller=$5
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 dir=$(mktemp -d)
@@ -14,6 +14,7 @@ mkdir -p "$dir"/{bin,usr/sbin,proc,sys,dev,tmp,recipes,tests,modules}
 cp /bin/busybox "$dir/bin/busybox"
 cp "$probekit" "$dir/bin/probekit"
 cp "$tcpflow" "$dir/bin/tcpflow"
+cp "$syscaller" "$dir/bin/syscaller"
 cp "$here/init" "$dir/init"
 cp "$here/guest.sh" "$dir/tests/guest.sh"
 cp "$repo"/recipes/*.json "$here"/recipes/*.json "$dir/recipes/"

@@ -573,6 +573,92 @@ test_kernel_pairs_agree_with_user_space() {
 	[ $d -le $(( 1000 + u50 / 100 )) ] || fail "p50 differ by $d ns"
 }
 
+# The issue-14 recipes on this kernel's formats (raw_syscalls, irq, sched).
+# A group of the syscalls summary: FILE CALL ERR (null or "-ENOENT") -> count
+syscall_count() {
+	grep -m1 '"type":"summary"' "$1" | awk '{ gsub(/\{"comm":/, "\n{\"comm\":"); print }' |
+		grep '^{"comm":"syscaller"' | grep "\"name\":\"$2\"" | grep "\"err\":$3" |
+		sed -n 's/.*"count":\([0-9]*\).*/\1/p' | head -1
+}
+# A stat of syscaller's CALL in the time latency: FILE CALL STAT
+syscall_stat() {
+	grep -m1 '"type":"latency"' "$1" | awk '{ gsub(/\{"comm":/, "\n{\"comm\":"); print }' |
+		grep '^{"comm":"syscaller"' | grep "\"name\":\"$2\"" | grep -o "\"$3\":[0-9]*" | head -1 | cut -d: -f2
+}
+
+# Exact counts and errors of a program that knows its calls; its 2 ms sleeps
+# timed as it timed them: probekit's entry-to-return is inside the program's
+# measure, which also holds the tracepoints' cost (large under TCG): at least
+# 80% of it, at most it plus the statistics' 0.4%.
+test_syscalls_exact_counts_errors_and_times() {
+	$PK plan syscalls -p comm=syscaller >/tmp/plan || fail "plan"
+	grep 'latency time' /tmp/plan
+	pk_start /tmp/out run syscalls --json -q -p comm=syscaller
+	syscaller 2000 100 20 2000 | cat >/tmp/own || fail "syscaller"
+	sleep 0.5
+	pk_stop INT
+	[ $PKRC = 0 ] || fail "exit $PKRC: $(cat /tmp/out.err)"
+	n=$(syscall_count /tmp/out getppid null)
+	m=$(syscall_count /tmp/out openat '"-ENOENT"')
+	ok=$(syscall_count /tmp/out openat null)
+	k=$(syscall_stat /tmp/out nanosleep count)
+	p50=$(syscall_stat /tmp/out nanosleep p50_ns)
+	own=$(awk '$1 == "nanosleep" { print $3 }' /tmp/own)
+	echo "getppid $n (want 2000), openat -ENOENT $m (want 100), openat ok ${ok:-0}; nanosleep $k timed, p50 $p50 ns, its own $own ns"
+	grep -q '"lost":0' /tmp/out || fail "events lost"
+	[ "$n" = 2000 ] && [ "$m" = 100 ] && [ -z "$ok" ] || fail "counts"
+	[ "$k" = 20 ] || fail "nanosleep timed $k times"
+	[ "$p50" -ge $((own * 8 / 10)) ] && [ "$p50" -le $((own + own / 250)) ] || fail "nanosleep p50"
+}
+
+# softirq-latency: runs of NET_RX on each CPU between two reads of /proc/softirqs
+# while probekit traced are at most what it counted, which is at most the
+# runs from before it started to after it stopped.
+test_softirq_net_rx_within_proc_softirqs() {
+	net_rx() { awk '$1 == "NET_RX:" { for (i = 2; i <= NF; i++) printf "%s ", $i }' /proc/softirqs; }
+	server 127.0.0.1 5003
+	s0=$(net_rx)
+	pk_start /tmp/out run softirq-latency --json -q
+	s1=$(net_rx)
+	tcpflow client 127.0.0.1 5003 200 100 120 >/dev/null || fail "client"
+	s2=$(net_rx)
+	pk_stop INT
+	s3=$(net_rx)
+	kill $srv
+	[ $PKRC = 0 ] || fail "exit $PKRC: $(cat /tmp/out.err)"
+	grep -q '"lost":0' /tmp/out || fail "events lost"
+	summ=$(grep -m1 '"type":"summary"' /tmp/out)
+	cpu=0
+	inner_all=0
+	for a in $s0; do
+		set -- $s1; shift $cpu; b=$1
+		set -- $s2; shift $cpu; c=$1
+		set -- $s3; shift $cpu; d=$1
+		got=$(echo "$summ" | grep -o "\"cpu\":$cpu,\"vec\":{\"name\":\"NET_RX\",\"value\":3},\"count\":[0-9]*" |
+			sed 's/.*://')
+		got=${got:-0}
+		echo "CPU $cpu NET_RX: $((c - b)) <= $got <= $((d - a))"
+		[ $((c - b)) -le $got ] && [ $got -le $((d - a)) ] || fail "NET_RX on CPU $cpu"
+		inner_all=$((inner_all + c - b))
+		cpu=$((cpu + 1))
+	done
+	[ $inner_all -ge 50 ] || fail "too few NET_RX runs ($inner_all): the test proves nothing"
+}
+
+# sched-latency decodes this kernel's sched_switch and wakeups: a process
+# that sleeps 200 times is woken and scheduled 200 times at least.
+test_sched_latency_runs_here() {
+	pk_start /tmp/out run sched-latency --json -q -p comm=syscaller
+	syscaller 0 0 200 1000 | cat >/dev/null || fail "syscaller"
+	sleep 0.5
+	pk_stop INT
+	[ $PKRC = 0 ] || fail "exit $PKRC: $(cat /tmp/out.err)"
+	lat=$(grep -m1 '"type":"latency"' /tmp/out)
+	n=$(echo "$lat" | grep -o '"task":"syscaller","stats":{"count":[0-9]*' | sed 's/.*://')
+	echo "syscaller's scheduler delays: ${n:-none}; $(echo "$lat" | grep -o '"pairs":[0-9]*')"
+	[ "${n:-0}" -ge 200 ] || fail "fewer delays than sleeps: $lat"
+}
+
 # RECIPE STATUS PROBE_PATTERN: one line quoting the probe and the kernel's reason
 expect_rejected() {
 	$PK run $1 -d 2 >/tmp/out 2>/tmp/err

@@ -10,8 +10,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-probekit=${1:?usage: run.sh PROBEKIT_STATIC TCPFLOW_STATIC}
-tcpflow=${2:?usage: run.sh PROBEKIT_STATIC TCPFLOW_STATIC}
+probekit=${1:?usage: run.sh PROBEKIT_STATIC TCPFLOW_STATIC SYSCALLER_STATIC}
+tcpflow=${2:?usage: run.sh PROBEKIT_STATIC TCPFLOW_STATIC SYSCALLER_STATIC}
+syscaller=${3:?usage: run.sh PROBEKIT_STATIC TCPFLOW_STATIC SYSCALLER_STATIC}
 cache=${PROBEKIT_VM_CACHE:-$repo/.cache/vm}
 suites=${PROBEKIT_VM_SUITES:-bullseye bookworm trixie}
 
@@ -33,7 +34,7 @@ for suite in $suites; do
 	kver=${kernel##*/vmlinuz-}
 	tag="vm ${kver%-amd64}"
 	initrd=$cache/initramfs-$suite.cpio.gz
-	if ! "$here/build-initramfs.sh" "$kroot" "$initrd" "$probekit" "$tcpflow"; then
+	if ! "$here/build-initramfs.sh" "$kroot" "$initrd" "$probekit" "$tcpflow" "$syscaller"; then
 		echo "FAIL $tag: no initramfs"
 		failed=$((failed + 1))
 		continue
