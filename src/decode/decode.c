@@ -17,6 +17,7 @@
  */
 #define TRACE_FLAG_HARDIRQ 0x08
 #define TRACE_FLAG_SOFTIRQ 0x10
+#define TRACE_FLAG_BH_OFF 0x80	/* 5.18+ */
 
 static struct tep_format_field *lookup(struct tep_event *ev, const char *name)
 {
@@ -449,6 +450,7 @@ static bool decode_as(struct decoder *d, const struct event_rt *rt, void *data, 
 	d->rec.event = rt->decl;
 	d->rec.ts = ts;
 	d->rec.cpu = cpu;
+	d->rec.bh_off = vals[FIELD_PID].present && (flags & TRACE_FLAG_BH_OFF);
 	return true;
 }
 

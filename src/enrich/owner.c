@@ -4,8 +4,9 @@
  * in a process (the decoder leaves pid absent in interrupt context)? Then
  * that process owns the socket, and the cache learns it. Else the cache
  * answers, else the socket table (owner_table.h), read again only when a
- * socket first seen after the last read is unknown, and at most once per
- * max(100 ms, 100 x the read's cost): at most 1% of a CPU on it.
+ * socket first seen after the last read is unknown, at most every 100 ms,
+ * and within 1% of the run's time once the first 250 ms of reads are spent
+ * (a burst of new connections at the start is served at once).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -26,8 +27,9 @@
 #define CACHE_SETS 1024			/* 8192 sockets; the least recently used goes */
 #define TGID_SLOTS 1024
 #define TGID_TTL_NS 1000000000LL	/* thread ids get reused */
-#define REFRESH_MIN_NS 100000000LL
-#define REFRESH_COST_FACTOR 100
+#define REFRESH_MIN_NS 100000000LL	/* between two reads of the socket table */
+#define REFRESH_SHARE 100		/* reads take at most 1/100 of the run's time... */
+#define REFRESH_ALLOWANCE_NS 250000000LL	/* ...after the first 250 ms of them (a burst of new sockets) */
 #define UNKNOWN_LISTED 16
 
 const char *const owner_source_names[OWNER_NR_SOURCES] = {
@@ -74,8 +76,8 @@ struct owner_state {
 	struct tgid_slot tgids[TGID_SLOTS];
 	struct owner_table *table;	/* NULL: not live (recorded pages) */
 	uint32_t gen;			/* table reads so far */
-	int64_t last_read_start, next_read;
-	int64_t read_ns;
+	int64_t opened, last_read_start, next_read;
+	int64_t read_ns;		/* the reads' total cost */
 	const char *why_not;		/* the table could not be read */
 	uint64_t events[OWNER_NR_SOURCES];
 	uint64_t evicted;
@@ -90,6 +92,7 @@ static void *owner_open(const struct enrich_env *env)
 	st = xcalloc(1, sizeof(*st));
 	st->cfg = env->recipe->owner;
 	st->recipe = env->recipe;
+	st->opened = clock_ns(CLOCK_MONOTONIC);
 	st->cache = xcalloc(CACHE_SETS * CACHE_WAYS, sizeof(*st->cache));
 	if (env->tracing_dir)	/* live: the sockets are this host's now */
 		st->table = owner_table_new();
@@ -278,8 +281,14 @@ static void read_table(struct owner_state *st, int64_t now)
 	st->gen++;
 	cost = clock_ns(CLOCK_MONOTONIC) - now;
 	st->read_ns += cost;
-	st->next_read = now + cost + (cost * REFRESH_COST_FACTOR > REFRESH_MIN_NS ?
-				      cost * REFRESH_COST_FACTOR : REFRESH_MIN_NS);
+	st->next_read = now + cost + REFRESH_MIN_NS;
+}
+
+/* Another read now stays within the budget: 1% of the run's time, past an allowance. */
+static bool may_read(const struct owner_state *st, int64_t now)
+{
+	return now >= st->next_read &&
+	       st->read_ns <= (now - st->opened) / REFRESH_SHARE + REFRESH_ALLOWANCE_NS;
 }
 
 static bool table_lookup(struct owner_state *st, const struct sock_id *id, struct owner_found *f)
@@ -303,7 +312,7 @@ static struct cached_owner *from_table(struct owner_state *st, const struct sock
 	if (!o || o->gen < st->gen)
 		hit = table_lookup(st, id, &f);
 	now = clock_ns(CLOCK_MONOTONIC);
-	if (!hit && now >= st->next_read && (!o || o->first_unknown >= st->last_read_start)) {
+	if (!hit && may_read(st, now) && (!o || o->first_unknown >= st->last_read_start)) {
 		read_table(st, now);
 		hit = table_lookup(st, id, &f);
 	}
@@ -352,11 +361,15 @@ static void owner_enrich(void *state, struct record *rec)
 		return;
 	}
 	o = cache_find(st, &id);
-	if (!o && !id.has_tuple && !rec->values[FIELD_PID].present) {
+	if (!o && !id.has_tuple && (!rec->values[FIELD_PID].present || rec->bh_off)) {
 		rec->values[FIELD_OWNER].present = false;	/* nothing to look it up by */
 		return;
 	}
-	if (rec->values[FIELD_PID].present && (learned = learn(st, rec, &id, o)))
+	/*
+	 * A task with bottom halves off may be driving a receive for others (a
+	 * TUN writer, a loopback send): it teaches nothing, as in softirq.
+	 */
+	if (rec->values[FIELD_PID].present && !rec->bh_off && (learned = learn(st, rec, &id, o)))
 		return set_owner(st, rec, learned, OWNER_CONTEXT);
 	if (o && o->source == OWNER_CONTEXT)
 		return set_owner(st, rec, o, OWNER_EARLIER);

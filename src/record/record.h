@@ -35,6 +35,7 @@ struct record {
 	int event;		/* index into recipe->events */
 	uint64_t ts;		/* trace clock, ns */
 	int cpu;
+	bool bh_off;		/* in a task, bottom halves off: maybe a receive it only drove (a TUN write) */
 	struct value *values;	/* recipe->n_fields slots, built-ins first */
 	int n_values;
 };

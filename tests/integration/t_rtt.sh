@@ -52,3 +52,38 @@ test_rtt_p50_is_the_round_trip_of_the_delay_line() {
 	PY
 	assert_clean
 }
+
+# -g comm: per process owning the socket (socket owners), whatever context the
+# segment was handled in: two copies of the client named alpha and beta, and
+# the server, each with the delay line's round trip. Samples whose owner the
+# socket table did not know yet (it is read at most every 100 ms) are few.
+test_rtt_per_program_owning_the_socket() {
+	local out=$WORK/out
+	netns_pair
+	delay_line $R
+	server $NS_B $D4_B 5502
+	cp "$TOOLS/tcpflow" $WORK/alpha && cp "$TOOLS/tcpflow" $WORK/beta || fail "cp"
+	pk_start $out run tcp-rtt --json -q -g comm -p port=5502
+	ip netns exec $NS_A $WORK/alpha client $D4_B 5502 20 100 60 >/dev/null || fail "alpha"
+	ip netns exec $NS_A $WORK/beta client $D4_B 5502 20 100 60 >/dev/null || fail "beta"
+	sleep 0.3
+	pk_stop INT
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	python3 - $out $R <<-'PY' || fail "per program"
+	import json, sys
+	lines = [json.loads(l) for l in open(sys.argv[1])]
+	r = int(sys.argv[2])
+	dist = [o for o in lines if o["type"] == "distribution"][0]
+	own = [o for o in lines if o["type"] == "owners"][0]
+	groups = {g["comm"]: g["stats"] for g in dist["groups"]}
+	for comm, s in groups.items():
+	    print(f"{comm}: {s['count']} samples, srtt p50 {s['p50_ns'] / 1e6:.3f} ms")
+	print("owners:", own["events"], "table reads", own["table_reads"])
+	for comm in ("alpha", "beta", "tcpflow"):
+	    s = groups[comm]
+	    assert s["count"] >= 10 and 2 * r * 0.996 - 0.2 <= s["p50_ns"] / 1e6 <= 2 * r + 8, comm
+	assert set(groups) <= {"alpha", "beta", "tcpflow", None}, groups.keys()
+	assert groups.get(None, {"count": 0})["count"] * 4 <= dist["samples"], "too many unknown"
+	PY
+	assert_clean
+}
