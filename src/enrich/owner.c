@@ -321,10 +321,8 @@ static struct cached_owner *from_table(struct owner_state *st, const struct sock
 		o->first_unknown = now;
 	}
 	o->gen = st->gen;
-	if (!hit) {
-		o->source = OWNER_UNKNOWN;
-		return o;
-	}
+	if (!hit)	/* a listener found by an earlier read stays the best known */
+		return o->source == OWNER_LISTENER ? o : (o->source = OWNER_UNKNOWN, o);
 	o->source = f.listener ? OWNER_LISTENER : f.shared ? OWNER_SHARED : OWNER_TABLE;
 	o->pid = f.pid;
 	if (!comm_of_pid(f.pid, o))
@@ -373,7 +371,8 @@ static void owner_enrich(void *state, struct record *rec)
 		return set_owner(st, rec, learned, OWNER_CONTEXT);
 	if (o && o->source == OWNER_CONTEXT)
 		return set_owner(st, rec, o, OWNER_EARLIER);
-	if (!o || o->source == OWNER_UNKNOWN)
+	/* a listener's name is a stand-in: the socket may have had no file yet at that read */
+	if (!o || o->source == OWNER_UNKNOWN || o->source == OWNER_LISTENER)
 		o = from_table(st, &id, o);
 	set_owner(st, rec, o, o ? o->source : OWNER_UNKNOWN);
 }

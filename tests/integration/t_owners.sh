@@ -90,3 +90,62 @@ test_owners_text_report() {
 		fail "no owners report: $(grep 'socket owners' $out)"
 	assert_clean
 }
+
+# A forked server: the parent accepts, forks, and both keep the connection's
+# socket (as pre-fork servers that forget to close do). The server's
+# retransmissions name the child where they ran in it (it is the one using the
+# socket), and where the socket table named the owner, the lower pid, shared.
+# (Which of the two paths a run takes is timing: unit tests check the table's.)
+test_owners_shared_by_a_forked_server() {
+	local out=$WORK/out
+	netns_pair
+	add_loss $NS_A 40 5001
+	ip netns exec $NS_B python3 - $V4_B 5001 >$WORK/forked 2>&1 <<-'PY' &
+	import os, signal, socket, sys, time
+	signal.alarm(60)
+	l = socket.socket()
+	l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	l.bind((sys.argv[1], int(sys.argv[2]))); l.listen()
+	print("listening", os.getpid(), flush=True)
+	c, _ = l.accept()
+	child = os.fork()
+	if child == 0:	# the child answers; the parent keeps its copy open
+	    while True:
+	        d = c.recv(65536)
+	        if not d:
+	            os._exit(0)
+	        c.sendall(d)
+	print("child", child, flush=True)
+	os.waitpid(child, 0)
+	time.sleep(60)	# the parent outlives the run: its copy stays open
+	PY
+	BG_PIDS+=($!)
+	wait_for "the forked server did not listen" grep -q '^listening' $WORK/forked
+	pk_start $out run tcp-retrans -p port=5001 --json
+	local r0 r1
+	r0=$(retrans_segs $NS_B)
+	client $NS_A $V4_B 5001 300 >/dev/null || fail "client"
+	sleep 0.3
+	r1=$(retrans_segs $NS_B)
+	pk_stop INT
+	echo "the server's namespace retransmitted $((r1 - r0)) segments"
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	local parent child
+	parent=$(awk '/^listening/ { print $2 }' $WORK/forked)
+	child=$(awk '/^child/ { print $2 }' $WORK/forked)
+	python3 - $out $V4_B $parent $child <<-'PY' || fail "shared"
+	import json, sys
+	f, sa, parent, child = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+	ev = [json.loads(l) for l in open(f)]
+	srv = [o for o in ev if o["type"] == "event" and o["laddr"] == sa]
+	print(f"server retransmissions {len(srv)}; owners", sorted({(o['pid'], o['owner']) for o in srv}),
+	      f"(parent {parent}, child {child})")
+	assert srv, "the server did not retransmit: the test proves nothing"
+	for o in srv:
+	    if o["owner"] in ("context", "earlier"):
+	        assert o["pid"] == child, o
+	    else:	# both hold the socket and the listener: the lower pid
+	        assert o["owner"] in ("shared", "listener") and o["pid"] == min(parent, child), o
+	PY
+	assert_clean
+}
