@@ -29,7 +29,10 @@ syscalls_check() {	# OUT PROGRAM-OUTPUT N M K
 	assert timed("getppid")["count"] == n and timed("openat")["count"] == m, f"timed counts: openat {timed('openat')}"
 	assert calls("openat") == 0, "an openat of syscaller's succeeded"
 	assert sleeps["count"] == k, "sleeps"
-	assert 0.9 * own_p50 <= sleeps["p50_ns"] <= own_p50 * 1.004, "sleep p50"
+	# the median of ten sleeps: the program and probekit take neighbouring
+	# ranks (5th or 6th), and a percentile is within 0.4% of its rank's value;
+	# two sleeps differ by well under 1.5% (2 ms, the timer's slack 50 us)
+	assert 0.9 * own_p50 <= sleeps["p50_ns"] <= own_p50 * 1.02, "sleep p50"
 	assert sleeps["avg_ns"] <= own_avg and sleeps["total_ns"] <= k * own_avg, "sleep time"
 	PY
 }

@@ -589,7 +589,8 @@ syscall_stat() {
 # Exact counts and errors of a program that knows its calls; its 2 ms sleeps
 # timed as it timed them: probekit's entry-to-return is inside the program's
 # measure, which also holds the tracepoints' cost (large under TCG): at least
-# 80% of it, at most it plus the statistics' 0.4%.
+# 80% of it, at most it plus 2% (the median of 20 sleeps: the program and
+# probekit may take neighbouring ranks; a percentile is within 0.4% of its rank's).
 test_syscalls_exact_counts_errors_and_times() {
 	$PK plan syscalls -p comm=syscaller >/tmp/plan || fail "plan"
 	grep 'latency time' /tmp/plan
@@ -608,7 +609,7 @@ test_syscalls_exact_counts_errors_and_times() {
 	grep -q '"lost":0' /tmp/out || fail "events lost"
 	[ "$n" = 2000 ] && [ "$m" = 100 ] && [ -z "$ok" ] || fail "counts"
 	[ "$k" = 20 ] || fail "nanosleep timed $k times"
-	[ "$p50" -ge $((own * 8 / 10)) ] && [ "$p50" -le $((own + own / 250)) ] || fail "nanosleep p50"
+	[ "$p50" -ge $((own * 8 / 10)) ] && [ "$p50" -le $((own + own / 50)) ] || fail "nanosleep p50"
 }
 
 # softirq-latency: runs of NET_RX on each CPU between two reads of /proc/softirqs
