@@ -28,7 +28,8 @@ SAN_LOBJS := $(LIB_SRCS:src/%.c=build/asan/%.o)
 SAN_COBJS := $(CMD_SRCS:src/%.c=build/asan/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c tests/unit/*/*.c))
 UNIT_OBJS := $(UNIT_SRCS:tests/unit/%.c=build/asan/unit/%.o)
-TOOLS     := build/tools/tcpflow build/tools/delayline build/tools/syscaller build/tools/sleeper
+TOOLS     := build/tools/tcpflow build/tools/delayline build/tools/syscaller build/tools/sleeper \
+             build/tools/lazyreader
 
 # Fuzzing (libFuzzer): the parsers of outside input, built with clang.
 FUZZ_CC      ?= clang

@@ -24,6 +24,7 @@ struct analysis_opts {
 	uint64_t interval_ns;	/* -i */
 	char **groups;		/* -g, NULL-terminated */
 	const char *role;	/* --role: server or client */
+	bool explain;		/* --explain: follow slow pairs with where the wait went */
 };
 
 /* What the report needs to know of the run. */

@@ -38,6 +38,7 @@ struct latency_decl {
 	int value_shift;
 	uint64_t value_unit_ns;
 	int into_field;
+	struct explain_decl *explain;	/* "explain": what run --explain traces, or NULL */
 };
 
 extern const struct analysis_ops latency_analysis, distribution_analysis;
@@ -62,6 +63,8 @@ bool latency_parse_array(struct schema *s, json_t *root, const char *key,
 				     struct latency_decl *d));
 void latency_describe(const void *cfg, const struct recipe *r, FILE *f);
 void latency_free_cfg(void *cfg);
+/* Does a latency of the recipe explain its slow pairs (an "explain" object)? */
+bool latency_recipe_explains(const struct recipe *r);
 /* distribution_recipe.c: the "distribution" section (the same runtime, samples instead of pairs). */
 bool distribution_parse(struct schema *s, json_t *root);
 void distribution_describe(const void *cfg, const struct recipe *r, FILE *f);

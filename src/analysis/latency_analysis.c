@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/explain.h"
 #include "analysis/latency.h"
 #include "analysis/stats_view.h"
 
@@ -16,6 +17,8 @@ struct latency_run {
 	struct column *groups;		/* -g: owned; else the recipe's */
 	int n_groups;
 	struct latency l;
+	struct explain *explain;	/* --explain: the history slow pairs are explained from */
+	uint8_t *roles;			/* per recipe event: its enum explain_role */
 };
 
 /* A report: the whole run, or the interval just ended. */
@@ -257,6 +260,22 @@ static int apply_groups(struct analysis *a, struct latency_run *run)
 	return ret;
 }
 
+/* --explain: the slow pairs -t prints are explained; the history is kept from the start. */
+static int explain_init(struct analysis *a, struct latency_run *run)
+{
+	const struct recipe *r = a->recipe;
+
+	if (!a->opts->threshold) {
+		pk_error("--explain: needs -t TIME (the pairs to explain: those at least TIME slow)");
+		return PK_ERR_USAGE;
+	}
+	run->explain = explain_open(run->d.explain, r);
+	run->roles = xcalloc(r->n_events, 1);
+	for (int ev = 0; ev < r->n_events; ev++)
+		run->roles[ev] = (uint8_t)explain_role_of(run->d.explain, ev);
+	return PK_OK;
+}
+
 static int latency_op_init(struct analysis *a)
 {
 	struct latency_run *run = xcalloc(1, sizeof(*run));
@@ -268,23 +287,42 @@ static int latency_op_init(struct analysis *a)
 		return ret;
 	latency_init(&run->l, &run->d, a->opts && a->opts->interval_ns);
 	a->prints_records = a->opts && a->opts->threshold;
+	if (a->opts && a->opts->explain && run->d.explain)
+		return explain_init(a, run);
 	return PK_OK;
 }
 
 static void latency_op_feed(struct analysis *a, struct record *rec)
 {
 	struct latency_run *run = a->state;
-	int64_t d = latency_feed(&run->l, rec->event, rec->values, rec->ts);
+	int64_t d;
 
-	if (d >= 0 && a->prints_records && (uint64_t)d >= a->opts->threshold_ns)
+	if (run->explain && run->roles[rec->event]) {
+		explain_feed(run->explain, rec);
+		return;
+	}
+	d = latency_feed(&run->l, rec->event, rec->values, rec->ts);
+	if (run->explain && rec->event == run->d.to)	/* it ends in the reader's own thread */
+		explain_running(run->explain, (int)rec->values[FIELD_PID].num, rec->cpu, rec->ts);
+	if (d >= 0 && a->prints_records && (uint64_t)d >= a->opts->threshold_ns) {
 		sink_record(a->sink, rec, run->d.value_field ? "sample" : "pair", run->d.name);
+		if (run->explain)
+			explain_window(run->explain, a->sink, run->d.name,
+				       (int)rec->values[FIELD_PID].num, rec->ts - (uint64_t)d, rec->ts);
+	}
 }
 
 /* The key of both ends (a distribution: its field), and the groups of the record that counts. */
 static void latency_op_uses(const struct analysis *a, int event, bool *fields)
 {
-	const struct latency_decl *d = &((const struct latency_run *)a->state)->d;
+	const struct latency_run *run = a->state;
+	const struct latency_decl *d = &run->d;
 
+	if (run->explain) {
+		explain_uses(d->explain, event, fields);
+		if (event == d->to)
+			fields[FIELD_PID] = true;
+	}
 	if (d->value_field) {
 		if (event == d->from) {
 			fields[d->value_field] = true;
@@ -302,7 +340,11 @@ static void latency_op_uses(const struct analysis *a, int event, bool *fields)
 
 static void latency_op_lost(struct analysis *a)
 {
-	latency_invalidate(&((struct latency_run *)a->state)->l);
+	struct latency_run *run = a->state;
+
+	latency_invalidate(&run->l);
+	if (run->explain)
+		explain_lost(run->explain);
 }
 
 static void latency_op_tick(struct analysis *a, double seconds)
@@ -348,6 +390,8 @@ static void latency_op_free(struct analysis *a)
 	if (run->l.pool)
 		latency_free(&run->l);
 	analysis_group_option_free(run->groups, run->n_groups);
+	explain_close(run->explain);
+	free(run->roles);
 	free(run);
 }
 

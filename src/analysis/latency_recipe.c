@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/explain.h"
 #include "analysis/latency.h"
 #include "util/duration.h"
 
@@ -108,7 +109,7 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct la
 {
 	static const char *const keys[] = {
 		"name", "title", "from", "to", "key", "start", "consume", "timeout", "max_pending",
-		"group_by", NULL
+		"group_by", "explain", NULL
 	};
 
 	if (!schema_named(s, path, obj, keys, "a latency analysis", &l->name, &l->title))
@@ -151,7 +152,18 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct la
 			(struct coupling){ l->more_from[i], l->to };
 	}
 	l->n_group_by = schema_group_by(s, path, obj, &l->group_by);
+	if (!s->failed && json_object_get(obj, "explain"))
+		l->explain = explain_parse(s, path, json_object_get(obj, "explain"));
 	return !s->failed;
+}
+
+bool latency_recipe_explains(const struct recipe *r)
+{
+	for (int i = 0; i < r->n_analyses; i++)
+		if (r->analyses[i].ops == &latency_analysis &&
+		    ((const struct latency_decl *)r->analyses[i].cfg)->explain)
+			return true;
+	return false;
 }
 
 void latency_free_cfg(void *cfg)
@@ -163,6 +175,7 @@ void latency_free_cfg(void *cfg)
 	for (int k = 0; k < d->n_group_by; k++)
 		free(d->group_by[k].title);
 	free(d->group_by);
+	free(d->explain);
 	free(d);
 }
 
@@ -210,4 +223,6 @@ void latency_describe(const void *cfg, const struct recipe *r, FILE *f)
 		d->start == START_FIRST ? "first" : "last",
 		d->consume ? "an end consumes its start" : "starts are kept", d->timeout_ns / 1e9,
 		d->max_pending);
+	if (d->explain)
+		explain_describe(d->explain, r, f);
 }

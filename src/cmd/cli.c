@@ -29,6 +29,7 @@ bool common_opt(int c, struct common_opts *o)
 	case OPT_CLOCK: o->clock = optarg; return true;
 	case OPT_NO_ARGN: o->no_argn = true; return true;
 	case OPT_NO_KERNEL_AGG: o->no_kernel_agg = true; return true;
+	case OPT_EXPLAIN: o->explain = true; return true;
 	case OPT_BUFFER_KB: {
 		char *end;
 
@@ -93,7 +94,7 @@ int prepare_plan(const char *recipe_name, struct common_opts *o, const char *ins
 	struct plan_opts po = { .instance = instance, .no_argn = o->no_argn, .use = o->use,
 				.clock = o->clock, .buffer_kb = o->buffer_kb,
 				.ask_kernel = o->ask_kernel, .no_kernel_agg = o->no_kernel_agg,
-				.user_pairs = o->user_pairs };
+				.user_pairs = o->user_pairs, .explain = o->explain };
 	int ret;
 
 	if (o->bad)

@@ -20,10 +20,12 @@ struct common_opts {
 	bool ask_kernel;	/* run: probe targets are judged by the kernel */
 	bool no_kernel_agg;	/* --no-kernel-agg */
 	const char *user_pairs;	/* run: an option that needs pairs in user space, and why */
+	bool explain;		/* --explain: trace what explains slow pairs */
 };
 
 enum { OPT_BUFFER_KB = 'b', OPT_TRACING_DIR = 1000, OPT_ARCH, OPT_NO_ARGN, OPT_USE, OPT_CLOCK, OPT_JSON,
-       OPT_ROLE, OPT_CPU, OPT_NO_KERNEL_AGG };
+       OPT_ROLE, OPT_CPU, OPT_NO_KERNEL_AGG,
+       OPT_EXPLAIN };
 
 #define COMMON_LONG_OPTS \
 	{ "param", required_argument, NULL, 'p' }, \
@@ -33,6 +35,7 @@ enum { OPT_BUFFER_KB = 'b', OPT_TRACING_DIR = 1000, OPT_ARCH, OPT_NO_ARGN, OPT_U
 	{ "clock", required_argument, NULL, OPT_CLOCK }, \
 	{ "no-argn", no_argument, NULL, OPT_NO_ARGN }, \
 	{ "no-kernel-agg", no_argument, NULL, OPT_NO_KERNEL_AGG }, \
+	{ "explain", no_argument, NULL, OPT_EXPLAIN }, \
 	{ "buffer-kb", required_argument, NULL, OPT_BUFFER_KB }, \
 	{ "help", no_argument, NULL, 'h' }
 
@@ -41,6 +44,8 @@ enum { OPT_BUFFER_KB = 'b', OPT_TRACING_DIR = 1000, OPT_ARCH, OPT_NO_ARGN, OPT_U
 	"      --use EVENT=ALT     force an alternative: its index, or tracepoint/kprobe/kretprobe\n" \
 	"      --no-argn           translate $argN to registers even where the kernel has $argN\n" \
 	"      --no-kernel-agg     pair latencies in user space even where the kernel could\n" \
+	"      --explain           recipes with an explanation (tcp-rcvq-latency): with -t, follow\n" \
+	"                          each slow pair with where the reader's thread spent the wait\n" \
 	"      --clock CLOCK       trace clock for the instance (default: mono, else global)\n" \
 	"  -b, --buffer-kb KB      per-CPU ring buffer of the run's instance (default: kernel's)\n" \
 	"      --tracing-dir DIR   use DIR as tracefs (default: find or mount it)\n" \

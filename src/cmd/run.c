@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "analysis/analysis.h"
+#include "analysis/latency.h"
 #include "cmd/cli.h"
 #include "cmd/commands.h"
 #include "engine/engine.h"
@@ -99,6 +100,15 @@ static int check_run_options(const struct recipe *r, const struct analysis_opts 
 				 r->name);
 			return PK_ERR_USAGE;
 		}
+	if (an->explain && !latency_recipe_explains(r)) {
+		pk_error("--explain: recipe '%s' has nothing to explain (no latency with an "
+			 "\"explain\" object)", r->name);
+		return PK_ERR_USAGE;
+	}
+	if (an->explain && !an->threshold) {
+		pk_error("--explain: needs -t TIME (the pairs to explain: those at least TIME slow)");
+		return PK_ERR_USAGE;
+	}
 	return PK_OK;
 }
 
@@ -176,6 +186,7 @@ int cmd_run(int argc, char **argv)
 	/* from here on every way out goes through the teardown */
 	install_signals();
 	o.ask_kernel = true;
+	ro.an.explain = o.explain;
 	o.user_pairs = ro.an.threshold ? "-t prints each pair" : ro.an.groups ? "-g regroups pairs"
 		       : NULL;
 	snprintf(instance, sizeof(instance), "%s_%d", PK_NAME, (int)getpid());

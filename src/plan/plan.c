@@ -241,6 +241,8 @@ bool plan_when_holds(const struct plan *p, int ev)
 	const struct event_decl *e = p->ev[ev].decl;
 	const struct planned_event *other;
 
+	if (e->when_explain)
+		return p->explain;
 	if (e->when_event < 0)
 		return true;
 	other = &p->ev[e->when_event];
@@ -264,7 +266,8 @@ static void plan_apply_when(struct plan *p)
 		if (old < 0 || plan_when_holds(p, i))
 			continue;
 		clear_choice(pe);
-		set_state(&pe->alts[old], ALT_NOT_NEEDED,
+		set_state(&pe->alts[old], ALT_NOT_NEEDED, pe->decl->when_explain ?
+			  xstrdup("not needed: traced only with --explain") :
 			  xasprintf("not needed: traced only when %s", pe->decl->when));
 	}
 }
@@ -332,6 +335,7 @@ int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct pl
 	p->clock = o->clock ? o->clock : caps_pick_clock(c);
 	p->buffer_kb = o->buffer_kb;
 	p->ask_kernel = o->ask_kernel;
+	p->explain = o->explain;
 	if (o->clock && c->readable && !caps_has_clock(c, o->clock)) {
 		pk_error("--clock %s: this kernel has no such trace clock", o->clock);
 		return PK_ERR_USAGE;

@@ -59,6 +59,7 @@ struct plan_opts {
 	bool ask_kernel;	/* run: let the kernel judge probe targets */
 	bool no_kernel_agg;	/* --no-kernel-agg: latencies are paired in user space */
 	const char *user_pairs;	/* run options that need pairs in user space: why (-t, -g, -i) */
+	bool explain;		/* --explain: events with "when": "--explain" are traced */
 };
 
 /* A latency analysis the kernel may pair (plan/kagg.c): the commands, or why not. */
@@ -81,6 +82,7 @@ struct plan {
 	const char *clock;
 	bool argn;		/* $argN used as is */
 	bool ask_kernel;
+	bool explain;		/* --explain */
 	unsigned long buffer_kb;
 	struct planned_event *ev;
 	int n_ev;

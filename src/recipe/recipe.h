@@ -85,11 +85,12 @@ struct alternative {
 
 struct event_decl {
 	char *name;
-	char *when;		/* "EVENT=KIND" as written, resolved after all events */
+	char *when;		/* "EVENT=KIND" or "--explain" as written, resolved after all events */
 	bool optional;		/* no runnable alternative: skip instead of failing */
 	bool unlisted;		/* "listed": false: feeds derived fields and analyses, no lines or groups */
 	int when_event;		/* traced only if this event runs ... (-1: always) */
 	enum alt_kind when_kind;	/* ... an alternative of this kind */
+	bool when_explain;	/* traced only with run --explain */
 	struct alternative *alts;
 	int n_alts;
 };

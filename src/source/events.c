@@ -313,7 +313,10 @@ static bool parse_event(struct schema *s, const char *path, struct event_decl *e
 	return !s->failed;
 }
 
-/* "when": "EVENT=KIND": traced only when EVENT runs an alternative of KIND. */
+/*
+ * "when": "EVENT=KIND": traced only when EVENT runs an alternative of KIND;
+ * "--explain": only when the run explains slow pairs (run --explain).
+ */
 static bool resolve_when(struct schema *s, struct event_decl *e, int self)
 {
 	struct recipe *r = s->recipe;
@@ -321,6 +324,11 @@ static bool resolve_when(struct schema *s, struct event_decl *e, int self)
 	char *eq = strchr(e->when, '=');
 	const struct source_kind *kind = NULL;
 
+	if (!strcmp(e->when, "--explain")) {
+		e->when_explain = true;
+		eq = NULL;
+		goto optional;
+	}
 	if (eq)
 		*eq = '\0';
 	for (int i = 0; eq && i < r->n_events; i++)
@@ -333,10 +341,12 @@ static bool resolve_when(struct schema *s, struct event_decl *e, int self)
 	if (!eq || e->when_event < 0 || !kind) {
 		char *kinds = source_kind_list("", "|");
 
-		schema_error(s, path, "'%s' is not OTHER_EVENT=%s", e->when, kinds);
+		schema_error(s, path, "'%s' is neither OTHER_EVENT=%s nor --explain", e->when,
+			     kinds);
 		free(kinds);
 	} else
 		e->when_kind = kind->kind;
+optional:
 	if (!s->failed && !e->optional)
 		schema_error(s, path, "an event with 'when' must also be optional");
 	free(path);

@@ -1,0 +1,123 @@
+# run --explain against readers that are late for known reasons
+# (tests/tools/lazyreader, pinned to the last CPU):
+# - busy: once each request is readable the reader calls getppid() every
+#   20 us for 20 ms (spinning in between), then reads. Its explanation must say it was running, not waiting for a CPU,
+#   and count exactly the getppid() calls the reader itself counted before that
+#   read (calls end inside the window: after the data came, before the read);
+# - hog: a SCHED_FIFO busy loop ("cpuhog") on the reader's CPU spins 40 ms and
+#   pauses 20 ms; a request that comes during a burst waits for the reader,
+#   which is runnable but cannot run. Its explanation must say it waited for
+#   the CPU for most of the wait (at least 80%: the rest is the wake-up and the
+#   read itself) and name cpuhog, by pid, as what ran instead.
+# -t 10 ms: a busy read waits 20 ms; a read behind the hog waits up to 40 ms.
+
+last_cpu() {
+	echo $(($(nproc) - 1))
+}
+
+lazy_server() {	# ADDR PORT BUSY_MS
+	bg ip netns exec $NS_B "$TOOLS/lazyreader" server "$1" "$2" "$3" "$(last_cpu)" 60 \
+		>$WORK/lazy.$2
+	wait_for "lazyreader on port $2 did not start listening" grep -q '^listening' $WORK/lazy.$2
+}
+
+test_explain_busy_reader_counts_its_calls() {
+	local out=$WORK/out
+	netns_pair
+	lazy_server $V6_B 5301 20
+	pk_start $out run tcp-rcvq-latency --explain -t 10ms --json -p port=5301
+	ip netns exec $NS_A "$TOOLS/tcpflow" periodic $V6_B 5301 10 100 5 60 >/dev/null ||
+		fail "client"
+	sleep 0.3
+	pk_stop INT
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	python3 - $out $WORK/lazy.5301 <<-'PY' || fail "explanations of a busy reader"
+	import json, sys
+	lines = [json.loads(l) for l in open(sys.argv[1])]
+	own = [int(l.split()[3]) for l in open(sys.argv[2]) if l.startswith("read ")]
+	summ = [o for o in lines if o["type"] == "summary"][0]
+	pairs = [o for o in lines if o["type"] == "pair"]
+	ex = [o for o in lines if o["type"] == "explain"]
+	assert summ["lost"] == 0, f"lost {summ['lost']}"
+	assert len(own) == 10, f"the reader read {len(own)} times"
+	assert len(pairs) == len(ex) == 10, f"{len(pairs)} slow reads, {len(ex)} explanations"
+	for i, (e, calls) in enumerate(zip(ex, own)):
+	    w = e["window_ns"]
+	    got = {s["syscall"]: s["count"] for s in e["syscalls"]}
+	    print(f"read {i + 1}: {w / 1e6:.3f} ms: running {e['running_ns'] / 1e6:.3f} ms, "
+	          f"waiting {e['runnable_ns'] / 1e6:.3f} ms; getppid x{got.get('getppid')} "
+	          f"(the reader counted {calls})")
+	    assert e["known_ns"] == w, "all of the window known"
+	    assert got["getppid"] == calls, "every call, and only those"
+	    assert e["running_ns"] >= 0.9 * w and e["runnable_ns"] <= 0.1 * w, "running"
+	    assert e["runnable_ns"] + e["running_ns"] + e["sleeping_ns"] == w, "the parts make the whole"
+	PY
+	assert_clean
+}
+
+test_explain_reader_behind_a_hog_waits_for_the_cpu() {
+	local out=$WORK/out hog
+	[ "$(nproc)" -ge 2 ] || { echo "one CPU: the hog would stall the client"; exit 77; }
+	netns_pair
+	lazy_server $V4_B 5302 0
+	pk_start $out run tcp-rcvq-latency --explain -t 10ms --json -p port=5302
+	bg "$TOOLS/lazyreader" hog "$(last_cpu)" 40 20 40 >$WORK/hog
+	hog=$!
+	wait_for "the hog did not start" grep -q '^ready' $WORK/hog
+	ip netns exec $NS_A "$TOOLS/tcpflow" periodic $V4_B 5302 30 100 10 60 >/dev/null ||
+		fail "client"
+	sleep 0.3
+	pk_stop INT
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	python3 - $out $hog <<-'PY' || fail "explanations of a reader behind a hog"
+	import json, sys
+	lines = [json.loads(l) for l in open(sys.argv[1])]
+	hog = int(sys.argv[2])
+	summ = [o for o in lines if o["type"] == "summary"][0]
+	pairs = [o for o in lines if o["type"] == "pair"]
+	ex = [o for o in lines if o["type"] == "explain"]
+	assert summ["lost"] == 0, f"lost {summ['lost']}"
+	assert len(ex) == len(pairs), f"{len(pairs)} slow reads, {len(ex)} explanations"
+	# 30 requests 10 ms apart against 40 ms bursts every 60 ms: most wait
+	assert len(ex) >= 5, f"only {len(ex)} slow reads"
+	for e in ex:
+	    w = e["window_ns"]
+	    top = e["ran_instead"][0]
+	    print(f"{w / 1e6:.3f} ms: waiting {e['runnable_ns'] / 1e6:.3f} ms, ran instead "
+	          f"{top['comm']}[{top['tid']}] {top['ns'] / 1e6:.3f} ms")
+	    assert e["known_ns"] == w, "all of the window known"
+	    assert e["runnable_ns"] >= 0.8 * w, "waiting for the CPU"
+	    assert top["comm"] == "cpuhog" and top["tid"] == hog, "the hog ran instead"
+	    assert top["ns"] >= 0.8 * w, "for most of the wait"
+	    assert "getppid" not in {s["syscall"] for s in e["syscalls"]}, "not busy itself"
+	PY
+	assert_clean
+}
+
+test_explain_text_and_refusals() {
+	local out=$WORK/out
+	"$PK" run tcp-rcvq-latency --explain >$out 2>&1
+	[ $? = 2 ] || fail "--explain without -t: exit status"
+	grep -q -- '--explain: needs -t TIME' $out || fail "message: $(cat $out)"
+	"$PK" run sched-latency --explain -t 1ms >$out 2>&1
+	[ $? = 2 ] || fail "--explain on a recipe without an explanation: exit status"
+	grep -q "recipe 'sched-latency' has nothing to explain" $out || fail "message: $(cat $out)"
+	"$PK" plan tcp-rcvq-latency >$out 2>&1 || fail "plan"
+	grep -q 'skipped: not needed: traced only with --explain' $out || fail "plan without --explain"
+	"$PK" plan tcp-rcvq-latency --explain >$out 2>&1 || fail "plan --explain"
+	grep -q 'events/raw_syscalls/sys_enter/enable' $out || fail "plan --explain: $(cat $out)"
+	netns_pair
+	lazy_server $V4_B 5303 20
+	pk_start $out run tcp-rcvq-latency --explain -t 10ms -p port=5303
+	ip netns exec $NS_A "$TOOLS/tcpflow" periodic $V4_B 5303 3 100 5 60 >/dev/null ||
+		fail "client"
+	sleep 0.3
+	pk_stop INT
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	cat $out
+	[ "$(grep -cE '^  why: thread [0-9]+, [0-9.]+ ms: waiting for a CPU [0-9.]+ ms.*, running [0-9.]+ ms' $out)" = 3 ] ||
+		fail "three why lines"
+	[ "$(grep -cE '^       system calls [0-9.]+ ms: .*getppid x1000 ' $out)" = 3 ] ||
+		fail "three system call lines with 1000 getppid calls"
+	assert_clean
+}
