@@ -60,3 +60,11 @@ void analysis_group_option_free(struct column *cols, int n)
 		free(cols[k].title);
 	free(cols);
 }
+
+bool recipe_explains(const struct recipe *r)
+{
+	for (int i = 0; i < r->n_analyses; i++)
+		if (r->analyses[i].ops->explains && r->analyses[i].ops->explains(r->analyses[i].cfg))
+			return true;
+	return false;
+}

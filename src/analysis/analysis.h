@@ -58,6 +58,8 @@ struct analysis_ops {
 	 * recipe_add_analysis(). False after a schema_error.
 	 */
 	bool (*parse)(struct schema *s, json_t *root);
+	/* Does this declaration explain its slow items with --explain (an "explain" object)? */
+	bool (*explains)(const void *cfg);
 	/* Top-level recipe key of its section, if any (for the unknown-key check). */
 	const char *section;
 	/* One line for plan and show: what it computes, with its settings. */
@@ -86,6 +88,8 @@ bool recipe_takes_option(const struct recipe *r, char letter);
 /* -g: the run's own grouping columns (none: *n = 0); PK_ERR_USAGE after a message. */
 int analysis_group_option(const struct analysis *a, struct column **cols, int *n);
 void analysis_group_option_free(struct column *cols, int n);
+/* Does an analysis of the recipe explain its slow items (run --explain)? */
+bool recipe_explains(const struct recipe *r);
 /* The settings of its first analysis of these ops, NULL if none. */
 void *recipe_analysis_cfg(const struct recipe *r, const struct analysis_ops *ops);
 

@@ -192,7 +192,7 @@ void explain_uses(const struct explain_decl *d, int ev, bool *fields)
 
 void explain_describe(const struct explain_decl *d, const struct recipe *r, FILE *f)
 {
-	fprintf(f, "  with --explain: each slow pair's reader thread, from %s",
+	fprintf(f, "  with --explain: where the reader of each slow one spent the wait, from %s",
 		r->events[d->ev_switch].name);
 	for (int i = 0; i < 2; i++)
 		if (d->ev_wakeup[i] >= 0)

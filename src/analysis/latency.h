@@ -63,8 +63,8 @@ bool latency_parse_array(struct schema *s, json_t *root, const char *key,
 				     struct latency_decl *d));
 void latency_describe(const void *cfg, const struct recipe *r, FILE *f);
 void latency_free_cfg(void *cfg);
-/* Does a latency of the recipe explain its slow pairs (an "explain" object)? */
-bool latency_recipe_explains(const struct recipe *r);
+/* Does this latency explain its slow pairs (an "explain" object)? */
+bool latency_explains(const void *cfg);
 /* distribution_recipe.c: the "distribution" section (the same runtime, samples instead of pairs). */
 bool distribution_parse(struct schema *s, json_t *root);
 void distribution_describe(const void *cfg, const struct recipe *r, FILE *f);

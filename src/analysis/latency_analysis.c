@@ -400,6 +400,7 @@ const struct analysis_ops latency_analysis = {
 	.replaces_listing = true,
 	.run_options = "tig",
 	.parse = latency_parse,
+	.explains = latency_explains,
 	.section = "latency",
 	.describe = latency_describe,
 	.free_cfg = latency_free_cfg,

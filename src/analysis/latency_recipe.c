@@ -157,13 +157,9 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct la
 	return !s->failed;
 }
 
-bool latency_recipe_explains(const struct recipe *r)
+bool latency_explains(const void *cfg)
 {
-	for (int i = 0; i < r->n_analyses; i++)
-		if (r->analyses[i].ops == &latency_analysis &&
-		    ((const struct latency_decl *)r->analyses[i].cfg)->explain)
-			return true;
-	return false;
+	return ((const struct latency_decl *)cfg)->explain != NULL;
 }
 
 void latency_free_cfg(void *cfg)

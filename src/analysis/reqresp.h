@@ -23,6 +23,7 @@ struct reqresp_decl {
 	int f_oldstate, f_newstate;	/* of the state event */
 	int f_role, f_total, f_wait, f_app, f_bytes_in, f_bytes_out, f_seq, f_from_open;	/* -t lines */
 	int max_connections;
+	struct explain_decl *explain;	/* "explain": what run --explain traces, or NULL */
 };
 
 extern const struct analysis_ops reqresp_analysis;
@@ -30,6 +31,7 @@ extern const struct analysis_ops reqresp_analysis;
 bool reqresp_parse(struct schema *s, json_t *root);
 void reqresp_describe(const void *cfg, const struct recipe *r, FILE *f);
 void reqresp_free_cfg(void *cfg);
+bool reqresp_explains(const void *cfg);
 
 enum rr_role { RR_UNKNOWN, RR_SERVER, RR_CLIENT };
 /* IDLE: nothing outstanding; ASK: request bytes on their way; ANSWER: the response began */
@@ -64,6 +66,7 @@ struct rr_conn {
 	uint64_t ordinal;
 	uint64_t t_begin, t_first_read, t_first_resp, t_last_resp, t_read_after;
 	uint64_t bytes_in, bytes_out;
+	int reader_tid;			/* the thread of the exchange's first read (--explain) */
 	void *group;			/* the analysis's per-connection statistics, NULL: not kept */
 };
 

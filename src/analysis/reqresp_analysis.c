@@ -57,6 +57,27 @@ static void set_addr(struct rr_run *run, int f, uint16_t family, const uint8_t *
 	}
 }
 
+/*
+ * --explain: where the reader spent the part of the exchange on this host. A
+ * server's is all of it (the request's arrival to the first response byte
+ * sent: the wait and the application's time); a client's is the wait (the
+ * response's arrival to the read). From the thread of its first read.
+ */
+static void explain_exchange(struct analysis *a, const struct rr_conn *c,
+			     const struct rr_exchange *x)
+{
+	struct rr_run *run = a->state;
+	uint64_t from = x->t_begin, to = x->t_begin + x->total_ns;
+
+	if (c->role == RR_CLIENT) {
+		if (!x->has_wait)
+			return;
+		from = to;
+		to += x->wait_ns;
+	}
+	explain_window(run->explain, a->sink, run->d->name, c->reader_tid, from, to);
+}
+
 /* A -t line: the exchange as a record of the recipe's fields. */
 static void print_line(struct analysis *a, const struct rr_conn *c, const struct rr_exchange *x)
 {
@@ -88,6 +109,8 @@ static void print_line(struct analysis *a, const struct rr_conn *c, const struct
 	}
 	run->rec.ts = x->t_begin;
 	sink_record(a->sink, &run->rec, "request", d->name);
+	if (run->explain)
+		explain_exchange(a, c, x);
 }
 
 static void account(struct analysis *a, const struct rr_conn *c, const struct rr_exchange *x)
@@ -185,6 +208,22 @@ static void on_state(struct analysis *a, struct record *rec, uint64_t key)
 	}
 }
 
+/*
+ * A read runs in its reader's thread. The first read of a request (server) or
+ * of a response (client) names the thread its exchange is explained from; an
+ * exchange is reported when the next request begins, before any read of it.
+ */
+static void note_reader(struct rr_run *run, struct rr_conn *c, const struct record *rec)
+{
+	int tid = (int)rec->values[FIELD_PID].num;
+	bool first = c->role == RR_SERVER ? c->phase == RR_ASK && !c->read_seen :
+		     c->phase == RR_ANSWER && !c->read_seen;
+
+	explain_running(run->explain, tid, rec->cpu, rec->ts);
+	if (first || !c->reader_tid)
+		c->reader_tid = tid;
+}
+
 static void reqresp_op_feed(struct analysis *a, struct record *rec)
 {
 	struct rr_run *run = a->state;
@@ -194,6 +233,10 @@ static void reqresp_op_feed(struct analysis *a, struct record *rec)
 	struct rr_conn *c;
 	enum rr_step step;
 
+	if (run->explain && run->roles[rec->event]) {
+		explain_feed(run->explain, rec);
+		return;
+	}
 	if (!v[d->f_key].present)
 		return;
 	if (rec->event == d->ev_state) {
@@ -223,6 +266,8 @@ static void reqresp_op_feed(struct analysis *a, struct record *rec)
 		if (c->role == RR_IGNORED)
 			return;
 	}
+	if (step == RR_READ && run->explain)
+		note_reader(run, c, rec);
 	if (rr_step(&run->t, c, step, rec->ts,
 		    d->f_bytes >= 0 && v[d->f_bytes].present ? v[d->f_bytes].num : 0, &x))
 		account(a, c, &x);
@@ -263,6 +308,16 @@ static int reqresp_op_init(struct analysis *a)
 	run->rec = (struct record){ .event = run->d->ev_in, .values = run->line,
 				    .n_values = a->recipe->n_fields };
 	a->prints_records = a->opts && a->opts->threshold;
+	if (a->opts && a->opts->explain && run->d->explain) {
+		if (!a->opts->threshold) {
+			pk_error("--explain: needs -t TIME (the requests to explain)");
+			return PK_ERR_USAGE;
+		}
+		run->explain = explain_open(run->d->explain, a->recipe);
+		run->roles = xcalloc(a->recipe->n_events, 1);
+		for (int ev = 0; ev < a->recipe->n_events; ev++)
+			run->roles[ev] = (uint8_t)explain_role_of(run->d->explain, ev);
+	}
 	return PK_OK;
 }
 
@@ -309,6 +364,8 @@ static void reqresp_op_free(struct analysis *a)
 	gtab_free(&run->ports);
 	gtab_free(&run->conns);
 	listeners_free(&run->listeners);
+	explain_close(run->explain);
+	free(run->roles);
 	free(run->line);
 	free(run);
 }
@@ -318,6 +375,7 @@ const struct analysis_ops reqresp_analysis = {
 	.replaces_listing = true,
 	.run_options = "tir",
 	.parse = reqresp_parse,
+	.explains = reqresp_explains,
 	.section = "reqresp",
 	.describe = reqresp_describe,
 	.free_cfg = reqresp_free_cfg,

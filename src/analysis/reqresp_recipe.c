@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/explain.h"
 #include "analysis/reqresp.h"
 
 static int event_ref(struct schema *s, json_t *obj, const char *key, bool required)
@@ -132,7 +133,7 @@ static bool parse_section(struct schema *s, json_t *obj, struct reqresp_decl *d)
 {
 	static const char *const keys[] = {
 		"name", "title", "inbound", "read", "send", "state", "socket", "laddr", "lport",
-		"raddr", "rport", "bytes", "oldstate", "newstate", "max_connections", NULL
+		"raddr", "rport", "bytes", "oldstate", "newstate", "max_connections", "explain", NULL
 	};
 	json_t *max;
 
@@ -155,6 +156,8 @@ static bool parse_section(struct schema *s, json_t *obj, struct reqresp_decl *d)
 		return false;
 	}
 	couple(s->recipe, d);
+	if (!s->failed && json_object_get(obj, "explain"))
+		d->explain = explain_parse(s, "reqresp", json_object_get(obj, "explain"));
 	return !s->failed;
 }
 
@@ -164,7 +167,13 @@ void reqresp_free_cfg(void *cfg)
 
 	free(d->name);
 	free(d->title);
+	free(d->explain);
 	free(d);
+}
+
+bool reqresp_explains(const void *cfg)
+{
+	return ((const struct reqresp_decl *)cfg)->explain != NULL;
 }
 
 bool reqresp_parse(struct schema *s, json_t *root)
@@ -189,4 +198,6 @@ void reqresp_describe(const void *cfg, const struct recipe *r, FILE *f)
 	if (d->ev_state >= 0)
 		fprintf(f, ", roles and closes from %s", r->events[d->ev_state].name);
 	fprintf(f, "; listeners read at start; at most %d connections\n", d->max_connections);
+	if (d->explain)
+		explain_describe(d->explain, r, f);
 }

@@ -7,6 +7,7 @@
  * reqresp_analysis.c (records in), reqresp_groups.c (statistics per server
  * port and per connection), reqresp_report.c (the views).
  */
+#include "analysis/explain.h"
 #include "analysis/reqresp.h"
 #include "kernel/listeners.h"
 
@@ -44,6 +45,8 @@ struct rr_run {
 	uint64_t conns_not_kept;	/* connections beyond RR_MAX_CONN_GROUPS */
 	struct value *line;		/* scratch record values for -t lines */
 	struct record rec;
+	struct explain *explain;	/* --explain: the history slow requests are explained from */
+	uint8_t *roles;			/* per recipe event: its enum explain_role */
 };
 
 /* The statistics group of key k, created if new and create; NULL if not. */

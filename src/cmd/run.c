@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "analysis/analysis.h"
-#include "analysis/latency.h"
 #include "cmd/cli.h"
 #include "cmd/commands.h"
 #include "engine/engine.h"
@@ -100,8 +99,8 @@ static int check_run_options(const struct recipe *r, const struct analysis_opts 
 				 r->name);
 			return PK_ERR_USAGE;
 		}
-	if (an->explain && !latency_recipe_explains(r)) {
-		pk_error("--explain: recipe '%s' has nothing to explain (no latency with an "
+	if (an->explain && !recipe_explains(r)) {
+		pk_error("--explain: recipe '%s' has nothing to explain (no analysis with an "
 			 "\"explain\" object)", r->name);
 		return PK_ERR_USAGE;
 	}

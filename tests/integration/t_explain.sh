@@ -1,8 +1,10 @@
 # run --explain against readers that are late for known reasons
 # (tests/tools/lazyreader, pinned to the last CPU):
 # - busy: once each request is readable the reader calls getppid() every
-#   20 us for 20 ms (spinning in between), then reads. Its explanation must say it was running, not waiting for a CPU,
-#   and count exactly the getppid() calls the reader itself counted before that
+#   20 us for 20 ms (spinning in between), then reads. Its explanation must
+#   say it was running (at least half of the time: on a busy machine another
+#   task may take its CPU for a while, shown as waiting), never asleep, and
+#   count exactly the getppid() calls the reader itself counted before that
 #   read (calls end inside the window: after the data came, before the read);
 # - hog: a SCHED_FIFO busy loop ("cpuhog") on the reader's CPU spins 40 ms and
 #   pauses 20 ms; a request that comes during a burst waits for the reader,
@@ -49,7 +51,9 @@ test_explain_busy_reader_counts_its_calls() {
 	          f"(the reader counted {calls})")
 	    assert e["known_ns"] == w, "all of the window known"
 	    assert got["getppid"] == calls, "every call, and only those"
-	    assert e["running_ns"] >= 0.9 * w and e["runnable_ns"] <= 0.1 * w, "running"
+	    # busy, never asleep: on its CPU or wanting it (another task may take the CPU
+	    # for a while on a busy machine: that is shown as waiting, and is true)
+	    assert e["sleeping_ns"] <= 0.1 * w and e["running_ns"] >= 0.5 * w, "running"
 	    assert e["runnable_ns"] + e["running_ns"] + e["sleeping_ns"] == w, "the parts make the whole"
 	PY
 	assert_clean
@@ -119,5 +123,43 @@ test_explain_text_and_refusals() {
 		fail "three why lines"
 	[ "$(grep -cE '^       system calls [0-9.]+ ms: .*getppid x1000 ' $out)" = 3 ] ||
 		fail "three system call lines with 1000 getppid calls"
+	assert_clean
+}
+
+# tcp-reqresp --explain, server side: a request's window is its arrival to the
+# first response byte (WAIT + APP); the busy reader spends it in getppid().
+# Requests are reported when the next one arrives (the last at the end of the
+# run), so their windows are looked up in the history after the fact.
+test_explain_reqresp_server_requests() {
+	local out=$WORK/out
+	netns_pair
+	lazy_server $V4_B 5304 20
+	pk_start $out run tcp-reqresp --explain -t 10ms --json --role server -p port=5304
+	ip netns exec $NS_A "$TOOLS/tcpflow" periodic $V4_B 5304 10 100 5 60 >/dev/null ||
+		fail "client"
+	sleep 0.3
+	pk_stop INT
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	python3 - $out $WORK/lazy.5304 <<-'PY' || fail "explanations of slow requests"
+	import json, sys
+	lines = [json.loads(l) for l in open(sys.argv[1])]
+	own = [int(l.split()[3]) for l in open(sys.argv[2]) if l.startswith("read ")]
+	summ = [o for o in lines if o["type"] == "summary"][0]
+	reqs = [o for o in lines if o["type"] == "request"]
+	ex = [o for o in lines if o["type"] == "explain"]
+	assert summ["lost"] == 0, f"lost {summ['lost']}"
+	assert len(own) == 10 and len(reqs) == len(ex) == 10, \
+	    f"{len(own)} reads, {len(reqs)} slow requests, {len(ex)} explanations"
+	for r, e, calls in zip(reqs, ex, own):
+	    got = {s["syscall"]: s["count"] for s in e["syscalls"]}
+	    print(f"request {r['seq']}: total {r['total'] / 1e6:.3f} ms, explained "
+	          f"{e['window_ns'] / 1e6:.3f} ms: running {e['running_ns'] / 1e6:.3f} ms, "
+	          f"getppid x{got.get('getppid')} (the reader counted {calls})")
+	    assert e["window_ns"] == r["total"], "the window is the request's total"
+	    assert e["known_ns"] == e["window_ns"], "all of the window known"
+	    assert got.get("getppid") == calls, "every call before its read"
+	    assert e["sleeping_ns"] <= 0.1 * e["window_ns"], "not asleep"
+	    assert e["running_ns"] >= 0.5 * e["window_ns"], "running"
+	PY
 	assert_clean
 }
