@@ -212,7 +212,52 @@ static void what_came_before_is_not_known(void)
 	teardown(&f);
 }
 
+/* The recipe text with one replacement; NULL-safe load, refusal expected. */
+static void refused(const char *text, const char *from, const char *to, const char *want)
+{
+	const char *at = strstr(text, from);
+	struct recipe *r;
+	char *bad, *tok;
+	size_t n;
+
+	CHECK(at != NULL);
+	if (!at)
+		return;
+	n = strlen(text) - strlen(from) + strlen(to);
+	bad = xcalloc(1, n + 1);
+	memcpy(bad, text, at - text);
+	strcat(bad, to);
+	strcat(bad, at + strlen(from));
+	tok = capture_stderr_begin();
+	r = recipe_load_buffer(bad, n, "x.json");
+	check_refusal(r, capture_stderr_end(tok), want, from);
+	free(bad);
+}
+
+/* An explain object's errors name the path and what is wrong. */
+static void explain_object_errors(void)
+{
+	FILE *f = fopen("../recipes/tcp-rcvq-latency.json", "r");
+	char *text = xcalloc(1, 1 << 20);
+	size_t n = f ? fread(text, 1, (1 << 20) - 1, f) : 0;
+
+	CHECK(n > 0);
+	if (f)
+		fclose(f);
+	refused(text, "\"prev_task\": \"prev_task\"", "\"prev_task\": \"nope\"",
+		"latency[0].explain.switch.prev_task: 'nope' is not a declared field");
+	refused(text, "\"tid\": \"woken_tid\"", "\"tid\": \"prev_tid\"",
+		"latency[0].explain.wakeup: field 'prev_tid' is not mapped by events.explain_wakeup.any[0]");
+	refused(text, "\"when\": \"--explain\"", "\"when\": \"--explian\"",
+		"events.explain_switch.when: '--explian' is neither OTHER_EVENT=");
+	refused(text, "\"softirqs\": {", "\"softirqz\": {", "latency[0].explain");
+	refused(text, "\"enter\": \"explain_sys_enter\"", "\"enter\": \"explain_sys_exit\"",
+		"latency[0].explain.syscalls: 'enter' and 'exit' are the same event");
+	free(text);
+}
+
 const struct unit_test explain_tests[] = {
+	{ "explain: the explain object's errors", explain_object_errors },
 	{ "explain: a busy reader runs in its system calls", busy_reader_is_running_in_its_calls },
 	{ "explain: a reader behind a hog waits for its CPU", reader_behind_a_hog_waits_for_the_cpu },
 	{ "explain: what came before the history is not known", what_came_before_is_not_known },
