@@ -37,12 +37,18 @@ enum explain_role {
 struct explain_decl {
 	int ev_switch, ev_wakeup[2], ev_sys_enter, ev_sys_exit, ev_si_entry, ev_si_exit;
 	int f_prev_tid, f_prev_task, f_prev_state, f_next_tid, f_woken_tid, f_nr, f_vec;
+	int f_thread;		/* the explained thread on the end event: a field, or FIELD_PID */
 };
 
 /* Parse obj (the latency at path's "explain"); NULL after a schema error. */
 struct explain_decl *explain_parse(struct schema *s, const char *path, json_t *obj);
 /* The role of recipe event ev (XR_NONE: none). */
 enum explain_role explain_role_of(const struct explain_decl *d, int ev);
+/* The thread an explained item's end record names. */
+static inline int explain_thread_of(const struct explain_decl *d, const struct record *rec)
+{
+	return (int)rec->values[d->f_thread].num;
+}
 /* The fields an event of this role needs (sets fields[i]). */
 void explain_uses(const struct explain_decl *d, int ev, bool *fields);
 void explain_describe(const struct explain_decl *d, const struct recipe *r, FILE *f);

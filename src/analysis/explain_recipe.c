@@ -45,6 +45,13 @@ static bool mapped_everywhere(struct schema *s, const char *path, int ev, int f)
 	return true;
 }
 
+/* "thread": the end event's field naming the thread; default its pid (the event ran there). */
+static bool parse_thread(struct schema *s, const char *path, json_t *obj, struct explain_decl *d)
+{
+	d->f_thread = json_object_get(obj, "thread") ? field_ref(s, path, obj, "thread") : FIELD_PID;
+	return !s->failed;
+}
+
 static bool parse_switch(struct schema *s, const char *path, json_t *obj, struct explain_decl *d)
 {
 	static const char *const keys[] = { "event", "prev_tid", "prev_task", "prev_state",
@@ -127,14 +134,16 @@ static bool parse_pair(struct schema *s, const char *path, json_t *obj, const ch
 
 struct explain_decl *explain_parse(struct schema *s, const char *path, json_t *obj)
 {
-	static const char *const keys[] = { "switch", "wakeup", "syscalls", "softirqs", NULL };
+	static const char *const keys[] = { "thread", "switch", "wakeup", "syscalls", "softirqs",
+					    NULL };
 	struct explain_decl *d = xcalloc(1, sizeof(*d));
 	char *p = path_key(path, "explain");
 
 	d->ev_wakeup[0] = d->ev_wakeup[1] = -1;
 	if (!json_is_object(obj))
 		schema_error(s, p, "an object: switch, wakeup, and optionally syscalls, softirqs");
-	else if (schema_known_keys(s, p, obj, keys) && parse_switch(s, p, obj, d) &&
+	else if (schema_known_keys(s, p, obj, keys) && parse_thread(s, p, obj, d) &&
+		 parse_switch(s, p, obj, d) &&
 		 parse_wakeup(s, p, obj, d) &&
 		 parse_pair(s, p, obj, "syscalls", "enter", "nr", &d->ev_sys_enter,
 			    &d->ev_sys_exit, &d->f_nr))

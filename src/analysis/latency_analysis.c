@@ -299,16 +299,21 @@ static void latency_op_feed(struct analysis *a, struct record *rec)
 
 	if (run->explain && run->roles[rec->event]) {
 		explain_feed(run->explain, rec);
-		return;
+		/* an event may also be the latency's (sched-latency's wake-ups) */
+		if (rec->event != run->d.to && !latency_is_start(&run->d, rec->event))
+			return;
 	}
 	d = latency_feed(&run->l, rec->event, rec->values, rec->ts);
-	if (run->explain && rec->event == run->d.to)	/* it ends in the reader's own thread */
-		explain_running(run->explain, (int)rec->values[FIELD_PID].num, rec->cpu, rec->ts);
+	/* the pair ends in the explained thread (the reader's read, the switch to the task) */
+	if (run->explain && rec->event == run->d.to)
+		explain_running(run->explain, explain_thread_of(run->d.explain, rec), rec->cpu,
+				rec->ts);
 	if (d >= 0 && a->prints_records && (uint64_t)d >= a->opts->threshold_ns) {
 		sink_record(a->sink, rec, run->d.value_field ? "sample" : "pair", run->d.name);
 		if (run->explain)
 			explain_window(run->explain, a->sink, run->d.name,
-				       (int)rec->values[FIELD_PID].num, rec->ts - (uint64_t)d, rec->ts);
+				       explain_thread_of(run->d.explain, rec), rec->ts - (uint64_t)d,
+				       rec->ts);
 	}
 }
 
@@ -321,7 +326,7 @@ static void latency_op_uses(const struct analysis *a, int event, bool *fields)
 	if (run->explain) {
 		explain_uses(d->explain, event, fields);
 		if (event == d->to)
-			fields[FIELD_PID] = true;
+			fields[d->explain->f_thread] = true;
 	}
 	if (d->value_field) {
 		if (event == d->from) {

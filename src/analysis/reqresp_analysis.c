@@ -215,7 +215,7 @@ static void on_state(struct analysis *a, struct record *rec, uint64_t key)
  */
 static void note_reader(struct rr_run *run, struct rr_conn *c, const struct record *rec)
 {
-	int tid = (int)rec->values[FIELD_PID].num;
+	int tid = explain_thread_of(run->d->explain, rec);
 	bool first = c->role == RR_SERVER ? c->phase == RR_ASK && !c->read_seen :
 		     c->phase == RR_ANSWER && !c->read_seen;
 

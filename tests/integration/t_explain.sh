@@ -100,12 +100,12 @@ test_explain_reader_behind_a_hog_waits_for_the_cpu() {
 
 test_explain_text_and_refusals() {
 	local out=$WORK/out
-	"$PK" run tcp-rcvq-latency --explain >$out 2>&1
+	"$PK" run tcp-rcvq-latency --explain -d 5 >$out 2>&1
 	[ $? = 2 ] || fail "--explain without -t: exit status"
 	grep -q -- '--explain: needs -t TIME' $out || fail "message: $(cat $out)"
-	"$PK" run sched-latency --explain -t 1ms >$out 2>&1
+	"$PK" run softirq-latency --explain -t 1ms -d 5 >$out 2>&1
 	[ $? = 2 ] || fail "--explain on a recipe without an explanation: exit status"
-	grep -q "recipe 'sched-latency' has nothing to explain" $out || fail "message: $(cat $out)"
+	grep -q "recipe 'softirq-latency' has nothing to explain" $out || fail "message: $(cat $out)"
 	"$PK" plan tcp-rcvq-latency >$out 2>&1 || fail "plan"
 	grep -q 'skipped: not needed: traced only with --explain' $out || fail "plan without --explain"
 	"$PK" plan tcp-rcvq-latency --explain >$out 2>&1 || fail "plan --explain"

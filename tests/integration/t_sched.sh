@@ -69,3 +69,37 @@ test_sched_delay_behind_a_busy_loop() {
 	sched_check $out $WORK/own 300 1 || fail "behind a busy loop"
 	assert_clean
 }
+
+# --explain: each delay over -t (1 us: all of them) lists every task that ran
+# on the CPU while the sleeper waited (here the busy loop, for most of the wait
+# in at least 90% of them: a delay may also be a wake-up while the loop was
+# between slices) and the softirq time there; the window is all runnable.
+test_sched_explain_names_what_ran() {
+	local out=$WORK/out
+	[ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs"; exit 77; }
+	pk_start $out run sched-latency --json -t 1us --explain -p comm=pksleeper
+	bg taskset -c 1 "$TOOLS/sleeper" busy 30
+	taskset -c 1 "$TOOLS/sleeper" sleep 2000 300 >$WORK/own || fail "sleeper"
+	pk_stop INT
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	python3 - $out <<-'PY' || fail "explanations of scheduler delays"
+	import json, sys
+	lines = [json.loads(l) for l in open(sys.argv[1])]
+	summ = [o for o in lines if o["type"] == "summary"][0]
+	pairs = [o for o in lines if o["type"] == "pair" and o["task"] == "pksleeper"]
+	ex = [o for o in lines if o["type"] == "explain"]
+	assert summ["lost"] == 0, f"lost {summ['lost']}"
+	assert len(ex) == len([o for o in lines if o["type"] == "pair"]), "one explanation per delay"
+	assert len(pairs) >= 250, f"only {len(pairs)} delays behind the busy loop"
+	busy = 0
+	for p, e in zip(pairs, ex):
+	    w = e["window_ns"]
+	    assert e["tid"] == p["tid"], "the delayed task is explained"
+	    assert e["known_ns"] == w and e["runnable_ns"] == w, "all of it waiting for the CPU"
+	    top = e["ran_instead"][0]
+	    busy += top["comm"] == "pkbusy" and top["ns"] >= 0.8 * w
+	print(f"{len(ex)} delays explained, {busy} with the busy loop for most of the wait")
+	assert busy >= 0.9 * len(pairs), "the busy loop ran instead"
+	PY
+	assert_clean
+}
