@@ -660,6 +660,53 @@ test_sched_latency_runs_here() {
 	[ "${n:-0}" -ge 200 ] || fail "fewer delays than sleeps: $lat"
 }
 
+# --explain on this kernel: a server that sleeps 50 ms (nanosleep) once each
+# request is readable, then reads, through whichever alternatives this kernel
+# runs (5.10: the kprobes; the read's runs in the reader's thread). Each slow
+# read's explanation must cover the whole wait, say the reader was off CPU for
+# its 50 ms (at least 49: the sleep's own entry and exit are running; whatever
+# emulation adds around it is anything), and name the one sleep call, of at
+# least 50 ms. sched-latency --explain: every delay explained, all of it
+# runnable.
+jnum() {	# KEY LINE
+	echo "$2" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"
+}
+
+test_explain_sleeping_reader() {
+	server 127.0.0.1 5231 50
+	pk_start /tmp/out run tcp-rcvq-latency --json -t 30ms --explain -p port=5231
+	tcpflow periodic 127.0.0.1 5231 5 100 10 60 >/dev/null
+	sleep 0.3
+	pk_stop INT
+	kill $srv
+	[ $PKRC = 0 ] || fail "exit $PKRC: $(cat /tmp/out.err)"
+	grep '"type":"explain"' /tmp/out >/tmp/ex
+	[ "$(wc -l </tmp/ex)" = 5 ] || fail "want 5 explanations: $(cat /tmp/out)"
+	while read -r l; do
+		w=$(jnum window_ns "$l")
+		k=$(jnum known_ns "$l")
+		s=$(jnum sleeping_ns "$l")
+		echo "wait $w ns: known $k ns, off CPU $s ns; $(echo "$l" | grep -o '"syscalls":[^]]*')"
+		[ "$k" = "$w" ] || fail "not all of the window known"
+		# it slept 50 ms in the window (emulation may add anything around it)
+		[ "$s" -ge 49000000 ] && [ "$s" -le "$w" ] || fail "not off CPU for its 50 ms sleep"
+		n=$(echo "$l" | sed -n 's/.*{"ns":\([0-9]*\),"syscall":"\(clock_\)\{0,1\}nanosleep","count":1}.*/\1/p')
+		[ -n "$n" ] && [ "$n" -ge 50000000 ] || fail "no 50 ms sleep call"
+	done </tmp/ex
+	pk_start /tmp/out run sched-latency --json -t 1us --explain -p comm=syscaller
+	syscaller 0 0 50 1000 | cat >/dev/null || fail "syscaller"
+	sleep 0.3
+	pk_stop INT
+	[ $PKRC = 0 ] || fail "sched-latency exit $PKRC: $(cat /tmp/out.err)"
+	p=$(grep -c '"type":"pair"' /tmp/out)
+	grep '"type":"explain"' /tmp/out >/tmp/ex
+	echo "sched-latency: $p delays, $(wc -l </tmp/ex) explained"
+	[ "$p" -ge 50 ] && [ "$(wc -l </tmp/ex)" = "$p" ] || fail "one explanation per delay"
+	while read -r l; do
+		[ "$(jnum runnable_ns "$l")" = "$(jnum window_ns "$l")" ] || fail "not all runnable: $l"
+	done </tmp/ex
+}
+
 # RECIPE STATUS PROBE_PATTERN: one line quoting the probe and the kernel's reason
 expect_rejected() {
 	$PK run $1 -d 2 >/tmp/out 2>/tmp/err
