@@ -17,6 +17,8 @@
 # (redis-benchmark -c), with the groups the run reported. A benchmark: it
 # prints figures and never fails on them.
 #   overhead.sh PROBEKIT [RECIPE [ROUNDS [REQUESTS]]]
+# BENCH_RUN_ARGS adds options to probekit's run, BENCH_PLAN_ARGS to the plan
+# the floor is made from (for --explain: "--explain -t 1s" and "--explain").
 set -u
 PK=$(realpath "${1:?usage: overhead.sh PROBEKIT [RECIPE [ROUNDS [REQUESTS]]]}")
 RECIPE=${2:-tcp-rcvq-latency}
@@ -74,7 +76,7 @@ load() {
 # floor: the writes plan would make for the events and filters, in an instance of ours
 floor_on() {
 	mkdir "$T/instances/$INST" || return 1
-	"$PK" plan "$RECIPE" | sed -n 's|^ *instances/probekit_<pid>/events/\([^ ]*\) *> \(.*\)$|\1\t\2|p' |
+	"$PK" plan "$RECIPE" ${BENCH_PLAN_ARGS:-} | sed -n 's|^ *instances/probekit_<pid>/events/\([^ ]*\) *> \(.*\)$|\1\t\2|p' |
 		while IFS=$'\t' read -r file val; do
 			echo "$val" >"$T/instances/$INST/events/$file"
 		done
@@ -83,7 +85,7 @@ floor_on() {
 floor_off() { rmdir "$T/instances/$INST"; }
 
 probekit_on() {	# [RUN ARGS]
-	"$PK" run "$RECIPE" -q "$@" >"$work/pk.out" 2>"$work/pk.err" &
+	"$PK" run "$RECIPE" -q ${BENCH_RUN_ARGS:-} "$@" >"$work/pk.out" 2>"$work/pk.err" &
 	tracer=$!
 	for _ in $(seq 600); do
 		[ "$(cat $T/instances/probekit_$tracer/tracing_on 2>/dev/null)" = 1 ] && return 0
@@ -101,7 +103,11 @@ probekit_off() {
 	kill -INT $tracer
 	wait $tracer
 	tracer=
-	sed -n 's/^--- [^:]*: [0-9.]* s, \([0-9]*\) events.*lost \([0-9]*\).*/\1 \2/p' "$work/pk.out" |
+	# events, and those of unlisted ("context") events too: every one was read
+	sed -n 's/^--- [^:]*: [0-9.]* s, \([0-9]*\) events.*lost \([0-9]*\).*/\1 \2 &/p' "$work/pk.out" |
+		awk '{ n = $1; if (match($0, /\(context: [^)]*\)/)) { c = substr($0, RSTART, RLENGTH)
+			k = split(c, w, /[ ,)]+/); for (i = 1; i <= k; i++) if (w[i] ~ /^[0-9]+$/) n += w[i] }
+			print n, $2 }' |
 		awk -v t="$ticks" -v r="$rss" -v hz="$(getconf CLK_TCK)" \
 			'{ print t / hz * 1e9 / ($1 > 0 ? $1 : 1), $1, $2, r }' >>"$work/probekit.cost"
 }
