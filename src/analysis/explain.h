@@ -40,8 +40,11 @@ struct explain_decl {
 	int f_thread;		/* the explained thread on the end event: a field, or FIELD_PID */
 };
 
-/* Parse obj (the latency at path's "explain"); NULL after a schema error. */
-struct explain_decl *explain_parse(struct schema *s, const char *path, json_t *obj);
+/*
+ * Parse obj (the "explain" of the analysis at path) whose explained items end
+ * with event end_ev (the thread is named there); NULL after a schema error.
+ */
+struct explain_decl *explain_parse(struct schema *s, const char *path, json_t *obj, int end_ev);
 /* The role of recipe event ev (XR_NONE: none). */
 enum explain_role explain_role_of(const struct explain_decl *d, int ev);
 /* The thread an explained item's end record names. */

@@ -132,7 +132,7 @@ static bool parse_pair(struct schema *s, const char *path, json_t *obj, const ch
 	return !s->failed;
 }
 
-struct explain_decl *explain_parse(struct schema *s, const char *path, json_t *obj)
+struct explain_decl *explain_parse(struct schema *s, const char *path, json_t *obj, int end_ev)
 {
 	static const char *const keys[] = { "thread", "switch", "wakeup", "syscalls", "softirqs",
 					    NULL };
@@ -149,6 +149,9 @@ struct explain_decl *explain_parse(struct schema *s, const char *path, json_t *o
 			    &d->ev_sys_exit, &d->f_nr))
 		parse_pair(s, p, obj, "softirqs", "entry", "vec", &d->ev_si_entry, &d->ev_si_exit,
 			   &d->f_vec);
+	/* the thread's field must come with every record that ends an explained item */
+	if (!s->failed && d->f_thread != FIELD_PID)
+		mapped_everywhere(s, p, end_ev, d->f_thread);
 	free(p);
 	if (s->failed) {
 		free(d);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis/explain_timeline.h"
+#include "util/textsafe.h"
 
 #define TOP 5			/* rows per list */
 #define MAX_ROWS 32		/* distinct entries gathered per list before the top */
@@ -32,8 +33,10 @@ struct explanation {
 	const struct recipe *r;
 	const struct explain_decl *d;
 	int tid;
-	uint64_t from, to;
+	uint64_t window_from;	/* the window: [window_from, to] */
+	uint64_t from, to;	/* what is summed: the window, from the last loss on */
 	uint64_t known_from;	/* history covers [known_from, to] */
+	bool cpu_partial;	/* a CPU's history no longer reaches back to part of the window */
 	uint64_t running, runnable, sleeping, syscall_ns, softirq_ns;
 	struct rows ran, calls, sis;
 };
@@ -64,8 +67,9 @@ static void who_ran(const struct explain *x, struct explanation *e, int cpu, uin
 		    uint64_t to)
 {
 	const struct cpu_tl *c = cpu < x->n_cpus ? &x->cpus[cpu] : NULL;
+	unsigned i;
 
-	for (unsigned i = 0; c && c->run && i < c->runs.n; i++) {
+	for (i = 0; c && c->run && i < c->runs.n; i++) {
 		const struct cpu_run *run = &c->run[ring_slot(&c->runs, EXPLAIN_CPU_SPANS, i)];
 		uint64_t ns = overlap(run->start, run->end, from, to);
 		struct row *row;
@@ -79,6 +83,9 @@ static void who_ran(const struct explain *x, struct explanation *e, int cpu, uin
 			row->ns += ns;
 		}
 	}
+	/* all kept, none before the segment: older ones were overwritten */
+	if (c && c->run && i == c->runs.n && c->runs.wrapped)
+		e->cpu_partial = true;
 }
 
 /* Softirq time on cpu during [from, to]. */
@@ -86,8 +93,9 @@ static void softirqs(const struct explain *x, struct explanation *e, int cpu, ui
 		     uint64_t to)
 {
 	const struct cpu_tl *c = cpu < x->n_cpus ? &x->cpus[cpu] : NULL;
+	unsigned i;
 
-	for (unsigned i = 0; c && c->si && i < c->sis.n; i++) {
+	for (i = 0; c && c->si && i < c->sis.n; i++) {
 		const struct cpu_si *s = &c->si[ring_slot(&c->sis, EXPLAIN_CPU_SPANS, i)];
 		uint64_t ov = overlap(s->start, s->end, from, to), span = s->end - s->start;
 		double frac = span ? (double)ov / span : 1.0;
@@ -96,7 +104,7 @@ static void softirqs(const struct explain *x, struct explanation *e, int cpu, ui
 
 		if (s->end <= from)
 			break;
-		if (!ov && span)
+		if (span ? !ov : s->start > to)	/* an instant counts inside the segment only */
 			continue;
 		ns = (uint64_t)(s->busy * frac);
 		e->softirq_ns += ns;
@@ -105,6 +113,8 @@ static void softirqs(const struct explain *x, struct explanation *e, int cpu, ui
 			row->ns += ns;
 		}
 	}
+	if (c && c->si && i == c->sis.n && c->sis.wrapped)
+		e->cpu_partial = true;
 }
 
 static void add_span(const struct explain *x, struct explanation *e, const struct span *s)
@@ -127,14 +137,18 @@ static void add_span(const struct explain *x, struct explanation *e, const struc
 	case SPAN_SLEEP:
 		e->sleeping += ov;
 		break;
-	case SPAN_SYSCALL:
-		e->syscall_ns += (uint64_t)(s->busy * frac);
-		if ((row = row_get(&e->calls, s->detail, (uint64_t)(s->busy * frac)))) {
+	case SPAN_SYSCALL: {
+		/* one call: its overlap (its time may exceed the u32 a merged span keeps) */
+		uint64_t ns = s->count > 1 ? (uint64_t)(s->busy * frac) : ov;
+
+		e->syscall_ns += ns;
+		if ((row = row_get(&e->calls, s->detail, ns))) {
 			/* one call counts where it ended; merged ones in proportion */
 			row->count += s->count > 1 ? s->count * frac : s->end <= e->to;
-			row->ns += (uint64_t)(s->busy * frac);
+			row->ns += ns;
 		}
 		break;
+	}
 	}
 }
 
@@ -171,11 +185,9 @@ static void gather(const struct explain *x, struct explanation *e, const struct 
 			oldest = s->start;
 	}
 	/* the states are contiguous from the oldest one kept; before it nothing is known */
-	e->known_from = oldest;
-	if (e->known_from < x->valid_from)
-		e->known_from = x->valid_from;
-	if (e->known_from < e->from)
-		e->known_from = e->from;
+	e->known_from = oldest > e->from ? oldest : e->from;
+	if (e->known_from > e->to)	/* seen again only after the window (evicted, looked up late) */
+		e->known_from = e->to;
 }
 
 static int by_ns(const void *a, const void *b)
@@ -220,9 +232,10 @@ static json_t *rows_json(const struct explanation *e, const struct format_ctx *f
 		const struct row *row = &rows->r[i];
 		json_t *o = json_pack("{s:I}", "ns", (json_int_t)row->ns);
 
-		if (field < 0) {
+		if (field < 0) {	/* a process names itself: escaped */
+			text_escape(row->comm, strnlen(row->comm, sizeof(row->comm)), buf, sizeof(buf));
 			json_object_set_new(o, "tid", json_integer(row->key));
-			json_object_set_new(o, "comm", json_string(row->comm));
+			json_object_set_new(o, "comm", json_string(buf));
 		} else {
 			name_of(e, fc, field, row->key, buf, sizeof(buf));
 			json_object_set_new(o, key_name, json_string(buf));
@@ -236,14 +249,15 @@ static json_t *rows_json(const struct explanation *e, const struct format_ctx *f
 static json_t *explanation_json(const void *self, const struct format_ctx *fc)
 {
 	const struct explanation *e = self;
-	json_t *o = json_pack("{s:s,s:s,s:i,s:I,s:I,s:I,s:I,s:I,s:I}", "type", "explain",
+	json_t *o = json_pack("{s:s,s:s,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:b}", "type", "explain",
 			      "analysis", e->analysis, "tid", e->tid,
-			      "window_ns", (json_int_t)(e->to - e->from),
+			      "window_ns", (json_int_t)(e->to - e->window_from),
 			      "known_ns", (json_int_t)(e->to - e->known_from),
 			      "runnable_ns", (json_int_t)e->runnable,
 			      "running_ns", (json_int_t)e->running,
 			      "sleeping_ns", (json_int_t)e->sleeping,
-			      "syscall_ns", (json_int_t)e->syscall_ns);
+			      "syscall_ns", (json_int_t)e->syscall_ns,
+			      "cpu_history_partial", e->cpu_partial);
 
 	json_object_set_new(o, "ran_instead", rows_json(e, fc, &e->ran, -1, NULL));
 	if (e->d->ev_sys_enter >= 0)
@@ -263,8 +277,8 @@ static void rows_text(const struct explanation *e, const struct format_ctx *fc, 
 		const struct row *row = &rows->r[i];
 
 		if (field < 0) {
-			fprintf(f, "%s%.16s[%d] %.3f ms", i ? ", " : "", row->comm, row->key,
-				row->ns / 1e6);
+			text_escape(row->comm, strnlen(row->comm, sizeof(row->comm)), buf, sizeof(buf));
+			fprintf(f, "%s%s[%d] %.3f ms", i ? ", " : "", buf, row->key, row->ns / 1e6);
 			continue;
 		}
 		name_of(e, fc, field, row->key, buf, sizeof(buf));
@@ -277,7 +291,7 @@ static void rows_text(const struct explanation *e, const struct format_ctx *fc, 
 static void explanation_text(const void *self, const struct format_ctx *fc, FILE *f)
 {
 	const struct explanation *e = self;
-	uint64_t win = e->to - e->from;
+	uint64_t win = e->to - e->window_from;
 
 	fprintf(f, "  why: thread %d, %.3f ms: waiting for a CPU %.3f ms", e->tid, win / 1e6,
 		e->runnable / 1e6);
@@ -287,8 +301,10 @@ static void explanation_text(const void *self, const struct format_ctx *fc, FILE
 		fputc(')', f);
 	}
 	fprintf(f, ", running %.3f ms, off CPU %.3f ms", e->running / 1e6, e->sleeping / 1e6);
-	if (e->known_from > e->from)
-		fprintf(f, "; the first %.3f ms not known", (e->known_from - e->from) / 1e6);
+	if (e->known_from > e->window_from)
+		fprintf(f, "; the first %.3f ms not known", (e->known_from - e->window_from) / 1e6);
+	if (e->cpu_partial)
+		fprintf(f, "; its CPU's history is partial");
 	fputc('\n', f);
 	if (e->d->ev_sys_enter >= 0 && e->calls.n) {
 		fprintf(f, "       system calls %.3f ms: ", e->syscall_ns / 1e6);
@@ -312,8 +328,12 @@ void explain_window(struct explain *x, struct sink *sink, const char *analysis, 
 	if (sink->quiet || tid <= 0 || to <= from)
 		return;
 	memset(&e, 0, sizeof(e));
+	/* after a loss only what came since is summed (and known) */
 	e = (struct explanation){ .x = x, .analysis = analysis, .r = x->r, .d = x->d, .tid = tid,
-				  .from = from, .to = to, .known_from = to };
+				  .window_from = from, .from = from > x->valid_from ? from : x->valid_from,
+				  .to = to, .known_from = to };
+	if (e.from > to)
+		e.from = to;
 	if ((t = explain_thread(x, tid)))
 		gather(x, &e, t);
 	sort_rows(&e.ran, false);

@@ -22,6 +22,8 @@ struct explain *explain_open(const struct explain_decl *d, const struct recipe *
 
 	x->d = d;
 	x->r = r;
+	/* a symbolic value's name is the decoder's, for the run; any other string is the record's */
+	x->vec_symbolic = d->f_vec >= 0 && r->fields[d->f_vec].format == FMT_SYMBOLIC;
 	x->n_cpus = n > 0 && n <= EXPLAIN_MAX_CPUS ? (int)n : EXPLAIN_MAX_CPUS;
 	x->cpus = xcalloc(x->n_cpus, sizeof(*x->cpus));
 	return x;
@@ -133,7 +135,7 @@ static void syscall_span(struct thread_tl *t, int nr, uint64_t start, uint64_t e
 		return;
 	}
 	s = &t->spans[ring_push(&t->r, EXPLAIN_THREAD_SPANS)];
-	*s = (struct span){ .start = start, .end = end, .kind = SPAN_SYSCALL, .detail = (int16_t)nr,
+	*s = (struct span){ .start = start, .end = end, .kind = SPAN_SYSCALL, .detail = nr,
 			    .count = 1, .busy = busy > UINT32_MAX ? UINT32_MAX : (uint32_t)busy };
 }
 
@@ -242,7 +244,7 @@ static void on_syscall(struct explain *x, const struct record *rec, bool enter)
 	t = thread_get(x, tid, rec->ts);
 	if (enter) {
 		t->in_syscall = true;
-		t->sys_nr = (int16_t)nr;
+		t->sys_nr = nr;
 		t->sys_since = rec->ts;
 	} else if (t->in_syscall && t->sys_nr == nr) {
 		syscall_span(t, nr, t->sys_since, rec->ts);
@@ -260,7 +262,8 @@ static void on_softirq(struct explain *x, const struct record *rec, bool entry)
 	if (!c)
 		return;
 	if (entry) {
-		if (vec >= 0 && vec < (int)ARRAY_SIZE(x->vec_names) && !x->vec_names[vec].present)
+		if (x->vec_symbolic && vec >= 0 && vec < (int)ARRAY_SIZE(x->vec_names) &&
+		    !x->vec_names[vec].present)
 			x->vec_names[vec] = rec->values[x->d->f_vec];
 		c->in_si = true;
 		c->si_vec = (int16_t)vec;

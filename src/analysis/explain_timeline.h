@@ -24,10 +24,10 @@ enum span_kind { SPAN_RUN, SPAN_RUNNABLE, SPAN_SLEEP, SPAN_SYSCALL };
 struct span {
 	uint64_t start, end;
 	uint32_t busy;
+	int32_t detail;		/* syscall nr (x32's and ARM's private ones are large) */
 	uint16_t count;
 	uint16_t cpu;
 	uint8_t kind;
-	int16_t detail;		/* syscall nr */
 };
 
 struct ring {
@@ -45,7 +45,7 @@ struct thread_tl {
 	uint16_t cpu;		/* running: where */
 	uint64_t since;		/* the state's start */
 	bool in_syscall;
-	int16_t sys_nr;
+	int32_t sys_nr;
 	uint64_t sys_since;
 	struct ring r;
 	struct span *spans;	/* EXPLAIN_THREAD_SPANS, allocated when the slot is first used */
@@ -88,6 +88,7 @@ struct explain {
 	uint64_t valid_from;	/* events were lost before this */
 	uint64_t inferred;	/* switch-ins not traced: running inferred from own events */
 	struct value vec_names[32];	/* softirq vectors as the decoder named them (symbolic) */
+	bool vec_symbolic;		/* the vector's field is symbolic: its names outlive records */
 };
 
 /* The i-th newest span of a ring (0: newest); rings hold `size` slots. */

@@ -153,7 +153,7 @@ static bool parse_one(struct schema *s, const char *path, json_t *obj, struct la
 	}
 	l->n_group_by = schema_group_by(s, path, obj, &l->group_by);
 	if (!s->failed && json_object_get(obj, "explain"))
-		l->explain = explain_parse(s, path, json_object_get(obj, "explain"));
+		l->explain = explain_parse(s, path, json_object_get(obj, "explain"), l->to);
 	return !s->failed;
 }
 

@@ -69,9 +69,9 @@ static void explain_exchange(struct analysis *a, const struct rr_conn *c,
 	struct rr_run *run = a->state;
 	uint64_t from = x->t_begin, to = x->t_begin + x->total_ns;
 
+	if (!x->has_wait)	/* no read seen: no thread to explain it from */
+		return;
 	if (c->role == RR_CLIENT) {
-		if (!x->has_wait)
-			return;
 		from = to;
 		to += x->wait_ns;
 	}
@@ -220,7 +220,7 @@ static void note_reader(struct rr_run *run, struct rr_conn *c, const struct reco
 		     c->phase == RR_ANSWER && !c->read_seen;
 
 	explain_running(run->explain, tid, rec->cpu, rec->ts);
-	if (first || !c->reader_tid)
+	if (first)
 		c->reader_tid = tid;
 }
 
@@ -235,7 +235,10 @@ static void reqresp_op_feed(struct analysis *a, struct record *rec)
 
 	if (run->explain && run->roles[rec->event]) {
 		explain_feed(run->explain, rec);
-		return;
+		/* an event may also be the analysis's own */
+		if (rec->event != d->ev_in && rec->event != d->ev_read && rec->event != d->ev_send &&
+		    rec->event != d->ev_state)
+			return;
 	}
 	if (!v[d->f_key].present)
 		return;
@@ -334,7 +337,11 @@ static void reqresp_op_start(struct analysis *a)
 
 static void reqresp_op_lost(struct analysis *a)
 {
-	rr_invalidate(&((struct rr_run *)a->state)->t);
+	struct rr_run *run = a->state;
+
+	rr_invalidate(&run->t);
+	if (run->explain)
+		explain_lost(run->explain);
 }
 
 static void reqresp_op_tick(struct analysis *a, double seconds)

@@ -157,7 +157,7 @@ static bool parse_section(struct schema *s, json_t *obj, struct reqresp_decl *d)
 	}
 	couple(s->recipe, d);
 	if (!s->failed && json_object_get(obj, "explain"))
-		d->explain = explain_parse(s, "reqresp", json_object_get(obj, "explain"));
+		d->explain = explain_parse(s, "reqresp", json_object_get(obj, "explain"), d->ev_read);
 	return !s->failed;
 }
 

@@ -205,9 +205,15 @@ static void what_came_before_is_not_known(void)
 	sys(&f, 11 * MS, 11 * MS + 100, 1, READER, POLL);
 	j = window(&f, READER, 8 * MS, 12 * MS);
 	CHECK(get(j, "known_ns") == 2 * MS);
+	CHECK(get(j, "running_ns") == 2 * MS);	/* only what came since the loss */
+	CHECK(get(j, "window_ns") == 4 * MS);
 	json_decref(j);
 	j = window(&f, 4242, 8 * MS, 12 * MS);	/* never seen */
 	CHECK(get(j, "known_ns") == 0);
+	json_decref(j);
+	sys(&f, 20 * MS, 20 * MS + 100, 1, 4343, POLL);	/* first seen after its window */
+	j = window(&f, 4343, 13 * MS, 15 * MS);
+	CHECK(get(j, "known_ns") == 0 && get(j, "running_ns") == 0);
 	json_decref(j);
 	teardown(&f);
 }
@@ -256,7 +262,24 @@ static void explain_object_errors(void)
 	free(text);
 }
 
+/* One call longer than a merged span's u32 of busy time: its overlap counts, all of it. */
+static void a_long_call_counts_its_overlap(void)
+{
+	struct fixture f;
+	json_t *j;
+
+	if (!setup(&f))
+		return;
+	sys(&f, 1 * MS, 10000 * MS, 1, READER, POLL);	/* 10 s in poll() */
+	j = window(&f, READER, 9960 * MS, 10000 * MS);
+	CHECK(get(row(j, "syscalls", 0), "ns") == 40 * MS);
+	CHECK(get(row(j, "syscalls", 0), "count") == 1);
+	json_decref(j);
+	teardown(&f);
+}
+
 const struct unit_test explain_tests[] = {
+	{ "explain: a call longer than 4.3 s counts its overlap", a_long_call_counts_its_overlap },
 	{ "explain: the explain object's errors", explain_object_errors },
 	{ "explain: a busy reader runs in its system calls", busy_reader_is_running_in_its_calls },
 	{ "explain: a reader behind a hog waits for its CPU", reader_behind_a_hog_waits_for_the_cpu },
