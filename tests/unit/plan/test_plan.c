@@ -101,6 +101,40 @@ static void el7_uses_kprobes_with_registers(void)
 	fx_free(&f);
 }
 
+/*
+ * 3.10 (EL7) has the scheduler, system call and softirq tracepoints these
+ * recipes and --explain use (formats: an arm64 3.10.40 dump, x86_64 sizes;
+ * sys_enter/sys_exit as 3.10 defines them): every event plans, with the
+ * fields it maps. (sched_wakeup there has success and target_cpu, unused.)
+ */
+static void el7_plans_sched_softirq_syscalls_and_explain(void)
+{
+	static const char *const recipes[] = { "sched-latency", "softirq-latency", "syscalls",
+					       "tcp-rcvq-latency" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(recipes); i++) {
+		char *path = xasprintf("../recipes/%s.json", recipes[i]);
+		struct plan_opts o = { .instance = "probekit_42", .explain = true };
+		struct recipe *r = recipe_load(path);
+		struct caps c;
+		struct plan p;
+
+		CHECK(r && caps_detect(&c, EL7) == PK_OK);
+		c.arch = "x86_64";
+		CHECK(plan_build(&p, r, &c, &o) == PK_OK);
+		for (int e = 0; e < p.n_ev; e++) {
+			if (p.ev[e].chosen < 0)
+				fprintf(stderr, "    %s: %s not planned: %s\n", recipes[i],
+					p.ev[e].decl->name, plan_why_not(&p, e));
+			CHECK(p.ev[e].chosen >= 0);
+		}
+		plan_free(&p);
+		caps_free(&c);
+		recipe_free(r);
+		free(path);
+	}
+}
+
 static void el8_picks_the_alternative_without_family(void)
 {
 	struct fx f;
@@ -218,6 +252,7 @@ const struct unit_test plan_tests[] = {
 	{ "plan: tracefs found under debugfs (3.10)", finds_debugfs_tracing_dir },
 	{ "plan: capabilities per fixture kernel", capabilities_by_kernel },
 	{ "plan: 3.10 uses kprobes, registers for $argN", el7_uses_kprobes_with_registers },
+	{ "plan: 3.10 plans sched, softirq, syscalls and --explain", el7_plans_sched_softirq_syscalls_and_explain },
 	{ "plan: 4.18 picks the alternative without family", el8_picks_the_alternative_without_family },
 	{ "plan: new kernel, --use and --no-argn", new_kernel_uses_argn_unless_told },
 	{ "plan: bad --use, nothing runnable", bad_use_and_unrunnable },
