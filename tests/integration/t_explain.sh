@@ -23,16 +23,24 @@ lazy_server() {	# ADDR PORT BUSY_MS
 	wait_for "lazyreader on port $2 did not start listening" grep -q '^listening' $WORK/lazy.$2
 }
 
-test_explain_busy_reader_counts_its_calls() {
-	local out=$WORK/out
+# probekit RUN_ARGS (with -p port=PORT) while a client makes REQUESTS requests,
+# 5 ms apart, to the lazy server at ADDR PORT (started here, busy BUSY_MS)
+explain_run() {	# OUT ADDR PORT BUSY_MS REQUESTS RUN_ARGS...
+	local out=$1 addr=$2 port=$3 busy=$4 n=$5
+	shift 5
 	netns_pair
-	lazy_server $V6_B 5301 20
-	pk_start $out run tcp-rcvq-latency --explain -t 10ms --json -p port=5301
-	ip netns exec $NS_A "$TOOLS/tcpflow" periodic $V6_B 5301 10 100 5 60 >/dev/null ||
+	lazy_server $addr $port $busy
+	pk_start $out run "$@" -p port=$port
+	ip netns exec $NS_A "$TOOLS/tcpflow" periodic $addr $port $n 100 5 60 >/dev/null ||
 		fail "client"
 	sleep 0.3
 	pk_stop INT
 	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+}
+
+test_explain_busy_reader_counts_its_calls() {
+	local out=$WORK/out
+	explain_run $out $V6_B 5301 20 10 tcp-rcvq-latency --explain -t 10ms --json
 	python3 - $out $WORK/lazy.5301 <<-'PY' || fail "explanations of a busy reader"
 	import json, sys
 	lines = [json.loads(l) for l in open(sys.argv[1])]
@@ -110,14 +118,7 @@ test_explain_text_and_refusals() {
 	grep -q 'skipped: not needed: traced only with --explain' $out || fail "plan without --explain"
 	"$PK" plan tcp-rcvq-latency --explain >$out 2>&1 || fail "plan --explain"
 	grep -q 'events/raw_syscalls/sys_enter/enable' $out || fail "plan --explain: $(cat $out)"
-	netns_pair
-	lazy_server $V4_B 5303 20
-	pk_start $out run tcp-rcvq-latency --explain -t 10ms -p port=5303
-	ip netns exec $NS_A "$TOOLS/tcpflow" periodic $V4_B 5303 3 100 5 60 >/dev/null ||
-		fail "client"
-	sleep 0.3
-	pk_stop INT
-	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	explain_run $out $V4_B 5303 20 3 tcp-rcvq-latency --explain -t 10ms
 	cat $out
 	[ "$(grep -cE '^  why: thread [0-9]+, [0-9.]+ ms: waiting for a CPU [0-9.]+ ms.*, running [0-9.]+ ms' $out)" = 3 ] ||
 		fail "three why lines"
@@ -132,14 +133,7 @@ test_explain_text_and_refusals() {
 # run), so their windows are looked up in the history after the fact.
 test_explain_reqresp_server_requests() {
 	local out=$WORK/out
-	netns_pair
-	lazy_server $V4_B 5304 20
-	pk_start $out run tcp-reqresp --explain -t 10ms --json --role server -p port=5304
-	ip netns exec $NS_A "$TOOLS/tcpflow" periodic $V4_B 5304 10 100 5 60 >/dev/null ||
-		fail "client"
-	sleep 0.3
-	pk_stop INT
-	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	explain_run $out $V4_B 5304 20 10 tcp-reqresp --explain -t 10ms --json --role server
 	python3 - $out $WORK/lazy.5304 <<-'PY' || fail "explanations of slow requests"
 	import json, sys
 	lines = [json.loads(l) for l in open(sys.argv[1])]
