@@ -164,6 +164,8 @@ void explain_running(struct explain *x, int tid, int cpu, uint64_t ts)
 
 	if (tid <= 0)
 		return;
+	if (!x->first_ts)
+		x->first_ts = ts;
 	x->last_ts = ts;
 	t = thread_get(x, tid, ts);
 	if (t->state == TS_RUNNING)
@@ -227,6 +229,14 @@ static void on_wakeup(struct explain *x, const struct record *rec)
 	if (tid <= 0)
 		return;
 	t = thread_get(x, tid, rec->ts);
+	/*
+	 * First seen woken: it slept, since the history began (had it run since,
+	 * its switch out would have been seen first).
+	 */
+	if (t->state == TS_UNKNOWN && x->first_ts < rec->ts) {
+		t->state = TS_SLEEPING;
+		t->since = t->born = x->first_ts;
+	}
 	/* woken on its way to sleep, still on its CPU: nothing changes */
 	if (t->state == TS_SLEEPING || t->state == TS_UNKNOWN)
 		set_state(t, TS_RUNNABLE, rec->ts, t->cpu);
@@ -289,6 +299,8 @@ static void on_softirq(struct explain *x, const struct record *rec, bool entry)
 
 void explain_feed(struct explain *x, const struct record *rec)
 {
+	if (!x->first_ts)
+		x->first_ts = rec->ts;
 	x->last_ts = rec->ts;
 	switch (explain_role_of(x->d, rec->event)) {
 	case XR_SWITCH: on_switch(x, rec); break;

@@ -84,6 +84,7 @@ struct explain {
 	struct cpu_tl *cpus;
 	int n_cpus;
 	uint64_t clock;		/* LRU stamps */
+	uint64_t first_ts;	/* the first record: the history's beginning */
 	uint64_t last_ts;
 	uint64_t valid_from;	/* events were lost before this */
 	uint64_t inferred;	/* switch-ins not traced: running inferred from own events */

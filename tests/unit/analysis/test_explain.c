@@ -278,7 +278,28 @@ static void a_long_call_counts_its_overlap(void)
 	teardown(&f);
 }
 
+/* First seen woken (asleep since before the run, in accept()): asleep since the history began. */
+static void first_seen_woken_slept_before(void)
+{
+	struct fixture f;
+	json_t *j;
+
+	if (!setup(&f))
+		return;
+	softirq(&f, 1 * MS, 1 * MS + 1000, 0, 3);	/* the history begins */
+	wake(&f, 5 * MS, READER);
+	sw(&f, 6 * MS, 1, HOG, "cpuhog", 0, READER);
+	j = window(&f, READER, 3 * MS, 7 * MS);
+	CHECK(get(j, "known_ns") == 4 * MS);
+	CHECK(get(j, "sleeping_ns") == 2 * MS);
+	CHECK(get(j, "runnable_ns") == 1 * MS);
+	CHECK(get(j, "running_ns") == 1 * MS);
+	json_decref(j);
+	teardown(&f);
+}
+
 const struct unit_test explain_tests[] = {
+	{ "explain: first seen woken, it slept since the history began", first_seen_woken_slept_before },
 	{ "explain: a call longer than 4.3 s counts its overlap", a_long_call_counts_its_overlap },
 	{ "explain: the explain object's errors", explain_object_errors },
 	{ "explain: a busy reader runs in its system calls", busy_reader_is_running_in_its_calls },
