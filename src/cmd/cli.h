@@ -44,8 +44,10 @@ enum { OPT_BUFFER_KB = 'b', OPT_TRACING_DIR = 1000, OPT_ARCH, OPT_NO_ARGN, OPT_U
 	"      --use EVENT=ALT     force an alternative: its index, or tracepoint/kprobe/kretprobe\n" \
 	"      --no-argn           translate $argN to registers even where the kernel has $argN\n" \
 	"      --no-kernel-agg     pair latencies in user space even where the kernel could\n" \
-	"      --explain           recipes with an explanation (tcp-rcvq-latency): with -t, follow\n" \
-	"                          each slow pair with where the reader's thread spent the wait\n" \
+	"      --explain           with -t: follow each slow read (tcp-rcvq-latency), request\n" \
+	"                          (tcp-reqresp) or delay (sched-latency) with where its thread\n" \
+	"                          spent the wait: waiting for a CPU (and who ran), running (its\n" \
+	"                          system calls), off CPU, softirqs\n" \
 	"      --clock CLOCK       trace clock for the instance (default: mono, else global)\n" \
 	"  -b, --buffer-kb KB      per-CPU ring buffer of the run's instance (default: kernel's)\n" \
 	"      --tracing-dir DIR   use DIR as tracefs (default: find or mount it)\n" \
