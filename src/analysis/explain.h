@@ -61,8 +61,8 @@ struct explain;
 
 struct explain *explain_open(const struct explain_decl *d, const struct recipe *r);
 void explain_close(struct explain *x);
-/* A record of an event with a role. */
-void explain_feed(struct explain *x, const struct record *rec);
+/* A record: kept if its event plays a role (true), else nothing is done (false). */
+bool explain_feed(struct explain *x, const struct record *rec);
 /* A record in thread tid's own context (the pair's end): it is running there. */
 void explain_running(struct explain *x, int tid, int cpu, uint64_t ts);
 /* Events were lost: what came before ts is no longer known whole. */

@@ -327,7 +327,6 @@ void explain_window(struct explain *x, struct sink *sink, const char *analysis, 
 
 	if (sink->quiet || tid <= 0 || to <= from)
 		return;
-	memset(&e, 0, sizeof(e));
 	/* after a loss only what came since is summed (and known) */
 	e = (struct explanation){ .x = x, .analysis = analysis, .r = x->r, .d = x->d, .tid = tid,
 				  .window_from = from, .from = from > x->valid_from ? from : x->valid_from,

@@ -22,6 +22,9 @@ struct explain *explain_open(const struct explain_decl *d, const struct recipe *
 
 	x->d = d;
 	x->r = r;
+	x->roles = xcalloc(r->n_events, 1);
+	for (int ev = 0; ev < r->n_events; ev++)
+		x->roles[ev] = (uint8_t)explain_role_of(d, ev);
 	/* a symbolic value's name is the decoder's, for the run; any other string is the record's */
 	x->vec_symbolic = d->f_vec >= 0 && r->fields[d->f_vec].format == FMT_SYMBOLIC;
 	x->n_cpus = n > 0 && n <= EXPLAIN_MAX_CPUS ? (int)n : EXPLAIN_MAX_CPUS;
@@ -41,6 +44,7 @@ void explain_close(struct explain *x)
 		free(x->cpus[c].si);
 	}
 	free(x->cpus);
+	free(x->roles);
 	free(x);
 }
 
@@ -297,12 +301,17 @@ static void on_softirq(struct explain *x, const struct record *rec, bool entry)
 			      .busy = busy > UINT32_MAX ? UINT32_MAX : (uint32_t)busy };
 }
 
-void explain_feed(struct explain *x, const struct record *rec)
+bool explain_feed(struct explain *x, const struct record *rec)
 {
+	enum explain_role role = rec->event >= 0 && rec->event < x->r->n_events ?
+				 (enum explain_role)x->roles[rec->event] : XR_NONE;
+
+	if (role == XR_NONE)
+		return false;
 	if (!x->first_ts)
 		x->first_ts = rec->ts;
 	x->last_ts = rec->ts;
-	switch (explain_role_of(x->d, rec->event)) {
+	switch (role) {
 	case XR_SWITCH: on_switch(x, rec); break;
 	case XR_WAKEUP: on_wakeup(x, rec); break;
 	case XR_SYS_ENTER: on_syscall(x, rec, true); break;
@@ -311,6 +320,7 @@ void explain_feed(struct explain *x, const struct record *rec)
 	case XR_SOFTIRQ_EXIT: on_softirq(x, rec, false); break;
 	case XR_NONE: break;
 	}
+	return true;
 }
 
 void explain_lost(struct explain *x)

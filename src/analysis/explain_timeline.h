@@ -80,6 +80,7 @@ struct cpu_tl {
 struct explain {
 	const struct explain_decl *d;
 	const struct recipe *r;
+	uint8_t *roles;		/* per recipe event: its enum explain_role, looked up once */
 	struct thread_tl threads[EXPLAIN_SETS][EXPLAIN_WAYS];
 	struct cpu_tl *cpus;
 	int n_cpus;

@@ -18,7 +18,6 @@ struct latency_run {
 	int n_groups;
 	struct latency l;
 	struct explain *explain;	/* --explain: the history slow pairs are explained from */
-	uint8_t *roles;			/* per recipe event: its enum explain_role */
 };
 
 /* A report: the whole run, or the interval just ended. */
@@ -260,22 +259,6 @@ static int apply_groups(struct analysis *a, struct latency_run *run)
 	return ret;
 }
 
-/* --explain: the slow pairs -t prints are explained; the history is kept from the start. */
-static int explain_init(struct analysis *a, struct latency_run *run)
-{
-	const struct recipe *r = a->recipe;
-
-	if (!a->opts->threshold) {
-		pk_error("--explain: needs -t TIME (the pairs to explain: those at least TIME slow)");
-		return PK_ERR_USAGE;
-	}
-	run->explain = explain_open(run->d.explain, r);
-	run->roles = xcalloc(r->n_events, 1);
-	for (int ev = 0; ev < r->n_events; ev++)
-		run->roles[ev] = (uint8_t)explain_role_of(run->d.explain, ev);
-	return PK_OK;
-}
-
 static int latency_op_init(struct analysis *a)
 {
 	struct latency_run *run = xcalloc(1, sizeof(*run));
@@ -287,8 +270,9 @@ static int latency_op_init(struct analysis *a)
 		return ret;
 	latency_init(&run->l, &run->d, a->opts && a->opts->interval_ns);
 	a->prints_records = a->opts && a->opts->threshold;
+	/* --explain (run checked -t): slow pairs are explained from a history kept from the start */
 	if (a->opts && a->opts->explain && run->d.explain)
-		return explain_init(a, run);
+		run->explain = explain_open(run->d.explain, a->recipe);
 	return PK_OK;
 }
 
@@ -297,12 +281,10 @@ static void latency_op_feed(struct analysis *a, struct record *rec)
 	struct latency_run *run = a->state;
 	int64_t d;
 
-	if (run->explain && run->roles[rec->event]) {
-		explain_feed(run->explain, rec);
-		/* an event may also be the latency's (sched-latency's wake-ups) */
-		if (rec->event != run->d.to && !latency_is_start(&run->d, rec->event))
-			return;
-	}
+	/* an event may play a role and be the latency's too (sched-latency's wake-ups) */
+	if (run->explain && explain_feed(run->explain, rec) && rec->event != run->d.to &&
+	    !latency_is_start(&run->d, rec->event))
+		return;
 	d = latency_feed(&run->l, rec->event, rec->values, rec->ts);
 	/* the pair ends in the explained thread (the reader's read, the switch to the task) */
 	if (run->explain && rec->event == run->d.to)
@@ -396,7 +378,6 @@ static void latency_op_free(struct analysis *a)
 		latency_free(&run->l);
 	analysis_group_option_free(run->groups, run->n_groups);
 	explain_close(run->explain);
-	free(run->roles);
 	free(run);
 }
 

@@ -233,13 +233,10 @@ static void reqresp_op_feed(struct analysis *a, struct record *rec)
 	struct rr_conn *c;
 	enum rr_step step;
 
-	if (run->explain && run->roles[rec->event]) {
-		explain_feed(run->explain, rec);
-		/* an event may also be the analysis's own */
-		if (rec->event != d->ev_in && rec->event != d->ev_read && rec->event != d->ev_send &&
-		    rec->event != d->ev_state)
-			return;
-	}
+	/* an event may play a role and be the analysis's own too */
+	if (run->explain && explain_feed(run->explain, rec) && rec->event != d->ev_in &&
+	    rec->event != d->ev_read && rec->event != d->ev_send && rec->event != d->ev_state)
+		return;
 	if (!v[d->f_key].present)
 		return;
 	if (rec->event == d->ev_state) {
@@ -311,16 +308,9 @@ static int reqresp_op_init(struct analysis *a)
 	run->rec = (struct record){ .event = run->d->ev_in, .values = run->line,
 				    .n_values = a->recipe->n_fields };
 	a->prints_records = a->opts && a->opts->threshold;
-	if (a->opts && a->opts->explain && run->d->explain) {
-		if (!a->opts->threshold) {
-			pk_error("--explain: needs -t TIME (the requests to explain)");
-			return PK_ERR_USAGE;
-		}
+	/* --explain (run checked -t): slow requests are explained from a history from the start */
+	if (a->opts && a->opts->explain && run->d->explain)
 		run->explain = explain_open(run->d->explain, a->recipe);
-		run->roles = xcalloc(a->recipe->n_events, 1);
-		for (int ev = 0; ev < a->recipe->n_events; ev++)
-			run->roles[ev] = (uint8_t)explain_role_of(run->d->explain, ev);
-	}
 	return PK_OK;
 }
 
@@ -372,7 +362,6 @@ static void reqresp_op_free(struct analysis *a)
 	gtab_free(&run->conns);
 	listeners_free(&run->listeners);
 	explain_close(run->explain);
-	free(run->roles);
 	free(run->line);
 	free(run);
 }

@@ -46,7 +46,6 @@ struct rr_run {
 	struct value *line;		/* scratch record values for -t lines */
 	struct record rec;
 	struct explain *explain;	/* --explain: the history slow requests are explained from */
-	uint8_t *roles;			/* per recipe event: its enum explain_role */
 };
 
 /* The statistics group of key k, created if new and create; NULL if not. */
