@@ -68,3 +68,12 @@ bool recipe_explains(const struct recipe *r)
 			return true;
 	return false;
 }
+
+/* A group key of a row as the record's value: a number, or (comm) the task's name. */
+void kernel_row_value(const struct hist_row *row, int k, int field, struct value *v)
+{
+	if (field == FIELD_COMM)
+		*v = (struct value){ .present = true, .str = row->names[k], .len = row->name_len[k] };
+	else
+		*v = (struct value){ .present = true, .num = row->keys[k] };
+}

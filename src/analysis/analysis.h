@@ -44,6 +44,9 @@ struct analysis {
 	bool prints_records;		/* event or pair lines: the sink shows a column header */
 	/* set before start: the kernel pairs this latency (hist triggers), no records come */
 	const struct kernel_pairs *kernel;
+	/* set before start: events the kernel counts for it (their records do not come) */
+	const struct kernel_counts **kernel_counts;
+	int n_kernel_counts;
 };
 
 struct analysis_ops {
@@ -92,5 +95,8 @@ void analysis_group_option_free(struct column *cols, int n);
 bool recipe_explains(const struct recipe *r);
 /* The settings of its first analysis of these ops, NULL if none. */
 void *recipe_analysis_cfg(const struct recipe *r, const struct analysis_ops *ops);
+
+/* Key k of a kernel histogram's row as the value of recipe field `field` (comm: the task's name). */
+void kernel_row_value(const struct hist_row *row, int k, int field, struct value *v);
 
 #endif

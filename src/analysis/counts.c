@@ -18,28 +18,34 @@ void counts_init(struct counts *c, const struct recipe *r, const struct counts_c
 			      sizeof(struct count_payload));
 }
 
-static void add_to(const struct counts *c, struct count_payload *p, const struct value *vals)
+static void add_to(const struct counts *c, struct count_payload *p, const struct value *vals,
+		   uint64_t n)
 {
 	const struct value *v = &vals[c->cfg->sum_field];
 
-	p->count++;
+	p->count += n;
 	if (c->cfg->sum_field && v->present) {
-		p->sum += v->num;
-		p->summed++;
+		p->sum += v->num * n;
+		p->summed += n;
 	}
+}
+
+void counts_add_n(struct counts *c, const struct value *vals, int event, uint64_t n)
+{
+	c->per_event[event] += n;
+	if (c->recipe->events[event].unlisted)	/* context for others: in no total, no group */
+		return;
+	c->total += n;
+	add_to(c, &c->all, vals, n);
+	if (c->cfg->n_group_by)
+		add_to(c, grouptab_get(&c->groups, vals), vals, n);
+	for (int k = 0; k < c->cfg->n_more; k++)
+		add_to(c, grouptab_get(&c->more[k], vals), vals, n);
 }
 
 void counts_add(struct counts *c, const struct value *vals, int event)
 {
-	c->per_event[event]++;
-	if (c->recipe->events[event].unlisted)	/* context for others: in no total, no group */
-		return;
-	c->total++;
-	add_to(c, &c->all, vals);
-	if (c->cfg->n_group_by)
-		add_to(c, grouptab_get(&c->groups, vals), vals);
-	for (int k = 0; k < c->cfg->n_more; k++)
-		add_to(c, grouptab_get(&c->more[k], vals), vals);
+	counts_add_n(c, vals, event, 1);
 }
 
 uint64_t group_count(const struct group *g)
@@ -239,6 +245,10 @@ static json_t *summary_json(const void *self, const struct format_ctx *fc)
 		json_array_append_new(arr, group_json(fc, c->cfg, rep->groups[i]));
 	json_object_set_new(obj, "groups", arr);
 	json_object_set_new(obj, "groups_overflowed", json_integer((json_int_t)c->groups.overflowed));
+	json_object_set_new(obj, "counted", json_string(c->kernel ? "kernel" : "user space"));
+	if (c->kernel)
+		json_object_set_new(obj, "kernel", json_pack("{s:I,s:i}", "dropped",
+				    (json_int_t)c->kernel_dropped, "unread", c->kernel_unread));
 	if (c->cfg->n_more)
 		json_object_set_new(obj, "more", more_json(c, fc));
 	json_object_set_new(obj, "snmp", ratios_json(c));
@@ -354,6 +364,10 @@ static void summary_text(const void *self, const struct format_ctx *fc, FILE *f)
 		lost ? " (ring buffer overrun: counts are lower bounds)" : "");
 	if (lost)
 		loss_text(rep->info->loss, f);
+	if (c->kernel)
+		fprintf(f, "counted in the kernel (hist triggers): %llu events without room in its "
+			"histograms%s\n", (unsigned long long)c->kernel_dropped,
+			c->kernel_unread ? ", and a histogram that could not be read (above)" : "");
 	if (c->cfg->n_group_by)
 		groups_text(c->cfg, rep->groups, rep->n, fc, f);
 	overflow_text(&c->groups, f);
@@ -401,9 +415,15 @@ static void counts_op_feed(struct analysis *a, struct record *rec)
 	counts_add(a->state, rec->values, rec->event);
 }
 
+/* Tracing is off, the instance still there: what the kernel counted. */
 static void counts_op_stop(struct analysis *a)
 {
-	snmp_take(&((struct counts *)a->state)->snmp_end);
+	struct counts *c = a->state;
+
+	snmp_take(&c->snmp_end);
+	c->kernel = a->n_kernel_counts > 0;
+	for (int i = 0; i < a->n_kernel_counts; i++)
+		counts_read_kernel(c, a->kernel_counts[i], a->recipe->n_fields);
 }
 
 static void counts_op_report(struct analysis *a, const struct run_info *info)

@@ -48,6 +48,10 @@ struct counts {
 	struct count_payload all;	/* every listed record */
 	uint64_t *per_event;
 	struct snmp_snapshot snmp_start, snmp_end;
+	/* events the kernel counted: those its histograms had no room for, histograms not read */
+	bool kernel;
+	uint64_t kernel_dropped;
+	int kernel_unread;
 };
 
 extern const struct analysis_ops counts_analysis;
@@ -58,6 +62,10 @@ void counts_free_cfg(void *cfg);
 
 void counts_init(struct counts *c, const struct recipe *r, const struct counts_cfg *cfg);
 void counts_add(struct counts *c, const struct value *vals, int event);
+/* n events of one group at once (a kernel histogram's row). */
+void counts_add_n(struct counts *c, const struct value *vals, int event, uint64_t n);
+/* Read the kernel's histograms of an event it counted (counts_kernel.c). */
+void counts_read_kernel(struct counts *c, const struct kernel_counts *kc, int n_fields);
 /* Groups sorted as the recipe says; caller frees the array (not the groups). */
 struct group **counts_sorted(const struct counts *c, size_t *n);
 /* The same for table k of output.summary.more. */

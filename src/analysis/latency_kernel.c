@@ -16,24 +16,26 @@ struct reading {
 	struct value *vals;	/* recipe fields: the group keys of a row */
 };
 
-static void pair_row(void *ctx, const uint64_t *keys, int n_keys, uint64_t hits)
+static void pair_row(void *ctx, const struct hist_row *row)
 {
 	struct reading *rd = ctx;
 	struct latency *l = rd->l;
-	uint64_t ns = keys[n_keys - 1] + rd->kp->bucket_ns / 2;
+	uint64_t ns = row->keys[row->n_keys - 1] + rd->kp->bucket_ns / 2;
 
-	l->c.pairs += hits;
-	stats_add_n(&l->all, ns, hits);
+	if (row->n_keys != rd->kp->n_groups + 1)
+		return;
+	l->c.pairs += row->hits;
+	stats_add_n(&l->all, ns, row->hits);
 	if (!l->d->n_group_by)
 		return;
 	for (int i = 0; i < rd->kp->n_groups; i++)
-		rd->vals[rd->kp->group_fields[i]] = (struct value){ .present = true, .num = keys[i] };
-	stats_add_n(&latency_group(l, rd->vals)->all, ns, hits);
+		kernel_row_value(row, i, rd->kp->group_fields[i], &rd->vals[rd->kp->group_fields[i]]);
+	stats_add_n(&latency_group(l, rd->vals)->all, ns, row->hits);
 }
 
-static void no_row(void *ctx, const uint64_t *keys, int n_keys, uint64_t hits)
+static void no_row(void *ctx, const struct hist_row *row)
 {
-	(void)ctx, (void)keys, (void)n_keys, (void)hits;
+	(void)ctx, (void)row;
 }
 
 static void reset_group(void *p)
@@ -60,13 +62,14 @@ void latency_read_kernel(struct latency *l, const struct kernel_pairs *kp, int n
 	stats_reset(&l->all);
 	for_each_group(l, reset_group);
 	memset(&l->c, 0, sizeof(l->c));
-	if (hist_read(kp->inst, "synthetic", kp->synth, kp->n_groups + 1, pair_row, &rd, &pairs))
+	if (hist_read(kp->inst, "synthetic", kp->synth, kp->synth_keys, pair_row, &rd, &pairs))
 		l->c.dropped = pairs.dropped;
-	if (hist_read(kp->inst, kp->start_system, kp->start_event, 1, no_row, NULL, &starts)) {
+	if (hist_read(kp->inst, kp->start_system, kp->start_event, kp->start_keys, no_row, NULL,
+		      &starts)) {
 		l->c.starts = starts.hits;
 		l->c.evictions = starts.dropped;	/* keys the start table had no room for */
 	}
-	if (hist_read(kp->inst, kp->end_system, kp->end_event, 1, no_row, NULL, &ends) &&
+	if (hist_read(kp->inst, kp->end_system, kp->end_event, kp->end_keys, no_row, NULL, &ends) &&
 	    ends.hits > l->c.pairs + l->c.dropped)
 		l->c.unmatched_ends = ends.hits - l->c.pairs - l->c.dropped;
 	free(rd.vals);

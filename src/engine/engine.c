@@ -198,6 +198,17 @@ static void give_kernel_pairs(struct engine *e)
 			    a->cfg == p->recipe->analyses[k->analysis].cfg)
 				a->kernel = &k->kp;
 	}
+	for (int i = 0; i < p->n_kcount; i++) {
+		const struct kcount *k = &p->kcount[i];
+
+		FOR_EACH_ANALYSIS(e, a)
+			if (!k->why_not && k->kc.inst && e->live &&
+			    a->cfg == p->recipe->analyses[k->analysis].cfg) {
+				a->kernel_counts = xrealloc(a->kernel_counts, (a->n_kernel_counts + 1) *
+							    sizeof(*a->kernel_counts));
+				a->kernel_counts[a->n_kernel_counts++] = &k->kc;
+			}
+	}
 }
 
 /* Does every consumer of event ev's records say what it reads? Then needed[] holds it. */
@@ -367,6 +378,8 @@ int engine_close(struct engine *e)
 	for (int i = 0; i < e->n_an; i++)
 		if (e->an[i].ops->free)
 			e->an[i].ops->free(&e->an[i]);
+	for (int i = 0; i < e->n_an; i++)
+		free(e->an[i].kernel_counts);
 	free(e->an);
 	for (int i = 0; i < e->n_enrichers; i++)
 		e->enrichers[i].ops->close(e->enrichers[i].state);

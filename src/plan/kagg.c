@@ -17,15 +17,32 @@
 #define KAGG_BUCKET_NS 1000
 /* Rows of (group, latency bucket) the synthetic event's histogram holds. */
 #define KAGG_ROWS 32768
+/* Keys of a hist trigger (the kernel's TRACING_MAP_KEYS_MAX). */
+#define KAGG_MAX_KEYS 3
 
-/* The plain integer field a recipe field comes from in event ev's chosen alternative. */
-static struct tep_format_field *plain_source(const struct plan *p, int ev, int field)
+/*
+ * Is the record's pid the task the event fired in? Then its comm is the one
+ * the kernel saves with a hist row keyed by common_pid.execname (when the
+ * row is made), as the comm enricher names that pid.
+ */
+bool plan_pid_is_current(const struct plan *p, int ev)
+{
+	const struct planned_event *pe = &p->ev[ev];
+	const struct alternative *a = &pe->decl->alts[pe->chosen];
+
+	for (int i = 0; i < a->n_maps; i++)
+		if (a->maps[i].field == FIELD_PID)
+			return false;
+	return true;
+}
+
+struct tep_format_field *plan_plain_source(const struct plan *p, int ev, int field)
 {
 	const struct planned_event *pe = &p->ev[ev];
 	const struct alternative *a = &pe->decl->alts[pe->chosen];
 	struct tep_event *e = plan_find_event(p->tep, pe->system, pe->name);
 
-	if (field == FIELD_PID && e)
+	if (field == FIELD_PID && e && plan_pid_is_current(p, ev))
 		return tep_find_common_field(e, "common_pid");
 	for (int i = 0; e && i < a->n_maps; i++) {
 		const struct field_map *m = &a->maps[i];
@@ -33,7 +50,7 @@ static struct tep_format_field *plain_source(const struct plan *p, int ev, int f
 
 		if (m->field != field)
 			continue;
-		if (m->inet || m->network_order || m->at_most || !m->source)
+		if (m->inet || m->network_order || m->at_most || m->negative || !m->source)
 			return NULL;
 		f = tep_find_any_field(e, m->source);
 		if (!f || (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_STRING | TEP_FIELD_IS_DYNAMIC |
@@ -75,7 +92,7 @@ static void add_group(struct kagg *k, int field, struct tep_format_field *f)
 	k->group_src[k->kp.n_groups++] = f;
 }
 
-/* The group columns as plain fields of the end event; NULL, or why not. */
+/* The group columns as plain fields of the end event (comm: its task's name); NULL, or why not. */
 static char *groups_of(const struct plan *p, const struct latency_decl *d, struct kagg *k)
 {
 	for (int i = 0; i < d->n_group_by; i++) {
@@ -83,14 +100,22 @@ static char *groups_of(const struct plan *p, const struct latency_decl *d, struc
 		int fields[2] = { c->field, c->port_field };
 
 		for (int j = 0; j < 2 && fields[j] >= 0; j++) {
-			struct tep_format_field *f = plain_source(p, d->to, fields[j]);
+			struct tep_format_field *f = plan_plain_source(p, d->to, fields[j]);
 
+			if (fields[j] == FIELD_COMM && plan_pid_is_current(p, d->to)) {
+				add_group(k, FIELD_COMM, NULL);
+				continue;
+			}
 			if (!f)
 				return xasprintf("group %s is not a plain integer of %s:%s", c->title,
 					   p->ev[d->to].system, p->ev[d->to].name);
 			add_group(k, fields[j], f);
 		}
 	}
+	/* the latency's bucket is a key too */
+	if (k->kp.n_groups + 1 > KAGG_MAX_KEYS)
+		return xasprintf("%d group keys (the kernel's histograms take %d keys, one is the latency)",
+				 k->kp.n_groups, KAGG_MAX_KEYS);
 	return NULL;
 }
 
@@ -134,8 +159,8 @@ static char *ineligible(const struct plan *p, const struct plan_opts *o,
 		if (plan_event_shared(p, ev))
 			return xasprintf("event %s shares its tracepoint", pe->decl->name);
 	}
-	ks = plain_source(p, d->from, d->key[0]);
-	ke = plain_source(p, d->to, d->key[0]);
+	ks = plan_plain_source(p, d->from, d->key[0]);
+	ke = plan_plain_source(p, d->to, d->key[0]);
 	if (!ks || !ke || ks->size != ke->size)
 		return xasprintf("the key %s is not one plain integer of the same size on both events",
 			   r->fields[d->key[0]].name);
@@ -183,6 +208,12 @@ static void commands(const struct plan *p, const struct latency_decl *d, struct 
 	params = xstrdup("$pklat");
 	keys = xstrdup("");
 	for (int i = 0; i < k->kp.n_groups; i++) {
+		if (!k->group_src[i]) {	/* the task's name: the synthetic event's own common_pid */
+			t = xasprintf("%scommon_pid.execname,", keys);
+			free(keys);
+			keys = t;
+			continue;
+		}
 		t = xasprintf("%s; %s g%d", def, synth_type(k->group_src[i]), i);
 		free(def);
 		def = t;
@@ -202,9 +233,10 @@ static void commands(const struct plan *p, const struct latency_decl *d, struct 
 		      size, p->clock, from->system, from->name, k->kp.synth, params);
 	k->end_trigger = trigger(k->key_end, t, to->filter);
 	free(t);
-	t = xasprintf("%slat.buckets=%d", keys, KAGG_BUCKET_NS);
-	k->synth_trigger = xasprintf("hist:keys=%s:size=%d", t, KAGG_ROWS);
-	free(t);
+	k->kp.synth_keys = xasprintf("%slat.buckets=%d", keys, KAGG_BUCKET_NS);
+	k->kp.start_keys = k->key_start;
+	k->kp.end_keys = k->key_end;
+	k->synth_trigger = xasprintf("hist:keys=%s:size=%d", k->kp.synth_keys, KAGG_ROWS);
 	free(params);
 	free(keys);
 }
@@ -214,6 +246,7 @@ static void kagg_clear(struct kagg *k)
 	free(k->why_not);
 	free(k->kp.synth);
 	free(k->kp.group_fields);
+	free(k->kp.synth_keys);
 	free(k->group_src);
 	free(k->synth_def);
 	free(k->start_trigger);
@@ -249,10 +282,12 @@ void plan_kernel_pairs(struct plan *p, const struct plan_opts *o)
 		if (!k->why_not)
 			commands(p, d, k, p->n_kagg - 1);
 	}
+	plan_kernel_counts(p);
 }
 
 void plan_kernel_pairs_free(struct plan *p)
 {
+	plan_kernel_counts_free(p);
 	for (int i = 0; i < p->n_kagg; i++)
 		kagg_clear(&p->kagg[i]);
 	free(p->kagg);

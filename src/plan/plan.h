@@ -19,6 +19,7 @@
 struct tep_handle;
 struct tep_event_filter;
 struct tep_event;
+struct tep_format_field;
 
 /*
  * Where an alternative stands. Decisions (coupling, "when", fallback) read
@@ -75,6 +76,20 @@ struct kagg {
 	unsigned made;		/* what the session wrote (and removes): session/kagg.c */
 };
 
+/*
+ * A listed event whose records do not come (the kernel pairs its latency),
+ * counted by the kernel for a counts analysis (plan/kcount.c): one hist
+ * trigger keyed by the summary's groups, or two split by an errno field's sign.
+ */
+struct kcount {
+	int analysis;		/* index into recipe->analyses (counts) */
+	int event;
+	char *triggers[2];	/* as written */
+	char *why_not;		/* set by the session when the kernel refused it */
+	unsigned made;		/* bit i: triggers[i] is in the kernel */
+	struct kernel_counts kc;	/* what the analysis reads */
+};
+
 struct plan {
 	struct recipe *recipe;
 	struct caps *caps;
@@ -89,6 +104,8 @@ struct plan {
 	struct tep_handle *tep;	/* formats of the events used */
 	struct kagg *kagg;	/* one per latency analysis */
 	int n_kagg;
+	struct kcount *kcount;	/* listed events the kernel counts */
+	int n_kcount;
 	struct plan_opts kagg_opts;
 	const char **kfuncs;	/* plan: kprobe targets of the recipe, looked up once */
 	bool *kfunc_found;
@@ -140,6 +157,21 @@ int plan_check_shared_filters(const struct plan *p);
 void plan_kernel_pairs(struct plan *p, const struct plan_opts *o);
 void plan_kernel_pairs_free(struct plan *p);
 const struct kagg *plan_event_paired_in_kernel(const struct plan *p, int ev);
+/*
+ * Listed events of kernel-paired latencies: counted by the kernel for the
+ * counts analysis, or their latencies go back to user space with the reason
+ * (plan/kcount.c; called by plan_kernel_pairs).
+ */
+void plan_kernel_counts(struct plan *p);
+void plan_kernel_counts_free(struct plan *p);
+void plan_print_kernel_counts(const struct plan *p);
+/* Is event ev's pid the task it fired in (no recipe mapping of pid)? */
+bool plan_pid_is_current(const struct plan *p, int ev);
+/*
+ * The plain integer field (at most 8 bytes, no conversion) recipe field
+ * `field` comes from in event ev's chosen alternative (pid: common_pid), or NULL.
+ */
+struct tep_format_field *plan_plain_source(const struct plan *p, int ev, int field);
 void plan_print_kernel_pairs(const struct plan *p);
 
 /* The tracefs event an alternative's field source lives in. */

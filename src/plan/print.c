@@ -147,6 +147,7 @@ void plan_print(const struct plan *p)
 		if (r->analyses[i].ops->describe)
 			r->analyses[i].ops->describe(r->analyses[i].cfg, r, stdout);
 	plan_print_kernel_pairs(p);
+	plan_print_kernel_counts(p);
 	derive_describe(r->derive, r, event_traced, p, stdout);
 	if (r->owner)
 		owner_describe(r->owner, r, stdout);

@@ -271,7 +271,9 @@ int session_start_tracing(struct session *s)
 		tracefs_instance_file_write(s->inst, "buffer_subbuf_size_kb", PLAN_SUBBUF_KB);
 	if (p->caps->buffer_percent)
 		tracefs_instance_file_write(s->inst, "buffer_percent", PLAN_WAKE_PERCENT);
+	session_make_kernel_counts(s);
 	session_make_kernel_pairs(s);
+	session_settle_kernel_counts(s);
 	for (int i = 0; i < p->n_ev; i++) {
 		const struct planned_event *pe = &p->ev[i];
 		char *filter;
@@ -315,6 +317,7 @@ int session_teardown(struct session *s)
 
 	if (s->inst) {
 		session_tracing_off(s);
+		session_remove_kernel_counts(s);
 		session_remove_kernel_triggers(s);
 		/* rmdir disables the instance's events, so the probes become removable */
 		if (tracefs_instance_destroy(s->inst) < 0) {

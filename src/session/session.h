@@ -41,6 +41,10 @@ void session_tracing_off(struct session *s);
  * triggers removed before the instance, synthetic events after it.
  */
 void session_make_kernel_pairs(struct session *s);
+/* The summary's counts of kernel-paired events (session/kcount.c): before and after the pairs. */
+void session_make_kernel_counts(struct session *s);
+void session_settle_kernel_counts(struct session *s);
+void session_remove_kernel_counts(struct session *s);
 void session_remove_kernel_triggers(struct session *s);
 void session_remove_synthetic_events(struct session *s);
 /* Remove the instance and the probes; safe to call twice and after a failed start. */

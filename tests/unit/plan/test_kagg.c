@@ -80,7 +80,46 @@ static void why_not_in_the_kernel(void)
 	kfx_free(&f);
 }
 
+/*
+ * syscalls: grouped by process name and call, paired in the kernel with the
+ * name its histogram saves; its summary (name, call, errno) counted by two
+ * triggers split by the sign of ret; a total reads the pairing's histogram.
+ */
+static void syscalls_paired_and_counted_in_the_kernel(void)
+{
+	struct kfx f;
+	const struct kagg *k = plan_kagg(&f, "../recipes/syscalls.json", NULL);
+	const struct kcount *c;
+
+	CHECK(k && !k->why_not);
+	if (!k || k->why_not || f.p.n_kcount != 1) {
+		CHECK(f.p.n_kcount == 1);
+		kfx_free(&f);
+		return;
+	}
+	CHECK(!strcmp(k->synth_def, "probekit_42_0 u64 lat; long g1"));
+	CHECK(!strcmp(k->synth_trigger, "hist:keys=common_pid.execname,g1,lat.buckets=1000:size=32768"));
+	CHECK(k->kp.n_groups == 2 && k->kp.group_fields[0] == FIELD_COMM);
+	c = &f.p.kcount[0];
+	CHECK(!strcmp(f.r->events[c->event].name, "exit") && c->kc.n_hists == 2);
+	CHECK(strstr(c->triggers[0], "hist:keys=common_pid.execname,id:size=16384 if (ret >= 0) && (") ==
+	      c->triggers[0]);
+	CHECK(strstr(c->triggers[1], "hist:keys=common_pid.execname,id,ret:size=16384 if (ret < 0) && (") ==
+	      c->triggers[1]);
+	CHECK(c->kc.hists[0].absent == c->kc.hists[1].fields[2] && c->kc.hists[1].absent == -1);
+	kfx_free(&f);
+	/* a summary without groups: the pairing's histograms count each event */
+	k = plan_kagg(&f, "../tests/vm/recipes/vmtest-kagg.json", NULL);
+	CHECK(k && !k->why_not && f.p.n_kcount == 2);
+	for (int i = 0; i < f.p.n_kcount; i++)
+		CHECK(!f.p.kcount[i].triggers[0] && !strcmp(f.p.kcount[i].kc.hists[0].keys, "sock_cookie") &&
+		      f.p.kcount[i].kc.hists[0].fields[0] == -1);
+	kfx_free(&f);
+}
+
 const struct unit_test kagg_tests[] = {
+	{ "kagg: syscalls: names as the kernel saves them, the summary counted by sign",
+	  syscalls_paired_and_counted_in_the_kernel },
 	{ "kagg: start last, one key, integer groups: the kernel pairs it", last_start_is_paired_in_the_kernel },
 	{ "kagg: why not (start first, --no-kernel-agg, -t, no hist triggers)", why_not_in_the_kernel },
 	{ NULL, NULL },
