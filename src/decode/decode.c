@@ -41,6 +41,9 @@ static int resolve_maps(struct event_rt *rt, struct tep_event *ev, const struct 
 
 		m->map = &a->maps[i];
 		m->field = m->map->field;
+		m->inet = m->map->inet;
+		m->network_order = m->map->network_order;
+		m->negative = m->map->negative;
 		m->fmt = r->fields[m->field].format;
 		m->src = lookup(ev, m->map->source);
 		m->family = lookup(ev, m->map->family);
@@ -317,7 +320,7 @@ static void read_map(struct decoder *d, const struct map_rt *m, void *data, int 
 	enum field_format fmt = m->fmt;
 
 	*v = (struct value){ 0 };	/* whole: absent unless read below */
-	if (m->map->inet) {
+	if (m->inet) {
 		read_inet(v, m, data, size);
 		return;
 	}
@@ -342,7 +345,7 @@ static void read_map(struct decoder *d, const struct map_rt *m, void *data, int 
 	case FMT_SYMBOLIC:
 		if (!inside_at(&m->src_at, size))
 			return;
-		v->num = read_int(&m->src_at, data, m->map->network_order);
+		v->num = read_int(&m->src_at, data, m->network_order);
 		v->str = symbols_name(&m->names, (int64_t)v->num);
 		v->len = v->str ? (int)strlen(v->str) : 0;
 		v->present = true;
@@ -362,8 +365,8 @@ static void read_map(struct decoder *d, const struct map_rt *m, void *data, int 
 	default:
 		if (!inside_at(&m->src_at, size))	/* a short record: absent */
 			return;
-		v->num = read_int(&m->src_at, data, m->map->network_order);
-		v->present = !m->map->negative || (int64_t)v->num < 0;
+		v->num = read_int(&m->src_at, data, m->network_order);
+		v->present = !m->negative || (int64_t)v->num < 0;
 		if (inside_at(&m->at_most_at, size)) {
 			uint64_t cap = read_int(&m->at_most_at, data, false);
 

@@ -24,8 +24,9 @@ struct field_at {
 /* Field lookups of one chosen alternative, resolved once when tracing starts. */
 struct map_rt {
 	const struct field_map *map;
-	int field;		/* map->field, and its format: read once per record, kept here */
+	int field;		/* map->field, its format and flags: read for each record, kept here */
 	enum field_format fmt;
+	bool inet, network_order, negative;
 	struct tep_format_field *src, *family, *ipv4, *ipv6[2];
 	struct tep_format_field *at_most;
 	struct field_at src_at, family_at, ipv4_at, ipv6_at[2], at_most_at;
