@@ -85,9 +85,14 @@ static bool execname_key(const char **p, struct hist_row *r, int k)
 	const char *name, *end;
 	size_t len;
 
-	if (!key_name(p))
+	/* "name: " and not a space more: a task's name may begin with spaces, or be empty */
+	while (**p == ' ')
+		(*p)++;
+	while (**p && **p != ':' && **p != '}' && **p != '\n')
+		(*p)++;
+	if ((*p)[0] != ':' || (*p)[1] != ' ')
 		return false;
-	name = *p;
+	name = *p + 2;
 	if (strnlen(name, 16) < 16)
 		return false;
 	end = name + 16;

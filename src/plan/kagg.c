@@ -42,8 +42,14 @@ struct tep_format_field *plan_plain_source(const struct plan *p, int ev, int fie
 	const struct alternative *a = &pe->decl->alts[pe->chosen];
 	struct tep_event *e = plan_find_event(p->tep, pe->system, pe->name);
 
+	enum field_format fmt = p->recipe->fields[field].format;
+
 	if (field == FIELD_PID && e && plan_pid_is_current(p, ev))
 		return tep_find_common_field(e, "common_pid");
+	/* a value the kernel keys must be the number user space keeps (not a name or address) */
+	if (fmt == FMT_IPV4 || fmt == FMT_IPV6 || fmt == FMT_INET || fmt == FMT_SOCKADDR ||
+	    fmt == FMT_STRING || fmt == FMT_SYMBOLIC)
+		return NULL;
 	for (int i = 0; e && i < a->n_maps; i++) {
 		const struct field_map *m = &a->maps[i];
 		struct tep_format_field *f;
@@ -142,6 +148,8 @@ static char *ineligible(const struct plan *p, const struct plan_opts *o,
 		return xasprintf("a key of %d fields (the kernel's pairing here takes one)", d->n_key);
 	if (r->derive)
 		return xasprintf("the recipe derives fields in user space");
+	if (r->owner)	/* pid and comm become the socket's owner's, not the current task's */
+		return xasprintf("the recipe names socket owners in user space");
 	for (int i = 0; i < r->n_analyses; i++)
 		/* the listing steps aside for a latency; counts total events (none come) */
 		if (r->analyses[i].ops != &latency_analysis && r->analyses[i].ops->feed &&

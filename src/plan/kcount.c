@@ -174,6 +174,23 @@ static char *build(const struct plan *p, const struct counts_cfg *cfg, int ev, s
 	return NULL;
 }
 
+/* An unlisted event (context for others): its number alone, from its pairing's histogram. */
+static void context_count(const struct plan *p, int ev, struct kcount *k)
+{
+	const struct planned_event *pe = &p->ev[ev];
+	struct kernel_count_hist *kh = &k->kc.hists[0];
+
+	k->event = ev;
+	k->kc.system = pe->system;
+	k->kc.event = pe->name;
+	k->kc.event_index = ev;
+	k->kc.n_hists = 1;
+	kh->keys = xstrdup(pairing_keys(p, ev));
+	kh->n_keys = 1;
+	kh->fields[0] = -1;
+	kh->absent = -1;
+}
+
 static void kcount_clear(struct kcount *k)
 {
 	for (int i = 0; i < 2; i++) {
@@ -217,9 +234,11 @@ static bool count_pass(struct plan *p)
 			struct kcount k = { .analysis = i };
 			char *why;
 
-			if (r->events[ev].unlisted || !plan_event_paired_in_kernel(p, ev))
+			if (!plan_event_paired_in_kernel(p, ev))
 				continue;
-			why = build(p, r->analyses[i].cfg, ev, &k);
+			if (r->events[ev].unlisted)
+				context_count(p, ev, &k);
+			why = r->events[ev].unlisted ? NULL : build(p, r->analyses[i].cfg, ev, &k);
 			if (why) {
 				unpair(p, ev, why);
 				free(why);
@@ -245,6 +264,8 @@ void plan_print_kernel_counts(const struct plan *p)
 	for (int i = 0; i < p->n_kcount; i++) {
 		const struct kcount *k = &p->kcount[i];
 
+		if (p->recipe->events[k->event].unlisted)
+			continue;	/* its number only, from its pairing's histogram */
 		if (!k->triggers[0]) {
 			printf("summary: event %s counted in the kernel, by its pairing's histogram "
 			       "(keys %s)\n", p->recipe->events[k->event].name, k->kc.hists[0].keys);

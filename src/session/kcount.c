@@ -74,7 +74,11 @@ void session_make_kernel_counts(struct session *s)
 	for (int i = 0; i < s->plan->n_kcount; i++) {
 		struct kcount *k = &s->plan->kcount[i];
 
-		if (!k->why_not && !make_one(s, k)) {
+		if (k->why_not)
+			continue;
+		if (!plan_event_paired_in_kernel(s->plan, k->event))	/* an earlier count refused */
+			k->why_not = xstrdup("its latency is paired in user space");
+		else if (!make_one(s, k)) {
 			pk_warn("%s; paired in user space", k->why_not);
 			unpair(s->plan, k->event, k->why_not);
 		}
@@ -86,8 +90,10 @@ void session_settle_kernel_counts(struct session *s)
 	for (int i = 0; i < s->plan->n_kcount; i++) {
 		struct kcount *k = &s->plan->kcount[i];
 
-		if (k->made && !plan_event_paired_in_kernel(s->plan, k->event)) {
+		/* made, or reading its pairing's histogram: either way its records now come */
+		if (k->kc.inst && !plan_event_paired_in_kernel(s->plan, k->event)) {
 			unmake(s, k);
+			free(k->why_not);
 			k->why_not = xstrdup("its latency is paired in user space");
 		}
 	}

@@ -646,6 +646,11 @@ test_syscalls_exact_counts_errors_and_times() {
 	syscalls_check /tmp/user "user space" "user space" "user space" $own
 	d=$(( kp50 > p50 ? kp50 - p50 : p50 - kp50 ))
 	[ $d -le $(( 1000 + p50 / 30 )) ] || fail "p50 differ by $d ns (more than 1 us and a group's bucket)"
+	# the context event's number: from the pairing's start histogram in the kernel
+	ke=$(grep -m1 '"type":"summary"' /tmp/out | grep -o '"per_event":{"enter":[0-9]*' | sed 's/.*://')
+	ue=$(grep -m1 '"type":"summary"' /tmp/user | grep -o '"per_event":{"enter":[0-9]*' | sed 's/.*://')
+	echo "entries: $ke and $ue"
+	[ "${ke:-0}" -ge 2120 ] && [ "$ke" = "$ue" ] || fail "entries: $ke and $ue, want the same, at least 2120"
 	ls $T/events/synthetic 2>/dev/null | grep -q probekit && fail "synthetic event left"
 	true
 }

@@ -101,7 +101,28 @@ static void several_histograms_and_task_names(void)
 	CHECK(!hist_parse(text, "common_pid.execname", keep, &r, &t));
 }
 
+/* Names any process can take (prctl): empty, all spaces, a leading space; each row stays its own. */
+static void names_of_spaces(void)
+{
+	static const char text[] =
+		"# trigger info: hist:keys=common_pid.execname,id:vals=hitcount:size=16384 [active]\n"
+		"{ common_pid:                 [      1111], id:          1 } hitcount:          1\n"
+		"{ common_pid:   evil          [      1112], id:          1 } hitcount:          2\n"
+		"{ common_pid:                 [      1113], id:          1 } hitcount:          3\n"
+		"{ common_pid: victim          [      2222], id:          1 } hitcount:        100\n"
+		"\nTotals:\n    Hits: 106\n    Entries: 4\n    Dropped: 0\n";
+	struct rows r = { 0 };
+	struct hist_totals t;
+
+	CHECK(hist_parse(text, "common_pid.execname,id", keep, &r, &t) && r.n == 4);
+	CHECK(r.keys[0][0] == 1111 && r.hits[0] == 1 && !strcmp(r.names[0], ""));
+	CHECK(r.keys[1][0] == 1112 && r.hits[1] == 2 && !strcmp(r.names[1], "  evil"));
+	CHECK(r.keys[2][0] == 1113 && r.hits[2] == 3 && !strcmp(r.names[2], ""));
+	CHECK(r.keys[3][0] == 2222 && r.hits[3] == 100 && !strcmp(r.names[3], "victim"));
+}
+
 const struct unit_test hist_tests[] = {
+	{ "hist: task names of spaces, or none, stay their own rows", names_of_spaces },
 	{ "hist: a synthetic event's histogram, buckets and totals", synthetic_event_histogram },
 	{ "hist: one key; other shapes are refused", start_histogram_and_refusals },
 	{ "hist: an event's histograms by their keys; task names of any bytes",

@@ -92,15 +92,19 @@ static void syscalls_paired_and_counted_in_the_kernel(void)
 	const struct kcount *c;
 
 	CHECK(k && !k->why_not);
-	if (!k || k->why_not || f.p.n_kcount != 1) {
-		CHECK(f.p.n_kcount == 1);
+	if (!k || k->why_not || f.p.n_kcount != 2) {
+		CHECK(f.p.n_kcount == 2);
 		kfx_free(&f);
 		return;
 	}
 	CHECK(!strcmp(k->synth_def, "probekit_42_0 u64 lat; long g1"));
 	CHECK(!strcmp(k->synth_trigger, "hist:keys=common_pid.execname,g1,lat.buckets=1000:size=32768"));
 	CHECK(k->kp.n_groups == 2 && k->kp.group_fields[0] == FIELD_COMM);
+	/* enter is context: its number alone, from the pairing's start histogram */
 	c = &f.p.kcount[0];
+	CHECK(!strcmp(f.r->events[c->event].name, "enter") && !c->triggers[0] && c->kc.n_hists == 1);
+	CHECK(!strcmp(c->kc.hists[0].keys, "common_pid") && c->kc.hists[0].fields[0] == -1);
+	c = &f.p.kcount[1];
 	CHECK(!strcmp(f.r->events[c->event].name, "exit") && c->kc.n_hists == 2);
 	CHECK(strstr(c->triggers[0], "hist:keys=common_pid.execname,id:size=16384 if (ret >= 0) && (") ==
 	      c->triggers[0]);
