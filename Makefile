@@ -6,7 +6,7 @@ DATADIR   := $(PREFIX)/share/probekit
 MANDIR    := $(PREFIX)/share/man
 
 CC        ?= cc
-PKGS      := libtracefs libtraceevent jansson libseccomp libmnl
+PKGS      := libtracefs libtraceevent jansson libseccomp libnl-3.0
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 WARN      := -Wall -Wextra -Werror -D_GNU_SOURCE
@@ -91,14 +91,13 @@ build/tools/%-static: tests/tools/%.c
 	$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<
 
 # One file for locked-down hosts: no shared libraries at run time. libtraceevent's
-# plugin loader (dlopen) is linked but never used. Debian ships no libmnl.a: this
-# binary learns socket owners from events only (no socket table).
+# plugin loader (dlopen) is linked but never used; libnl's static archive gives it
+# the socket table as the dynamic binary has.
 static: probekit-static
 
 probekit-static: $(SRCS) $(wildcard src/*/*.h)
 	@mkdir -p build
-	$(CC) $(ALL_CFLAGS) -DPK_NO_LIBMNL -static -o $@ $(SRCS) \
-	    $(shell pkg-config --static --libs $(filter-out libmnl,$(PKGS)))
+	$(CC) $(ALL_CFLAGS) -static -o $@ $(SRCS) $(shell pkg-config --static --libs $(PKGS))
 
 build/fuzz/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -168,13 +167,13 @@ check-vm: probekit-static build/tools/tcpflow-static build/tools/syscaller
 deps:
 	@if command -v apt-get >/dev/null; then \
 	  apt-get update -qq && apt-get install -y -qq gcc make pkg-config libtracefs-dev \
-	    libtraceevent-dev libjansson-dev libseccomp-dev libmnl-dev clang libclang-rt-dev nftables iproute2 procps python3 util-linux \
+	    libtraceevent-dev libjansson-dev libseccomp-dev libnl-3-dev clang libclang-rt-dev nftables iproute2 procps python3 util-linux \
 	    qemu-system-x86 busybox-static cpio xz-utils binutils; \
 	elif command -v dnf >/dev/null; then \
 	  dnf install -y gcc make pkgconf-pkg-config libtracefs-devel libtraceevent-devel \
-	    jansson-devel libseccomp-devel libmnl-devel clang compiler-rt nftables iproute procps-ng libasan libubsan python3 util-linux \
+	    jansson-devel libseccomp-devel libnl3-devel clang compiler-rt nftables iproute procps-ng libasan libubsan python3 util-linux \
 	    qemu-system-x86 busybox cpio xz binutils glibc-static; \
-	else echo "make deps: no apt-get or dnf here; install libtracefs, libtraceevent, jansson, libseccomp, libmnl" >&2; exit 1; fi
+	else echo "make deps: no apt-get or dnf here; install libtracefs, libtraceevent, jansson, libseccomp, libnl-3" >&2; exit 1; fi
 
 install: probekit
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/recipes $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5

@@ -79,6 +79,7 @@ struct owner_state {
 	int64_t opened, last_read_start, next_read;
 	int64_t read_ns;		/* the reads' total cost */
 	const char *why_not;		/* the table could not be read */
+	const char *incomplete;		/* a read missed a namespace's sockets (sock_diag failed there) */
 	uint64_t events[OWNER_NR_SOURCES];
 	uint64_t evicted;
 };
@@ -278,6 +279,9 @@ static void read_table(struct owner_state *st, int64_t now)
 		st->next_read = INT64_MAX;
 		return;
 	}
+	if (why && !st->incomplete)	/* e.g. no tcp_diag module: the table has no TCP sockets */
+		pk_warn("socket owners: the socket table is incomplete (%s)", why);
+	st->incomplete = st->incomplete ? st->incomplete : why;
 	st->gen++;
 	cost = clock_ns(CLOCK_MONOTONIC) - now;
 	st->read_ns += cost;
@@ -432,6 +436,8 @@ static json_t *owner_json(const void *self, const struct format_ctx *fc)
 	if (st->why_not || !st->table)
 		json_object_set_new(obj, "table_unavailable",
 				    json_string(st->why_not ? st->why_not : "recorded pages"));
+	if (st->incomplete)
+		json_object_set_new(obj, "table_incomplete", json_string(st->incomplete));
 	json_object_set_new(obj, "cache_evictions", json_integer((json_int_t)st->evicted));
 	json_object_set_new(obj, "unknown_sockets", json_integer((json_int_t)n_unknown));
 	json_object_set_new(obj, "unknown", unknown);
@@ -453,8 +459,9 @@ static void owner_text(const void *self, const struct format_ctx *fc, FILE *f)
 		st->events[OWNER_TABLE] + st->events[OWNER_SHARED] + st->events[OWNER_LISTENER],
 		st->events[OWNER_SHARED], st->events[OWNER_LISTENER], st->events[OWNER_UNKNOWN]);
 	if (st->gen)
-		fprintf(f, "; socket table read %u times, %.1f ms each", st->gen,
-			st->read_ns / 1e6 / st->gen);
+		fprintf(f, "; socket table read %u times, %.1f ms each%s%s", st->gen,
+			st->read_ns / 1e6 / st->gen, st->incomplete ? ", incomplete: " : "",
+			st->incomplete ? st->incomplete : "");
 	else if (st->why_not)
 		fprintf(f, "; socket table not read: %s", st->why_not);
 	fprintf(f, "\n");

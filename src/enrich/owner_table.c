@@ -141,7 +141,7 @@ static void index_sockets(struct owner_table *t)
 bool owner_table_refresh(struct owner_table *t, const char **why)
 {
 	t->n = t->dropped = 0;
-	if (sockets_dump(on_socket, t, why) < 0)
+	if (sockets_dump(on_socket, t, why) < 0)	/* *why may be set after a partial read */
 		return false;
 	index_sockets(t);
 	sockets_holders(on_holder, t);

@@ -24,7 +24,10 @@ struct owner_found {
 
 struct owner_table *owner_table_new(void);
 void owner_table_free(struct owner_table *t);
-/* Read the kernel's sockets and their holders again; false (and *why) when it could not. */
+/*
+ * Read the kernel's sockets and their holders again; false (and *why) when it
+ * could not; true with *why set when some namespace's dump failed.
+ */
 bool owner_table_refresh(struct owner_table *t, const char **why);
 /*
  * The holder of the socket local -> remote (addresses as the decoder makes

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* TCP sockets of every network namespace (sock_diag through libmnl), and their processes (/proc fds). */
+/*
+ * TCP sockets of every network namespace (sock_diag through libnl, which
+ * Debian ships as a static archive too: the static build has the table), and
+ * their processes (/proc fds).
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,9 +16,9 @@
 #include <netinet/in.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
-#ifndef PK_NO_LIBMNL
-#include <libmnl/libmnl.h>
-#endif
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
 
 #include "kernel/sockets.h"
 
@@ -36,16 +40,15 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-#ifndef PK_NO_LIBMNL
-static int on_diag_msg(const struct nlmsghdr *nlh, void *data)
+static int on_diag_msg(struct nl_msg *msg, void *data)
 {
 	const struct dump_ctx *d = data;
-	const struct inet_diag_msg *m = mnl_nlmsg_get_payload(nlh);
+	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	const struct inet_diag_msg *m = nlmsg_data(nlh);
 	struct sock_entry e = { 0 };
 
-	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*m))
-		return MNL_CB_OK;
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY || nlmsg_datalen(nlh) < (int)sizeof(*m))
+		return NL_OK;
 	e.family = m->idiag_family;
 	e.state = m->idiag_state;
 	e.lport = ntohs(m->id.idiag_sport);
@@ -55,37 +58,26 @@ static int on_diag_msg(const struct nlmsghdr *nlh, void *data)
 	e.inode = m->idiag_inode;
 	e.netns = d->netns;
 	d->fn(d->ctx, &e);
-	return MNL_CB_OK;
+	return NL_OK;
 }
 
-/* One family's TCP sockets through nl (a sock_diag socket of one namespace). */
-static bool dump_family(struct mnl_socket *nl, int family, struct dump_ctx *d)
+/* One family's TCP sockets through nl (a sock_diag socket of one namespace); libnl reads to DONE. */
+static bool dump_family(struct nl_sock *nl, int family, struct dump_ctx *d)
 {
-	static char buf[32768];	/* a dump's datagrams are up to 32 KiB (libmnl's advice) */
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct inet_diag_req_v2 *req;
-	unsigned int seq = 1, portid = mnl_socket_get_portid(nl);
-	ssize_t n;
-	int ret = MNL_CB_OK;
+	struct inet_diag_req_v2 req = {
+		.sdiag_family = (uint8_t)family, .sdiag_protocol = IPPROTO_TCP, .idiag_states = ~0U,
+	};
 
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
-	req->sdiag_family = family;
-	req->sdiag_protocol = IPPROTO_TCP;
-	req->idiag_states = ~0U;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+	if (nl_socket_modify_cb(nl, NL_CB_VALID, NL_CB_CUSTOM, on_diag_msg, d) < 0 ||
+	    nl_send_simple(nl, SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, &req, sizeof(req)) < 0)
 		return false;
-	while (ret > MNL_CB_STOP && (n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0)
-		ret = mnl_cb_run(buf, n, seq, portid, on_diag_msg, d);
-	return ret != MNL_CB_ERROR;
+	return nl_recvmsgs_default(nl) >= 0;
 }
 
 /* A sock_diag socket in the namespace of /proc/PID (self_ns: ours, to come back to). */
-static struct mnl_socket *diag_socket_in(const char *pid, int self_ns)
+static struct nl_sock *diag_socket_in(const char *pid, int self_ns)
 {
-	struct mnl_socket *nl = NULL;
+	struct nl_sock *nl = NULL;
 	char path[300];	/* /proc/ + a d_name */
 	int fd;
 
@@ -94,9 +86,9 @@ static struct mnl_socket *diag_socket_in(const char *pid, int self_ns)
 	if (fd < 0)
 		return NULL;
 	if (setns(fd, CLONE_NEWNET) == 0) {
-		nl = mnl_socket_open(NETLINK_SOCK_DIAG);
-		if (nl && mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-			mnl_socket_close(nl);
+		nl = nl_socket_alloc();
+		if (nl && nl_connect(nl, NETLINK_SOCK_DIAG) < 0) {
+			nl_socket_free(nl);
 			nl = NULL;
 		}
 		/* a socket stays in the namespace it was made in: go home at once */
@@ -104,6 +96,10 @@ static struct mnl_socket *diag_socket_in(const char *pid, int self_ns)
 			abort();	/* in a foreign namespace, nothing after this is right */
 	}
 	close(fd);
+	if (nl) {	/* a dump's datagrams are up to 32 KiB: peek at each one's size */
+		nl_socket_enable_msg_peek(nl);
+		nl_socket_set_msg_buf_size(nl, 32768);
+	}
 	return nl;
 }
 
@@ -132,7 +128,7 @@ int sockets_dump(sock_entry_fn fn, void *ctx, const char **why)
 	while ((de = readdir(proc)) && n_seen < NETNS_MAX) {
 		char path[300];	/* /proc/ + a d_name */
 		struct stat st;
-		struct mnl_socket *nl;
+		struct nl_sock *nl;
 		struct dump_ctx d = { fn, ctx, 0 };
 
 		if (!all_digits(de->d_name))
@@ -150,7 +146,7 @@ int sockets_dump(sock_entry_fn fn, void *ctx, const char **why)
 		}
 		if (!dump_family(nl, AF_INET, &d) || !dump_family(nl, AF_INET6, &d))
 			*why = "a sock_diag dump failed";
-		mnl_socket_close(nl);
+		nl_socket_free(nl);
 	}
 out:
 	if (proc)
@@ -159,15 +155,6 @@ out:
 		close(self_ns);
 	return n_seen ? n_seen : -1;
 }
-
-#else
-int sockets_dump(sock_entry_fn fn, void *ctx, const char **why)
-{
-	(void)fn, (void)ctx;
-	*why = "this binary is built without libmnl (the static build)";
-	return -1;
-}
-#endif
 
 /* "socket:[12345]" -> 12345, else 0 */
 static uint32_t socket_inode(const char *link)

@@ -4,7 +4,7 @@
 
 /*
  * The kernel's TCP sockets, as `ss -tanp` sees them: every network namespace
- * a process is in, dumped through sock_diag netlink (libmnl), and which
+ * a process is in, dumped through sock_diag netlink (libnl), and which
  * process holds each socket, from /proc/PID/fd. Slow (a walk of every
  * process's fds): callers cache and rate-limit.
  */
@@ -26,7 +26,8 @@ typedef void (*sock_holder_fn)(void *ctx, uint32_t inode, int pid);
 /*
  * fn for every TCP socket (IPv4 and IPv6, every state) of every network
  * namespace some process is in. Returns the namespaces read, or -1 (and
- * *why) when none could be: no sock_diag, no permission to enter them.
+ * *why) when none could be: no sock_diag, no permission to enter them; *why
+ * is also set when a dump failed in some (no tcp_diag module: nothing there).
  */
 int sockets_dump(sock_entry_fn fn, void *ctx, const char **why);
 /* fn for every socket fd of every process (pid: the process, not a thread); the processes walked. */

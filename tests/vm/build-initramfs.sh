@@ -1,6 +1,7 @@
 #!/bin/bash
 # Build the test VM's initramfs: busybox, static probekit, tcpflow and syscaller, iproute2's
-# tc with its libraries, sch_netem.ko and the config from the kernel package,
+# tc with its libraries, sch_netem.ko, inet_diag.ko and tcp_diag.ko and the config
+# from the kernel package,
 # recipes, tests.
 #   build-initramfs.sh KERNEL_ROOT OUT.cpio.gz PROBEKIT TCPFLOW SYSCALLER
 set -euo pipefail
@@ -32,16 +33,23 @@ for m in "$kroot"/lib/modules/* "$kroot"/usr/lib/modules/*; do
 	[ -d "$m/kernel" ] && { mods=$m; break; }
 done
 [ -n "$mods" ] || { echo "build-initramfs: no lib/modules/VERSION in $kroot" >&2; exit 1; }
-netem=$mods/kernel/net/sched/sch_netem.ko
-if [ -f "$netem" ]; then
-	cp "$netem" "$dir/modules/"
-elif [ -f "$netem.xz" ]; then
-	command -v xz >/dev/null || { echo "build-initramfs: xz missing (make deps installs it)" >&2; exit 1; }
-	xz -dc "$netem.xz" >"$dir/modules/sch_netem.ko"
-else
-	echo "build-initramfs: no sch_netem.ko or sch_netem.ko.xz in $mods" >&2
-	exit 1
-fi
+# sch_netem (loss and delay), inet_diag and tcp_diag (the socket table sock_diag
+# dumps: modules in Debian's kernels, loaded on demand on a real host)
+copy_module() {	# PATH_WITHOUT_SUFFIX
+	local ko=$mods/kernel/$1.ko name=${1##*/}
+	if [ -f "$ko" ]; then
+		cp "$ko" "$dir/modules/"
+	elif [ -f "$ko.xz" ]; then
+		command -v xz >/dev/null || { echo "build-initramfs: xz missing (make deps installs it)" >&2; exit 1; }
+		xz -dc "$ko.xz" >"$dir/modules/$name.ko"
+	else
+		echo "build-initramfs: no $name.ko or $name.ko.xz in $mods" >&2
+		exit 1
+	fi
+}
+copy_module net/sched/sch_netem
+copy_module net/ipv4/inet_diag
+copy_module net/ipv4/tcp_diag
 # the kernel's config: the guest's ground truth for what the kernel has
 cp "$kroot"/boot/config-* "$dir/tests/kernel.config"
 chmod +x "$dir/init" "$dir/tests/guest.sh"

@@ -64,6 +64,16 @@ pk_start() {	# OUT ARGS...
 	fail "probekit did not start tracing"
 }
 
+# a second probekit started in the background: wait until it traces (60 s at most)
+wait_tracing() {	# PID
+	w=0
+	until [ "$(cat $T/instances/probekit_$1/tracing_on 2>/dev/null)" = 1 ]; do
+		[ $w -lt 600 ] || fail "probekit $1 did not start tracing"
+		sleep 0.1
+		w=$((w + 1))
+	done
+}
+
 pk_stop() {	# SIGNAL
 	kill -$1 $PKPID
 	wait $PKPID
@@ -534,12 +544,7 @@ test_kernel_pairs_agree_with_user_space() {
 	$PK run $R -p port=5001 --json --no-kernel-agg >/tmp/user 2>/tmp/user.err &
 	user=$!
 	pk_start /tmp/out run $R -p port=5001 --json -i 1
-	w=0
-	until [ "$(cat /sys/kernel/tracing/instances/probekit_$user/tracing_on 2>/dev/null)" = 1 ]; do
-		[ $w -lt 600 ] || fail "the user-space run did not start"
-		sleep 0.1
-		w=$((w + 1))
-	done
+	wait_tracing $user
 	tcpflow rr-client 127.0.0.1 5001 20 64 64 1 60 >/tmp/client || fail "client: $(cat /tmp/client)"
 	# -i 1: the intervals (read from the kernel's histograms, or paired here)
 	# add up to every pair once an interval after the traffic was printed
@@ -627,12 +632,7 @@ test_syscalls_exact_counts_errors_and_times() {
 	$PK run syscalls --json -q --no-kernel-agg -p comm=syscaller >/tmp/user 2>/tmp/user.err &
 	user=$!
 	pk_start /tmp/out run syscalls --json -q -p comm=syscaller
-	w=0
-	until [ "$(cat $T/instances/probekit_$user/tracing_on 2>/dev/null)" = 1 ]; do
-		[ $w -lt 600 ] || fail "the user-space run did not start"
-		sleep 0.1
-		w=$((w + 1))
-	done
+	wait_tracing $user
 	syscaller 2000 100 20 2000 | cat >/tmp/own || fail "syscaller"
 	sleep 0.5
 	pk_stop INT
@@ -653,6 +653,31 @@ test_syscalls_exact_counts_errors_and_times() {
 	[ "${ke:-0}" -ge 2120 ] && [ "$ke" = "$ue" ] || fail "entries: $ke and $ue, want the same, at least 2120"
 	ls $T/events/synthetic 2>/dev/null | grep -q probekit && fail "synthetic event left"
 	true
+}
+
+# The static binary reads the socket table (sock_diag through libnl's static
+# archive): the server's accepted sockets retransmit in timer context, where
+# only the table knows their owner (or, once closed, their listener's).
+test_owners_from_the_socket_table() {
+	server 127.0.0.1 5004
+	loss_on 8
+	pk_start /tmp/out run tcp-retrans -p port=5004 --json
+	tcpflow client 127.0.0.1 5004 100 100 120 >/tmp/client || fail "client: $(cat /tmp/client)"
+	sleep 0.5
+	pk_stop INT
+	loss_off
+	kill $srv
+	[ $PKRC = 0 ] || fail "exit $PKRC: $(cat /tmp/out.err)"
+	grep '"type":"event"' /tmp/out | grep '"lport":5004' >/tmp/srvev
+	n=$(grep -c . /tmp/srvev)
+	t=$(grep -c '"owner":"table"' /tmp/srvev)
+	right=$(grep -c "\"pid\":$srv," /tmp/srvev)
+	echo "server's retransmissions: $n, owner from the table: $t, its pid: $right"
+	grep -o '"type":"owners".\{0,200\}' /tmp/out
+	[ "$n" -gt 0 ] || fail "no retransmission of the server's induced"
+	[ "$t" -gt 0 ] || fail "the socket table named no owner"
+	[ "$right" = "$n" ] || fail "wrong owners: $(grep -v "\"pid\":$srv," /tmp/srvev | head -2)"
+	grep -o '"type":"owners".*' /tmp/out | grep -q '"unknown":0' || fail "owners left unknown"
 }
 
 # softirq-latency: runs of NET_RX on each CPU between two reads of /proc/softirqs
@@ -905,6 +930,9 @@ test_kill9_kernel_pairs_removed() {
 }
 
 insmod /modules/sch_netem.ko || echo "PKVM | insmod sch_netem failed"
+for m in inet_diag tcp_diag; do
+	insmod /modules/$m.ko || echo "PKVM | insmod $m failed"
+done
 pass=0
 failed=0
 # probekit.tests=REGEX on the kernel command line runs only the tests it matches
