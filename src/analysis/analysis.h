@@ -31,6 +31,9 @@ struct analysis_opts {
 struct run_info {
 	double seconds;			/* traced time */
 	const struct loss_report *loss;
+	/* the overhead guard (--max-cpu, percent of one CPU; 0: none): pauses of tracing */
+	double max_cpu, max_cpu_seen, paused_seconds;
+	int pauses;
 };
 
 struct analysis {

@@ -246,6 +246,10 @@ static json_t *summary_json(const void *self, const struct format_ctx *fc)
 	json_object_set_new(obj, "groups", arr);
 	json_object_set_new(obj, "groups_overflowed", json_integer((json_int_t)c->groups.overflowed));
 	json_object_set_new(obj, "counted", json_string(c->kernel ? "kernel" : "user space"));
+	if (rep->info->max_cpu > 0)
+		json_object_set_new(obj, "guard", json_pack("{s:f,s:i,s:f,s:f}", "max_cpu",
+				    rep->info->max_cpu, "pauses", rep->info->pauses, "paused_seconds",
+				    rep->info->paused_seconds, "max_cpu_seen", rep->info->max_cpu_seen));
 	if (c->kernel)
 		json_object_set_new(obj, "kernel", json_pack("{s:I,s:i}", "dropped",
 				    (json_int_t)c->kernel_dropped, "unread", c->kernel_unread));
@@ -346,6 +350,19 @@ static void per_event_text(const struct recipe *r, const struct counts *c, bool 
 	fputc(')', f);
 }
 
+static void guard_text(const struct run_info *info, FILE *f)
+{
+	if (info->max_cpu <= 0)
+		return;
+	if (!info->pauses)
+		fprintf(f, "overhead guard: never paused (probekit used at most %.1f%% of a CPU in a "
+			"second, budget %g%%)\n", info->max_cpu_seen, info->max_cpu);
+	else
+		fprintf(f, "overhead guard: tracing paused %d times, %.1f s in all (probekit used up to "
+			"%.1f%% of a CPU, budget %g%%): what happened then is not in these figures\n",
+			info->pauses, info->paused_seconds, info->max_cpu_seen, info->max_cpu);
+}
+
 static void summary_text(const void *self, const struct format_ctx *fc, FILE *f)
 {
 	const struct counts_report *rep = self;
@@ -364,6 +381,7 @@ static void summary_text(const void *self, const struct format_ctx *fc, FILE *f)
 		lost ? " (ring buffer overrun: counts are lower bounds)" : "");
 	if (lost)
 		loss_text(rep->info->loss, f);
+	guard_text(rep->info, f);
 	if (c->kernel)
 		fprintf(f, "counted in the kernel (hist triggers): %llu events without room in its "
 			"histograms%s\n", (unsigned long long)c->kernel_dropped,

@@ -25,7 +25,7 @@ struct common_opts {
 
 enum { OPT_BUFFER_KB = 'b', OPT_TRACING_DIR = 1000, OPT_ARCH, OPT_NO_ARGN, OPT_USE, OPT_CLOCK, OPT_JSON,
        OPT_ROLE, OPT_CPU, OPT_NO_KERNEL_AGG,
-       OPT_EXPLAIN };
+       OPT_EXPLAIN, OPT_MAX_CPU };
 
 #define COMMON_LONG_OPTS \
 	{ "param", required_argument, NULL, 'p' }, \

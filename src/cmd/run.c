@@ -32,6 +32,9 @@ static const char usage_text[] =
 	"      --role ROLE         request/response recipes: only server or client connections\n"
 	"      --cpu LIST          run probekit itself only on these CPUs (e.g. 3 or 0,2-3): keep\n"
 	"                          its reading off the CPUs of the server it watches\n"
+	"      --max-cpu PERCENT   overhead guard: when probekit uses more than PERCENT of one CPU\n"
+	"                          for 3 s, pause tracing (5 s, doubling while it lasts), then\n"
+	"                          resume; the pauses are reported, what happens in them is not seen\n"
 	COMMON_OPTS_HELP;
 
 static volatile sig_atomic_t stop_signal;
@@ -56,6 +59,7 @@ struct run_opts {
 	bool pin;		/* --cpu: the reader runs only there */
 	cpu_set_t cpus;
 	uint64_t duration_ns;	/* 0: until stopped */
+	double max_cpu;		/* --max-cpu */
 	struct analysis_opts an;	/* -t, -i, -g */
 };
 
@@ -63,7 +67,7 @@ struct run_opts {
 static int trace(struct plan *p, const struct run_opts *o)
 {
 	struct engine_opts eo = { .analysis = &o->an, .duration_ns = o->duration_ns,
-				  .stop = &stop_signal };
+				  .stop = &stop_signal, .max_cpu = o->max_cpu };
 	struct sink *sink = sink_open(o->json ? &ndjson_sink : &text_sink, p->recipe, stdout,
 				      o->quiet);
 	bool pairs_only = recipe_takes_option(p->recipe, 't') && !o->an.threshold;
@@ -111,6 +115,18 @@ static int check_run_options(const struct recipe *r, const struct analysis_opts 
 	return PK_OK;
 }
 
+/* "1", "0.5", "1.5%": above 0, at most 100 times the CPUs a machine may have. */
+static bool parse_percent(const char *text, double *out)
+{
+	char *end;
+	double v = strtod(text, &end);
+
+	if (end == text || (*end && strcmp(end, "%")) || !(v > 0) || v > 409600)
+		return false;
+	*out = v;
+	return true;
+}
+
 static bool run_opt(int opt, struct run_opts *ro)
 {
 	uint64_t ns;
@@ -126,6 +142,13 @@ static bool run_opt(int opt, struct run_opts *ro)
 			return false;
 		}
 		ro->pin = true;
+		return true;
+	case OPT_MAX_CPU:
+		if (!parse_percent(optarg, &ro->max_cpu)) {
+			pk_error("--max-cpu %s: not a percentage of one CPU above 0 (e.g. 1 or 0.5)",
+				 optarg);
+			return false;
+		}
 		return true;
 	case 'd':
 		if (!parse_duration_ns(optarg, &ns) || !ns)
@@ -160,6 +183,7 @@ int cmd_run(int argc, char **argv)
 		{ "group", required_argument, NULL, 'g' },
 		{ "role", required_argument, NULL, OPT_ROLE },
 		{ "cpu", required_argument, NULL, OPT_CPU },
+		{ "max-cpu", required_argument, NULL, OPT_MAX_CPU },
 		{ 0 }
 	};
 	struct common_opts o = { 0 };

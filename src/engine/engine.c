@@ -8,6 +8,7 @@
 
 #include "decode/decode.h"
 #include "engine/engine.h"
+#include "engine/guard.h"
 #include "engine/registry.h"
 #include "kernel/formats.h"
 #include "kernel/reader.h"
@@ -36,6 +37,7 @@ struct engine {
 	uint64_t records;
 	int64_t t0, t1, end, tick, step;
 	struct loss_report loss;
+	struct guard guard;		/* --max-cpu */
 };
 
 /*
@@ -303,6 +305,7 @@ struct engine *engine_open(struct plan *p, struct sink *sink, const struct engin
 	e->end = o->duration_ns ? e->t0 + (int64_t)o->duration_ns : 0;
 	e->step = o->analysis ? (int64_t)o->analysis->interval_ns : 0;
 	e->tick = e->step ? e->t0 + e->step : 0;
+	guard_init(&e->guard, e->live ? o->max_cpu : 0, e->t0, clock_ns(CLOCK_PROCESS_CPUTIME_ID));
 	return e;
 }
 
@@ -325,6 +328,34 @@ static void tick(struct engine *e)
 	e->tick += e->step;
 }
 
+/* --max-cpu: pause tracing while probekit costs more than its budget (engine/guard.h). */
+static void guard(struct engine *e)
+{
+	struct guard *g = &e->guard;
+	int64_t now = clock_ns(CLOCK_MONOTONIC);
+
+	switch (guard_step(g, now, clock_ns(CLOCK_PROCESS_CPUTIME_ID))) {
+	case GUARD_PAUSE:
+		session_tracing_off(&e->session);
+		/* nothing newer can come: read what is there now, not after the resume */
+		reader_drain_all(&e->rd, on_record, e);
+		pk_warn("overhead guard: probekit used %.1f%% of a CPU (budget %g%%): tracing paused "
+			"for %.0f s; what happens meanwhile is not seen", g->last_cpu, g->max_cpu,
+			(g->resume_at - now) / 1e9);
+		break;
+	case GUARD_RESUME:
+		/* a gap in the events, as lost ones are: pairs that span it are not made */
+		FOR_EACH_ANALYSIS(e, a)
+			if (a->ops->lost)
+				a->ops->lost(a);
+		session_tracing_on(&e->session);
+		pk_warn("overhead guard: tracing resumed");
+		break;
+	case GUARD_NONE:
+		break;
+	}
+}
+
 /* Recorded pages: everything in one go. */
 static bool replay(struct engine *e)
 {
@@ -345,6 +376,7 @@ bool engine_poll(struct engine *e)
 		return replay(e);
 	reader_wait(&e->rd, poll_timeout(e, now));
 	reader_drain(&e->rd, on_record, e);
+	guard(e);
 	if (e->tick && clock_ns(CLOCK_MONOTONIC) >= e->tick)
 		tick(e);
 	return true;
@@ -357,6 +389,11 @@ void engine_report(struct engine *e)
 	stop_tracing(e);	/* before spending time on the summary */
 	reader_loss_report(&e->rd, &e->loss);
 	info.seconds = (e->t1 - e->t0) / 1e9;
+	guard_finish(&e->guard, e->t1);
+	info.max_cpu = e->guard.max_cpu;
+	info.pauses = e->guard.pauses;
+	info.paused_seconds = e->guard.paused_ns / 1e9;
+	info.max_cpu_seen = e->guard.max_seen;
 	for (int i = 0; i < e->n_enrichers; i++)
 		if (e->enrichers[i].ops->report)
 			e->enrichers[i].ops->report(e->enrichers[i].state, e->sink);

@@ -27,6 +27,7 @@ struct engine_opts {
 	int n_page_fds;
 	int page_size;
 	bool no_enrich;			/* replays that need no process names (fuzzers: speed) */
+	double max_cpu;			/* --max-cpu: percent of one CPU (engine/guard.h); 0: none */
 };
 
 struct engine;

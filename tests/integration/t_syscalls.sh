@@ -76,3 +76,61 @@ test_syscalls_of_one_program() {
 	PY
 	assert_clean
 }
+
+# --max-cpu: a storm of system calls (syscaller's getppid loop, for 6 s) costs
+# probekit far more than 5% of a CPU: after 3 s over the budget it pauses
+# tracing and says so, resumes once the storm is over and stays on; it then
+# sees what follows exactly: a copy named aftercall makes 100 getppid(). The
+# test polls with shell builtins: processes it started would be events too.
+guard_last() {	# FILE: its last line from the guard
+	local line last=
+	while IFS= read -r line; do
+		[[ $line == *"overhead guard"* ]] && last=$line
+	done <"$1"
+	echo "$last"
+}
+guard_resumed() { [[ $(guard_last "$1") == *resumed* ]]; }
+guard_paused() { [[ $(guard_last "$1") == *"tracing paused"* ]]; }
+# sleep without a process (an exiting process costs probekit a look-up of its name)
+nap() { read -rt "$1" -u $NAP_FD || true; }
+guard_wait() {	# WHAT CMD...: wait_for, napping with builtins
+	local what=$1 deadline=$((SECONDS + WAIT_S))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $deadline ] || fail "$what: not within ${WAIT_S}s"
+		nap 0.1
+	done
+}
+test_syscalls_overhead_guard() {
+	local out=$WORK/out after=$WORK/aftercall
+	cp "$TOOLS/syscaller" $after
+	mkfifo $WORK/nap
+	exec {NAP_FD}<>$WORK/nap
+	pk_start $out run syscalls --json -q --max-cpu 5
+	timeout 6 sh -c "while :; do '$TOOLS/syscaller' 200000 0 1 1 >/dev/null; done" &
+	local storm=$!
+	guard_wait "the guard to pause tracing" guard_paused $out.err
+	wait $storm
+	guard_wait "tracing to resume after the storm" guard_resumed $out.err
+	nap 1.5	# a second just after resuming decides whether it pauses again
+	guard_resumed $out.err || fail "paused again after the storm: $(guard_last $out.err)"
+	"$after" 100 0 1 1 >/dev/null
+	nap 0.3
+	exec {NAP_FD}>&-
+	pk_stop INT
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	grep 'overhead guard' $out.err
+	python3 - $out <<-'PY' || fail "guard report"
+	import json, sys
+	lines = [json.loads(l) for l in open(sys.argv[1])]
+	summ = [o for o in lines if o["type"] == "summary"][0]
+	g = summ["guard"]
+	after = sum(x["count"] for x in summ["groups"] if x["comm"] == "aftercall"
+	            and x["syscall"]["name"] == "getppid")
+	print(f"guard: {g}; aftercall's getppid: {after} (want 100)")
+	assert g["max_cpu"] == 5 and g["pauses"] >= 1 and g["paused_seconds"] >= 4.9, g
+	assert g["max_cpu_seen"] > 5, g
+	assert after == 100, after
+	PY
+	assert_clean
+}
