@@ -6,12 +6,12 @@
 #   take it for a while, shown as waiting) for 90% of the wait, never asleep, and
 #   count exactly the getppid() calls the reader itself counted before that
 #   read (calls end inside the window: after the data came, before the read);
-# - hog: a SCHED_FIFO busy loop ("cpuhog") on the reader's CPU spins 40 ms and
-#   pauses 20 ms; a request that comes during a burst waits for the reader,
+# - hog: a SCHED_FIFO busy loop ("cpuhog") on the reader's CPU spins 55 ms and
+#   pauses 5 ms; a request that comes during a burst waits for the reader,
 #   which is runnable but cannot run. Its explanation must say it waited for
 #   the CPU for most of the wait (at least 80%: the rest is the wake-up and the
 #   read itself) and name cpuhog, by pid, as what ran instead.
-# -t 10 ms: a busy read waits 20 ms; a read behind the hog waits up to 40 ms.
+# -t 10 ms: a busy read waits 20 ms; a read behind the hog waits up to 55 ms.
 
 last_cpu() {
 	echo $(($(nproc) - 1))
@@ -74,10 +74,12 @@ test_explain_reader_behind_a_hog_waits_for_the_cpu() {
 	netns_pair
 	lazy_server $V4_B 5302 0
 	pk_start $out run tcp-rcvq-latency --explain -t 10ms --json -p port=5302
-	bg "$TOOLS/lazyreader" hog "$(last_cpu)" 40 20 40 >$WORK/hog
+	# bursts for 9 s: the client, on the other CPU with probekit's --explain
+	# decoding, may be slow to start; the cleanup ends the hog
+	bg "$TOOLS/lazyreader" hog "$(last_cpu)" 55 5 150 >$WORK/hog
 	hog=$!
 	wait_for "the hog did not start" grep -q '^ready' $WORK/hog
-	ip netns exec $NS_A "$TOOLS/tcpflow" periodic $V4_B 5302 30 100 10 60 >/dev/null ||
+	ip netns exec $NS_A "$TOOLS/tcpflow" periodic $V4_B 5302 60 100 10 60 >/dev/null ||
 		fail "client"
 	sleep 0.3
 	pk_stop INT
@@ -91,7 +93,9 @@ test_explain_reader_behind_a_hog_waits_for_the_cpu() {
 	ex = [o for o in lines if o["type"] == "explain"]
 	assert summ["lost"] == 0, f"lost {summ['lost']}"
 	assert len(ex) == len(pairs), f"{len(pairs)} slow reads, {len(ex)} explanations"
-	# 30 requests 10 ms apart against 40 ms bursts every 60 ms: most wait
+	# 60 requests 10 ms apart against 55 ms bursts every 60 ms: nearly all come
+	# in a burst (how many depends on the client's pace on a CPU it shares with
+	# probekit's decoding; with 40/20 bursts it was 3 to 30 of 60)
 	assert len(ex) >= 5, f"only {len(ex)} slow reads"
 	for e in ex:
 	    w = e["window_ns"]

@@ -43,6 +43,7 @@ owners_vs_programs() {	# CLIENT_ADDR SERVER_ADDR
 	lines = [json.loads(l) for l in open(f)]
 	ev = [o for o in lines if o["type"] == "event"]
 	seen = {"alpha": 0, "beta": 0, "server": 0}
+	nameless = 0
 	for o in ev:
 	    if o["laddr"] == ca:	# learned at connect(), or from the table
 	        pid, name = owner[o["lport"]]
@@ -51,7 +52,10 @@ owners_vs_programs() {	# CLIENT_ADDR SERVER_ADDR
 	        assert o["laddr"] == sa and o["lport"] == port, o
 	        pid, name = server_pid, "tcpflow"
 	        sources = ("table", "listener")
-	    assert (o["pid"], o["comm"]) == (pid, name), ("wrong owner", o, pid, name)
+	    # a process gone before probekit read its first event may have no name (its
+	    # pid is right): /proc has it no more, saved_cmdlines not always
+	    assert o["pid"] == pid and o["comm"] in (name, "-"), ("wrong owner", o, pid, name)
+	    nameless += o["comm"] == "-"
 	    assert o["owner"] in sources, o
 	    seen[name if name != "tcpflow" else "server"] += 1
 	rep = [o for o in lines if o["type"] == "owners"]
@@ -59,7 +63,9 @@ owners_vs_programs() {	# CLIENT_ADDR SERVER_ADDR
 	assert sum(rep[0]["events"].values()) == len(ev), (rep, len(ev))
 	beta_conns = len({o["lport"] for o in ev if o["laddr"] == ca and owner[o["lport"]][1] == "beta"})
 	print("retransmissions attributed: alpha %(alpha)d, beta %(beta)d, server %(server)d" % seen,
-	      "; beta connections with one: %d;" % beta_conns, "sources:", rep[0]["events"])
+	      "; beta connections with one: %d;" % beta_conns, "sources:", rep[0]["events"],
+	      "; without a name: %d" % nameless)
+	assert nameless * 2 <= len(ev), ("most owners named", nameless, len(ev))
 	assert all(seen.values()), ("a program did not retransmit: the test proves nothing", seen)
 	PY
 	assert_clean
