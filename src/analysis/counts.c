@@ -359,7 +359,8 @@ static void guard_text(const struct run_info *info, FILE *f)
 			"second, budget %g%%)\n", info->max_cpu_seen, info->max_cpu);
 	else
 		fprintf(f, "overhead guard: tracing paused %d times, %.1f s in all (probekit used up to "
-			"%.1f%% of a CPU, budget %g%%): what happened then is not in these figures\n",
+			"%.1f%% of a CPU, budget %g%%): what happened then is not in the figures read "
+			"from events\n",
 			info->pauses, info->paused_seconds, info->max_cpu_seen, info->max_cpu);
 }
 

@@ -3,6 +3,7 @@
  * The engine: records flow reader -> decoder -> enrichers -> analyses -> sink.
  * Nothing here knows a particular analysis, source kind or output form.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -336,9 +337,8 @@ static void guard(struct engine *e)
 
 	switch (guard_step(g, now, clock_ns(CLOCK_PROCESS_CPUTIME_ID))) {
 	case GUARD_PAUSE:
+		/* what is buffered is read by the next polls, a bounded amount each */
 		session_tracing_off(&e->session);
-		/* nothing newer can come: read what is there now, not after the resume */
-		reader_drain_all(&e->rd, on_record, e);
 		pk_warn("overhead guard: probekit used %.1f%% of a CPU (budget %g%%): tracing paused "
 			"for %.0f s; what happens meanwhile is not seen", g->last_cpu, g->max_cpu,
 			(g->resume_at - now) / 1e9);
@@ -348,8 +348,10 @@ static void guard(struct engine *e)
 		FOR_EACH_ANALYSIS(e, a)
 			if (a->ops->lost)
 				a->ops->lost(a);
-		session_tracing_on(&e->session);
-		pk_warn("overhead guard: tracing resumed");
+		if (session_tracing_on(&e->session))
+			pk_warn("overhead guard: tracing resumed");
+		else
+			pk_warn("overhead guard: cannot turn tracing on again: %s", strerror(errno));
 		break;
 	case GUARD_NONE:
 		break;

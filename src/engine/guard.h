@@ -6,7 +6,9 @@
  * The overhead guard (--max-cpu PERCENT of one CPU): probekit's own CPU time,
  * measured over each second. Over the budget GUARD_SUSTAIN seconds in a row
  * (one second, just after a resume), tracing pauses: the instance's
- * tracing_on, so the kernel writes nothing and probekit reads nothing; it
+ * tracing_on, so the kernel writes nothing to the ring buffer and probekit
+ * reads nothing (what the kernel keeps itself, hist triggers and MIB
+ * counters, goes on); it
  * resumes after a back-off (5 s, doubling up to 60 s while the load stays,
  * back to 5 s after a second within the budget). What happens during a pause
  * is not seen; analyses are told as they are of lost events. A pure state

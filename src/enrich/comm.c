@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The comm field: the process name of the record's pid, from /proc, else the
- * kernel's saved_cmdlines, in a small direct-mapped cache. Resolved when the
+ * kernel's saved_cmdlines (not its names from before the run of pids that had
+ * no process then), in a small direct-mapped cache. Resolved when the
  * record is decoded, so a process that exits before the summary keeps its
  * name, and grouping by comm groups by name, not by pid.
  */
@@ -26,12 +27,64 @@ struct comm_slot {
 	uint64_t stamp;		/* trace clock of the lookup */
 };
 
+/* A saved_cmdlines entry of a pid that had no process when the run began. */
+struct stale_name {
+	int pid;		/* 0: empty */
+	char comm[17];
+};
+
 struct comm_cache {
 	struct comm_slot slots[COMM_SLOTS];
 	struct tep_handle *tep;
 	const char *tracing_dir;
 	uint64_t cmdlines_loaded;
+	struct stale_name *stale;	/* open addressing, stale_cap a power of two */
+	size_t stale_cap;
 };
+
+static struct stale_name *stale_slot(const struct comm_cache *c, int pid)
+{
+	size_t i = ((unsigned)pid * 2654435761u) & (c->stale_cap - 1);
+
+	while (c->stale[i].pid && c->stale[i].pid != pid)
+		i = (i + 1) & (c->stale_cap - 1);
+	return &c->stale[i];
+}
+
+/*
+ * saved_cmdlines outlives processes: a pid it names that has no process now
+ * may be reused during the run by a process it never records, and a name
+ * from it would then be the old one. Those entries are kept, once, to be
+ * refused later (a name that differs from them is new: taken).
+ */
+static void note_stale_names(struct comm_cache *c)
+{
+	char *path = xasprintf("%s/saved_cmdlines", c->tracing_dir);
+	char *text = read_file(path, NULL), *line, *save = NULL;
+	size_t n = 0;
+
+	free(path);
+	for (const char *p = text; p && *p; p++)
+		n += *p == '\n';
+	for (c->stale_cap = 16; c->stale_cap < 2 * n; c->stale_cap *= 2)
+		;
+	c->stale = xcalloc(c->stale_cap, sizeof(*c->stale));
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+		char path[32], comm[17];
+		int pid;
+		struct stale_name *s;
+
+		if (sscanf(line, "%d %16[^\n]", &pid, comm) != 2 || pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d", pid);
+		if (!access(path, F_OK))
+			continue;	/* alive: its name is its own */
+		s = stale_slot(c, pid);
+		s->pid = pid;
+		snprintf(s->comm, sizeof(s->comm), "%s", comm);
+	}
+	free(text);
+}
 
 static void *comm_open(const struct enrich_env *env)
 {
@@ -39,12 +92,17 @@ static void *comm_open(const struct enrich_env *env)
 
 	c->tep = env->tep;
 	c->tracing_dir = env->tracing_dir;
+	if (c->tracing_dir)
+		note_stale_names(c);
 	return c;
 }
 
 static void comm_close(void *state)
 {
-	free(state);
+	struct comm_cache *c = state;
+
+	free(c->stale);
+	free(c);
 }
 
 /*
@@ -64,7 +122,8 @@ static bool saved_comm(struct comm_cache *c, int pid, uint64_t now, char *out, s
 	if (!tep_is_pid_registered(c->tep, pid))
 		return false;
 	snprintf(out, len, "%s", tep_data_comm_from_pid(c->tep, pid));
-	return true;
+	/* the name of a process gone before the run: not this one's */
+	return !c->stale || stale_slot(c, pid)->pid != pid || strcmp(stale_slot(c, pid)->comm, out);
 }
 
 static void lookup(struct comm_cache *c, struct comm_slot *s, int pid, uint64_t now)

@@ -28,6 +28,7 @@ struct dump_ctx {
 	sock_entry_fn fn;
 	void *ctx;
 	uint64_t netns;
+	int err;		/* the dump's own error, carried in its NLMSG_DONE */
 };
 
 static bool all_digits(const char *s)
@@ -61,6 +62,23 @@ static int on_diag_msg(struct nl_msg *msg, void *data)
 	return NL_OK;
 }
 
+/*
+ * The end of a dump: the kernel puts the dump's error in NLMSG_DONE (no
+ * tcp_diag module: -ENOENT), which libnl does not look at.
+ */
+static int on_dump_done(struct nl_msg *msg, void *data)
+{
+	struct dump_ctx *d = data;
+	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	int err;
+
+	if (nlmsg_datalen(nlh) >= (int)sizeof(err)) {
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+		d->err = err < 0 ? err : 0;
+	}
+	return NL_STOP;
+}
+
 /* One family's TCP sockets through nl (a sock_diag socket of one namespace); libnl reads to DONE. */
 static bool dump_family(struct nl_sock *nl, int family, struct dump_ctx *d)
 {
@@ -68,10 +86,12 @@ static bool dump_family(struct nl_sock *nl, int family, struct dump_ctx *d)
 		.sdiag_family = (uint8_t)family, .sdiag_protocol = IPPROTO_TCP, .idiag_states = ~0U,
 	};
 
+	d->err = 0;
 	if (nl_socket_modify_cb(nl, NL_CB_VALID, NL_CB_CUSTOM, on_diag_msg, d) < 0 ||
+	    nl_socket_modify_cb(nl, NL_CB_FINISH, NL_CB_CUSTOM, on_dump_done, d) < 0 ||
 	    nl_send_simple(nl, SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, &req, sizeof(req)) < 0)
 		return false;
-	return nl_recvmsgs_default(nl) >= 0;
+	return nl_recvmsgs_default(nl) >= 0 && !d->err;
 }
 
 /* A sock_diag socket in the namespace of /proc/PID (self_ns: ours, to come back to). */
@@ -86,7 +106,12 @@ static struct nl_sock *diag_socket_in(const char *pid, int self_ns)
 	if (fd < 0)
 		return NULL;
 	if (setns(fd, CLONE_NEWNET) == 0) {
-		nl = nl_socket_alloc();
+		/* its own default callbacks: not the NLCB environment's (verbose ones print) */
+		struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+
+		nl = cb ? nl_socket_alloc_cb(cb) : NULL;
+		if (cb)
+			nl_cb_put(cb);	/* the socket holds its own reference */
 		if (nl && nl_connect(nl, NETLINK_SOCK_DIAG) < 0) {
 			nl_socket_free(nl);
 			nl = NULL;
@@ -129,7 +154,7 @@ int sockets_dump(sock_entry_fn fn, void *ctx, const char **why)
 		char path[300];	/* /proc/ + a d_name */
 		struct stat st;
 		struct nl_sock *nl;
-		struct dump_ctx d = { fn, ctx, 0 };
+		struct dump_ctx d = { .fn = fn, .ctx = ctx };
 
 		if (!all_digits(de->d_name))
 			continue;
@@ -140,14 +165,18 @@ int sockets_dump(sock_entry_fn fn, void *ctx, const char **why)
 		d.netns = st.st_ino;
 		nl = diag_socket_in(de->d_name, self_ns);
 		if (!nl) {
-			*why = "cannot open sock_diag in a network namespace";
 			n_seen--;	/* a process that exited meanwhile: another may share it */
 			continue;
 		}
-		if (!dump_family(nl, AF_INET, &d) || !dump_family(nl, AF_INET6, &d))
-			*why = "a sock_diag dump failed";
+		/* IPv4 must be there; a kernel without IPv6 fails the second dump */
+		if (!dump_family(nl, AF_INET, &d))
+			*why = "a sock_diag dump failed (no tcp_diag module?)";
+		else
+			dump_family(nl, AF_INET6, &d);
 		nl_socket_free(nl);
 	}
+	if (!n_seen && !*why)
+		*why = "cannot open sock_diag in any network namespace";
 out:
 	if (proc)
 		closedir(proc);

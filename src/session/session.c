@@ -305,10 +305,9 @@ void session_init(struct session *s, struct plan *p)
 		s->probe_alt[i] = -1;	/* none made yet */
 }
 
-void session_tracing_on(struct session *s)
+bool session_tracing_on(struct session *s)
 {
-	if (s->inst)
-		tracefs_instance_file_write(s->inst, "tracing_on", "1");
+	return s->inst && tracefs_instance_file_write(s->inst, "tracing_on", "1") > 0;
 }
 
 void session_tracing_off(struct session *s)

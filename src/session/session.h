@@ -35,8 +35,8 @@ int session_make_probes(struct session *s, struct refusal *ref);
 /* The instance, its clock, buffer size, filters and enables; tracing on. */
 int session_start_tracing(struct session *s);
 void session_tracing_off(struct session *s);
-/* Tracing on again after a pause (the overhead guard). */
-void session_tracing_on(struct session *s);
+/* Tracing on again after a pause (the overhead guard); false when the kernel refused. */
+bool session_tracing_on(struct session *s);
 /*
  * Latencies the kernel pairs (session/kagg.c): made in the instance before
  * tracing (one the kernel refuses goes back to user space, with a warning),

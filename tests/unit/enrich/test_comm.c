@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <string.h>
 #include <unistd.h>
+#include <event-parse.h>
 
 #include "analysis/grouptab.h"
 #include "enrich/enrich.h"
@@ -83,7 +85,45 @@ static void names_by_group_outlive_processes(void)
 	comm_enricher.close(state);
 }
 
+/*
+ * saved_cmdlines names a pid with no process (4000000: above any pid_max):
+ * stale, a process that later had that pid would get the old name; refused.
+ * One alive at the start is named from it once it is gone.
+ */
+static void stale_saved_names_are_refused(void)
+{
+	struct value vals[FIELD_NR_BUILTIN] = { 0 };
+	struct record rec = { .values = vals, .n_values = FIELD_NR_BUILTIN, .ts = 1000 };
+	struct recipe r = { .n_fields = FIELD_NR_BUILTIN };
+	struct tep_handle *tep = tep_alloc();
+	pid_t alive = named_child("pkunit-alive");
+	char *text = xasprintf("4000000 oldname\n%d pkunit-alive\n", (int)alive);
+	char *path = write_temp("saved_cmdlines", text), *dir = xstrdup(path);
+	struct enrich_env env = { .recipe = &r, .tep = tep };
+	void *state;
+
+	*strrchr(dir, '/') = '\0';
+	env.tracing_dir = dir;
+	state = comm_enricher.open(&env);
+	reap(alive);
+	vals[FIELD_PID] = (struct value){ .present = true, .num = 4000000 };
+	comm_enricher.enrich(state, &rec);
+	CHECK(vals[FIELD_COMM].present && !vals[FIELD_COMM].str);	/* not "oldname" */
+	vals[FIELD_PID] = (struct value){ .present = true, .num = (uint64_t)alive };
+	rec.ts += 2000000000ULL;
+	comm_enricher.enrich(state, &rec);
+	CHECK(vals[FIELD_COMM].str && !strcmp(vals[FIELD_COMM].str, "pkunit-alive"));
+	comm_enricher.close(state);
+	tep_free(tep);
+	unlink(path);
+	free(path);
+	free(dir);
+	free(text);
+}
+
 const struct unit_test comm_tests[] = {
+	{ "comm: a name saved_cmdlines kept from before the run is refused",
+	  stale_saved_names_are_refused },
 	{ "comm: resolved at event time, grouped by name, kept after exit",
 	  names_by_group_outlive_processes },
 	{ NULL, NULL },
