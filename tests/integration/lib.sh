@@ -97,14 +97,15 @@ tcp_mib() {	# NS NAME (a Tcp: column of /proc/net/snmp, e.g. OutRsts)
 		print $col; exit }' /proc/net/snmp
 }
 
-# Poll until a command succeeds; never assume the machine's speed.
+# Poll until a command succeeds; never assume the machine's speed. WAIT_SLEEP
+# names another way to sleep (a test that must start no process: a builtin).
 WAIT_S=${PROBEKIT_TEST_WAIT:-60}
 wait_for() {	# WHAT CMD...
 	local what=$1 deadline=$((SECONDS + WAIT_S))
 	shift
 	until "$@"; do
 		[ $SECONDS -lt $deadline ] || fail "$what: not within ${WAIT_S}s"
-		sleep 0.05
+		${WAIT_SLEEP:-sleep} 0.05
 	done
 }
 

@@ -78,7 +78,7 @@ test_syscalls_of_one_program() {
 }
 
 # --max-cpu: a storm of system calls (syscaller's getppid loop, for 6 s) costs
-# probekit far more than 5% of a CPU: after 3 s over the budget it pauses
+# probekit far more than 10% of a CPU: after 3 s over the budget it pauses
 # tracing and says so, resumes once the storm is over and stays on; it then
 # sees what follows exactly: a copy named aftercall makes 100 getppid(). The
 # test polls with shell builtins: processes it started would be events too.
@@ -93,25 +93,17 @@ guard_resumed() { [[ $(guard_last "$1") == *resumed* ]]; }
 guard_paused() { [[ $(guard_last "$1") == *"tracing paused"* ]]; }
 # sleep without a process (an exiting process costs probekit a look-up of its name)
 nap() { read -rt "$1" -u $NAP_FD || true; }
-guard_wait() {	# WHAT CMD...: wait_for, napping with builtins
-	local what=$1 deadline=$((SECONDS + WAIT_S))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt $deadline ] || fail "$what: not within ${WAIT_S}s"
-		nap 0.1
-	done
-}
 test_syscalls_overhead_guard() {
 	local out=$WORK/out after=$WORK/aftercall
 	cp "$TOOLS/syscaller" $after
 	mkfifo $WORK/nap
 	exec {NAP_FD}<>$WORK/nap
-	pk_start $out run syscalls --json -q --max-cpu 5
+	pk_start $out run syscalls --json -q --max-cpu 10
 	timeout 6 sh -c "while :; do '$TOOLS/syscaller' 200000 0 1 1 >/dev/null; done" &
 	local storm=$!
-	guard_wait "the guard to pause tracing" guard_paused $out.err
+	WAIT_SLEEP=nap wait_for "the guard to pause tracing" guard_paused $out.err
 	wait $storm
-	guard_wait "tracing to resume after the storm" guard_resumed $out.err
+	WAIT_SLEEP=nap wait_for "tracing to resume after the storm" guard_resumed $out.err
 	nap 1.5	# a second just after resuming decides whether it pauses again
 	guard_resumed $out.err || fail "paused again after the storm: $(guard_last $out.err)"
 	# it lives 1 s after its calls: probekit names a process from /proc when it
@@ -130,8 +122,8 @@ test_syscalls_overhead_guard() {
 	after = sum(x["count"] for x in summ["groups"] if x["comm"] == "aftercall"
 	            and x["syscall"]["name"] == "getppid")
 	print(f"guard: {g}; aftercall's getppid: {after} (want 100)")
-	assert g["max_cpu"] == 5 and g["pauses"] >= 1 and g["paused_seconds"] >= 4.9, g
-	assert g["max_cpu_seen"] > 5, g
+	assert g["max_cpu"] == 10 and g["pauses"] >= 1 and g["paused_seconds"] >= 4.9, g
+	assert g["max_cpu_seen"] > 10, g
 	assert after == 100, after
 	PY
 	assert_clean
