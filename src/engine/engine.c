@@ -283,8 +283,15 @@ struct engine *engine_open(struct plan *p, struct sink *sink, const struct engin
 		return NULL;
 	}
 	*status = open_source(e);
-	if (!*status)
+	if (!*status) {
+		/* at once: what analyses take at the start (MIB counters, listeners)
+		 * must not miss what the kernel traces from now on */
+		give_kernel_pairs(e);
+		FOR_EACH_ANALYSIS(e, a)
+			if (a->ops->start && e->live)
+				a->ops->start(a);
 		*status = decoder_init(&e->dec, p);
+	}
 	if (*status) {
 		stop_tracing(e);
 		engine_close(e);
@@ -298,10 +305,6 @@ struct engine *engine_open(struct plan *p, struct sink *sink, const struct engin
 	sink->fc.wall_offset_ns = clock_wall_offset(p->clock);
 	if (prints_records(e))
 		sink_header(sink);
-	give_kernel_pairs(e);
-	FOR_EACH_ANALYSIS(e, a)
-		if (a->ops->start && e->live)
-			a->ops->start(a);
 	e->t0 = clock_ns(CLOCK_MONOTONIC);
 	e->end = o->duration_ns ? e->t0 + (int64_t)o->duration_ns : 0;
 	e->step = o->analysis ? (int64_t)o->analysis->interval_ns : 0;
