@@ -75,11 +75,25 @@ static int own_filter(struct decoder *d, struct event_rt *rt, const struct plann
 	return rt->filter ? PK_OK : PK_ERR_USAGE;
 }
 
+/* Can a record's slot of field f hold anything but zero: does anyone ever write it? */
+static bool ever_written(const struct decoder *d, int f)
+{
+	if (f < FIELD_NR_BUILTIN || d->recipe->fields[f].derived)
+		return true;	/* enrichers and analyses write these */
+	for (int i = 0; i < d->n_events; i++)
+		for (int k = 0; k < d->events[i].n_read; k++)
+			if (d->events[i].maps[k].field == f)
+				return true;
+	return false;
+}
+
 /*
  * A record's values are whole values: what another event type, an enricher
  * or an analysis left must not reach group keys. The builtins and the fields
- * an event reads are set whole for every record; the rest is zeroed, which is
- * cheaper than clearing all of them (this runs for every record).
+ * an event reads are set whole for every record; of the rest, what someone
+ * may have written is zeroed: a field no planned event reads (one of another
+ * alternative, or of --explain's events) stays zero and costs nothing (this
+ * runs for every record).
  */
 static void plan_clears(const struct decoder *d, struct event_rt *rt)
 {
@@ -94,9 +108,16 @@ static void plan_clears(const struct decoder *d, struct event_rt *rt)
 
 		for (int k = 0; k < rt->n_read && !set; k++)
 			set = rt->maps[k].field == f;
-		if (!set)
+		if (!set && ever_written(d, f))
 			rt->clear[rt->n_clear++] = f;
 	}
+}
+
+/* Every event's list: which fields are ever written depends on all of them. */
+static void plan_all_clears(const struct decoder *d)
+{
+	for (int i = 0; i < d->n_events; i++)
+		plan_clears(d, &d->events[i]);
 }
 
 /* Records are dispatched by their event id through a table, not by a search. */
@@ -148,11 +169,11 @@ int decoder_init(struct decoder *d, const struct plan *p)
 				   p->recipe);
 		if (!ret && pe->filter && plan_event_shared(p, i))
 			ret = own_filter(d, &d->events[d->n_events], pe);
-		plan_clears(d, &d->events[d->n_events]);
 		d->n_events++;
 		if (ret)
 			return ret;
 	}
+	plan_all_clears(d);
 	index_by_id(d);
 	return PK_OK;
 }
@@ -202,8 +223,8 @@ void decoder_only(struct decoder *d, int event, const bool *needed)
 				rt->maps[rt->n_read++] = m;
 			}
 		}
-		plan_clears(d, rt);
 	}
+	plan_all_clears(d);
 }
 
 /* A field's integer, read in place (records are in the host's byte order). */

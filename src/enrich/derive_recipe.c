@@ -138,6 +138,7 @@ static bool parse_one(struct schema *s, const char *path, const char *name, json
 	if (!schema_known_keys(s, path, obj, keys) || (d->field = field_ref(s, path, name)) < 0)
 		return false;
 	fd = &s->recipe->fields[d->field];
+	s->recipe->fields[d->field].derived = true;
 	if (json_object_get(obj, "remember_from")) {
 		if (json_object_get(obj, "cases") || json_object_get(obj, "else"))
 			schema_error(s, path, "either remember_from (and key) or cases (and else)");

@@ -73,9 +73,7 @@ static bool parse_field(struct schema *s, const char *path, const char *name, js
 	free(fmt);
 	r->fields = xrealloc(r->fields, (r->n_fields + 1) * sizeof(*r->fields));
 	f = &r->fields[r->n_fields++];
-	f->name = xstrdup(name);
-	f->format = i;
-	f->builtin = false;
+	*f = (struct field_decl){ .name = xstrdup(name), .format = i };
 	f->title = schema_string(s, path, obj, "title", false);
 	if (!f->title)
 		f->title = default_title(name);

@@ -35,6 +35,7 @@ struct field_decl {
 	char *title;		/* column header */
 	enum field_format format;
 	bool builtin;
+	bool derived;		/* filled by the "derive" section (an enricher), not by events */
 };
 
 /* Built-in fields occupy the first slots of recipe->fields. */
