@@ -17,7 +17,10 @@ struct cpu_reader {
 	void *page;		/* the sub-buffer being walked */
 	struct kbuffer *kbuf;
 	void *cur;		/* next record of this CPU, NULL when drained */
-	unsigned long long ts;
+	int len;		/* its size */
+	unsigned long long ts;	/* its time */
+	const uint8_t *data;	/* the sub-buffer's records, size bytes (page_sane() checked) */
+	uint32_t size, off;	/* off: the record after cur */
 	uint64_t empty_at;	/* trace clock when a read last found nothing */
 };
 

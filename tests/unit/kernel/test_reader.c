@@ -11,6 +11,8 @@
 struct seen {
 	unsigned long long ts[64];
 	int cpu[64];
+	int size[64];
+	uint8_t first[64];
 	int n;
 	int losses;
 };
@@ -21,10 +23,10 @@ static void record(void *ctx, void *data, int size, unsigned long long ts, int c
 
 	if (s->n < 64) {
 		s->ts[s->n] = ts;
+		s->size[s->n] = size;
+		s->first[s->n] = *(uint8_t *)data;
 		s->cpu[s->n++] = cpu;
 	}
-	(void)data;
-	(void)size;
 }
 
 static void lost(void *ctx)
@@ -216,6 +218,50 @@ static void corrupt_pages_end_and_count_as_loss(void)
 	alarm(0);
 }
 
+/*
+ * Every record kind the kernel writes, as kbuffer reads them: data of
+ * type_len 1-28 and 0 (a length word first), a time extend, an absolute
+ * time stamp (its top bits kept from the page's time), a padding record
+ * whose delta counts: each data record's time, size and first byte.
+ */
+static void record_kinds_and_their_times(void)
+{
+	const uint64_t page_ts = (3ULL << 59) + 1000;
+	uint32_t w[] = {
+		(5 << 5) | 2, 0x11, 0,			/* data, 8 bytes, +5 */
+		((3 << 5) | 30), 1,			/* time extend: +2^27 + 3 */
+		(2 << 5) | 1, 0x22,			/* data, 4 bytes, +2 */
+		((7 << 5) | 31), 2,			/* stamp: (2 << 27 | 7), high bits kept */
+		(4 << 5) | 29, 8, 0,			/* padding: its length word and 4 bytes, +4 */
+		(1 << 5) | 0, 4 + 120,			/* type_len 0: 120 bytes, +1 */
+	};
+	uint8_t page[4096] = { 0 };
+	uint64_t commit = sizeof(w) + 120;
+	struct seen s = { 0 };
+	struct reader rd;
+	FILE *f = tmpfile();
+	int fd;
+
+	memcpy(page, &page_ts, 8);
+	memcpy(page + 8, &commit, 8);
+	memcpy(page + 16, w, sizeof(w));
+	page[16 + sizeof(w)] = 0x33;
+	fwrite(page, 1, sizeof(page), f);
+	fflush(f);
+	rewind(f);
+	fd = dup(fileno(f));
+	fclose(f);
+	CHECK(reader_open_fds(&rd, &fd, 1, 4096) == PK_OK);
+	reader_drain_all(&rd, record, &s);
+	CHECK(s.losses == 0 && !rd.cpus[0].loss.missed_unknown);
+	reader_free(&rd);
+	CHECK(s.n == 3);
+	CHECK(s.ts[0] == page_ts + 5 && s.size[0] == 8 && s.first[0] == 0x11);
+	CHECK(s.ts[1] == page_ts + 5 + (1ULL << 27) + 3 + 2 && s.size[1] == 4 && s.first[1] == 0x22);
+	CHECK(s.ts[2] == ((3ULL << 59) | (2ULL << 27 | 7)) + 4 + 1);
+	CHECK(s.size[2] == 120 && s.first[2] == 0x33);
+}
+
 const struct unit_test reader_tests[] = {
 	{ "reader: null padding and a header past the data are dropped",
 	  corrupt_padding_and_tails_are_dropped },
@@ -223,5 +269,7 @@ const struct unit_test reader_tests[] = {
 	  corrupt_pages_end_and_count_as_loss },
 	{ "reader: CPUs merged in time order, time extends", merges_cpus_in_time_order },
 	{ "reader: a page's lost-events flag is signalled", lost_events_are_signalled },
+	{ "reader: record kinds, their sizes and times (as kbuffer reads them)",
+	  record_kinds_and_their_times },
 	{ NULL, NULL },
 };
