@@ -19,6 +19,54 @@
 /* zeros after a page: kbuffer peeks at an event header at the data's end */
 #define PAGE_SLACK 64
 
+/*
+ * Sub-buffers are read in batches of 64 KiB: with 4 KiB pages (kernels
+ * before 6.8, or that refuse buffer_subbuf_size_kb) a read per page was
+ * half of a run's cost per event on a busy host (a system call each).
+ */
+#define BATCH_BYTES 65536
+
+static int batch_size(int page_size)
+{
+	return page_size >= BATCH_BYTES ? page_size : BATCH_BYTES / page_size * page_size;
+}
+
+static void alloc_batch(struct reader *rd, struct cpu_reader *cr)
+{
+	cr->batch = xcalloc(1, (size_t)rd->batch_size + PAGE_SLACK);
+	cr->batch_len = cr->batch_off = 0;
+}
+
+/*
+ * A pipe to splice whole sub-buffers through: the kernel moves up to a batch
+ * of them in one call, and one read takes them all. Without it (no pipe,
+ * or a splice the kernel refuses) sub-buffers are read one by one.
+ */
+static void open_splice_pipe(struct reader *rd, struct cpu_reader *cr)
+{
+	cr->pipe[0] = cr->pipe[1] = -1;
+	if (rd->batch_size <= rd->page_size)	/* one sub-buffer a batch: a read does it */
+		return;
+	if (pipe2(cr->pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		cr->pipe[0] = cr->pipe[1] = -1;
+		return;
+	}
+	if (fcntl(cr->pipe[1], F_GETPIPE_SZ) < rd->batch_size &&
+	    fcntl(cr->pipe[1], F_SETPIPE_SZ, rd->batch_size) < rd->batch_size) {
+		close(cr->pipe[0]);
+		close(cr->pipe[1]);
+		cr->pipe[0] = cr->pipe[1] = -1;
+	}
+}
+
+static void close_splice_pipe(struct cpu_reader *cr)
+{
+	for (int i = 0; i < 2; i++)
+		if (cr->pipe[i] >= 0)
+			close(cr->pipe[i]);
+	cr->pipe[0] = cr->pipe[1] = -1;
+}
+
 static int open_cpu(struct reader *rd, int cpu, struct cpu_reader *cr)
 {
 	char rel[64];
@@ -41,7 +89,8 @@ static int open_cpu(struct reader *rd, int cpu, struct cpu_reader *cr)
 		close(cr->fd);
 		return -1;
 	}
-	cr->page = xcalloc(1, rd->page_size + PAGE_SLACK);
+	alloc_batch(rd, cr);
+	open_splice_pipe(rd, cr);
 	return 0;
 }
 
@@ -50,6 +99,7 @@ int reader_open_fds(struct reader *rd, const int *fds, int n, int page_size)
 	memset(rd, 0, sizeof(*rd));
 	rd->hold_clock = -1;
 	rd->page_size = page_size;
+	rd->batch_size = batch_size(page_size);
 	rd->cpus = xcalloc(n, sizeof(*rd->cpus));
 	for (int i = 0; i < n; i++) {
 		struct cpu_reader *cr = &rd->cpus[rd->n_cpus];
@@ -58,9 +108,10 @@ int reader_open_fds(struct reader *rd, const int *fds, int n, int page_size)
 		cr->fd = fds[i];
 		cr->tcpu = tracefs_cpu_alloc_fd(fds[i], page_size, true);
 		cr->kbuf = kbuffer_alloc(KBUFFER_LSIZE_SAME_AS_HOST, KBUFFER_ENDIAN_SAME_AS_HOST);
+		cr->pipe[0] = cr->pipe[1] = -1;	/* files: read as they are */
 		if (!cr->tcpu || !cr->kbuf)
 			return PK_ERR_RUNTIME;
-		cr->page = xcalloc(1, page_size + PAGE_SLACK);
+		alloc_batch(rd, cr);
 		rd->n_cpus++;
 	}
 	return PK_OK;
@@ -80,6 +131,7 @@ int reader_open(struct reader *rd, struct tracefs_instance *inst)
 		rd->page_size = (int)subbuf_kb * 1024;
 	else
 		rd->page_size = getpagesize();
+	rd->batch_size = batch_size(rd->page_size);
 	rd->cpus = xcalloc(ncpu, sizeof(*rd->cpus));
 	for (int cpu = 0; cpu < ncpu; cpu++) {
 		if (open_cpu(rd, cpu, &rd->cpus[rd->n_cpus]) == 0)
@@ -239,6 +291,46 @@ static bool walk(struct cpu_reader *cr)
 	return false;
 }
 
+/* All of n bytes from fd into buf (a pipe holding them); the count read. */
+static ssize_t read_all(int fd, uint8_t *buf, ssize_t n)
+{
+	ssize_t got = 0, r;
+
+	while (got < n && ((r = read(fd, buf + got, (size_t)(n - got))) > 0 || (r < 0 && errno == EINTR)))
+		got += r > 0 ? r : 0;
+	return got;
+}
+
+/*
+ * The next batch of sub-buffers into cr->batch; false when there is none now.
+ * Live: the full ones spliced through the pipe, else the one being written
+ * (splice moves only full sub-buffers; a read takes a partial one). Files
+ * (tests, benchmarks): as many whole pages as a batch holds.
+ */
+static bool fill(struct reader *rd, struct cpu_reader *cr)
+{
+	ssize_t n = 0;
+
+	cr->batch_len = cr->batch_off = 0;
+	if (cr->pipe[0] >= 0) {
+		n = splice(cr->fd, NULL, cr->pipe[1], NULL, (size_t)rd->batch_size,
+			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n > 0)
+			n = read_all(cr->pipe[0], cr->batch, n);
+		else if (n < 0 && errno != EAGAIN && errno != EINTR)
+			close_splice_pipe(cr);	/* refused: read one by one from now on */
+	} else if (!rd->inst) {
+		n = read(cr->fd, cr->batch, (size_t)rd->batch_size);
+		n = n > 0 ? n / rd->page_size * rd->page_size : 0;
+	}
+	if (n <= 0 && (n = tracefs_cpu_read(cr->tcpu, cr->batch, true)) > 0 && n < rd->page_size) {
+		memset(cr->batch + n, 0, (size_t)(rd->page_size - n));	/* no bytes of an older page */
+		n = rd->page_size;
+	}
+	cr->batch_len = n > 0 ? (int)n : 0;
+	return cr->batch_len > 0;
+}
+
 /* Load this CPU's next sub-buffer; false when none is available now. */
 static bool next_page(struct reader *rd, struct cpu_reader *cr)
 {
@@ -246,12 +338,16 @@ static bool next_page(struct reader *rd, struct cpu_reader *cr)
 	uint64_t asked;
 
 	do {
-		/* stamped before the read: what it does not return was stamped after, or is late */
-		asked = rd->hold_clock >= 0 ? (uint64_t)clock_ns(rd->hold_clock) : 0;
-		if (tracefs_cpu_read(cr->tcpu, cr->page, true) <= 0) {
-			cr->empty_at = asked;
-			return false;
+		if (cr->batch_off >= cr->batch_len) {
+			/* stamped before the read: what it does not return was stamped after, or is late */
+			asked = rd->hold_clock >= 0 ? (uint64_t)clock_ns(rd->hold_clock) : 0;
+			if (!fill(rd, cr)) {
+				cr->empty_at = asked;
+				return false;
+			}
 		}
+		cr->page = cr->batch + cr->batch_off;
+		cr->batch_off += rd->page_size;
 		if (!page_sane(rd, cr->page)) {
 			note_corrupt_page(rd, cr);
 			continue;
@@ -426,10 +522,12 @@ void reader_close(struct reader *rd)
 		tracefs_cpu_free_fd(cr->tcpu);	/* leaves the fd open */
 		close(cr->fd);
 		kbuffer_free(cr->kbuf);
-		free(cr->page);
+		close_splice_pipe(cr);
+		free(cr->batch);
 		cr->fd = -1;
 		cr->tcpu = NULL;
 		cr->kbuf = NULL;
+		cr->batch = NULL;
 		cr->page = NULL;
 		cr->cur = NULL;
 	}

@@ -14,7 +14,10 @@ struct cpu_reader {
 	int fd;
 	struct tracefs_cpu *tcpu;
 	struct cpu_loss loss;
-	void *page;		/* the sub-buffer being walked */
+	int pipe[2];		/* live: whole sub-buffers are spliced through it (-1: files) */
+	uint8_t *batch;		/* sub-buffers read at once: batch_len bytes, from batch_off on unread */
+	int batch_len, batch_off;
+	void *page;		/* the sub-buffer being walked (in batch) */
 	struct kbuffer *kbuf;
 	void *cur;		/* next record of this CPU, NULL when drained */
 	int len;		/* its size */
@@ -31,6 +34,7 @@ struct reader {
 	struct cpu_reader *cpus;
 	int n_cpus;
 	int page_size;
+	int batch_size;		/* bytes of sub-buffers one read takes: a whole number of them */
 	void (*on_loss)(void *ctx);	/* a page says events were lost */
 	void *loss_ctx;
 	/*
