@@ -6,7 +6,9 @@ DATADIR   := $(PREFIX)/share/probekit
 MANDIR    := $(PREFIX)/share/man
 
 CC        ?= cc
-PKGS      := libtracefs libtraceevent jansson libseccomp libnl-3.0
+# the static binary has no HTTP server (libmicrohttpd would bring gnutls): no monitor --listen
+STATIC_PKGS := libtracefs libtraceevent jansson libseccomp libnl-3.0
+PKGS      := $(STATIC_PKGS) libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 WARN      := -Wall -Wextra -Werror -D_GNU_SOURCE
@@ -97,7 +99,7 @@ static: probekit-static
 
 probekit-static: $(SRCS) $(wildcard src/*/*.h)
 	@mkdir -p build
-	$(CC) $(ALL_CFLAGS) -static -o $@ $(SRCS) $(shell pkg-config --static --libs $(PKGS))
+	$(CC) $(ALL_CFLAGS) -DPK_NO_HTTP -static -o $@ $(SRCS) $(shell pkg-config --static --libs $(STATIC_PKGS))
 
 build/fuzz/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -167,13 +169,13 @@ check-vm: probekit-static build/tools/tcpflow-static build/tools/syscaller
 deps:
 	@if command -v apt-get >/dev/null; then \
 	  apt-get update -qq && apt-get install -y -qq gcc make pkg-config libtracefs-dev \
-	    libtraceevent-dev libjansson-dev libseccomp-dev libnl-3-dev clang libclang-rt-dev nftables iproute2 procps python3 util-linux \
-	    qemu-system-x86 busybox-static cpio xz-utils binutils; \
+	    libtraceevent-dev libjansson-dev libseccomp-dev libnl-3-dev libmicrohttpd-dev clang libclang-rt-dev nftables iproute2 procps python3 util-linux \
+	    qemu-system-x86 busybox-static cpio xz-utils binutils prometheus; \
 	elif command -v dnf >/dev/null; then \
 	  dnf install -y gcc make pkgconf-pkg-config libtracefs-devel libtraceevent-devel \
-	    jansson-devel libseccomp-devel libnl3-devel clang compiler-rt nftables iproute procps-ng libasan libubsan python3 util-linux \
+	    jansson-devel libseccomp-devel libnl3-devel libmicrohttpd-devel clang compiler-rt nftables iproute procps-ng libasan libubsan python3 util-linux \
 	    qemu-system-x86 busybox cpio xz binutils glibc-static; \
-	else echo "make deps: no apt-get or dnf here; install libtracefs, libtraceevent, jansson, libseccomp, libnl-3" >&2; exit 1; fi
+	else echo "make deps: no apt-get or dnf here; install libtracefs, libtraceevent, jansson, libseccomp, libnl-3, libmicrohttpd" >&2; exit 1; fi
 
 install: probekit
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/recipes $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5

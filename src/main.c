@@ -16,6 +16,7 @@ static const struct {
 	{ "show", cmd_show, "describe a recipe: parameters, events, every tracefs write it can cause" },
 	{ "plan", cmd_plan, "dry run: what run would choose and write to tracefs" },
 	{ "run", cmd_run, "trace with a recipe until Ctrl-C or -d SECONDS" },
+	{ "monitor", cmd_monitor, "several recipes at once until stopped; metrics for Prometheus" },
 	{ "compare", cmd_compare, "join a client's and a server's tcp-reqresp --json runs" },
 	{ "info", cmd_info, "the kernel's tracing capabilities" },
 	{ "reset", cmd_reset, "remove what dead probekit runs left in tracefs" },
@@ -25,7 +26,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: probekit COMMAND [OPTIONS] [ARGS]\n\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-6s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-7s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'probekit COMMAND --help' for a command's options; probekit(8), "
 		"probekit-recipe(5).\nExit status: 0 ok, 1 runtime error, 2 usage or recipe error, "
 		"3 the kernel lacks what the recipe needs.\n");

@@ -84,6 +84,12 @@ struct analysis_ops {
 	void (*tick)(struct analysis *a, double seconds);	/* -i interval ended */
 	void (*stop)(struct analysis *a);		/* tracing is off, before the teardown (idem) */
 	void (*report)(struct analysis *a, const struct run_info *info);
+	/*
+	 * Optional: the report's view of the state so far, to sink s, changing
+	 * nothing (the monitor's metrics, while tracing goes on). Without it the
+	 * analysis has no metrics.
+	 */
+	void (*snapshot)(struct analysis *a, const struct run_info *info, struct sink *s);
 	void (*free)(struct analysis *a);
 };
 

@@ -300,12 +300,17 @@ static void summary_text(const void *self, const struct format_ctx *fc, FILE *f)
 			(unsigned long long)run->tab.overflowed);
 }
 
-static void attempts_report(struct analysis *a, const struct run_info *info)
+static void attempts_snapshot(struct analysis *a, const struct run_info *info, struct sink *s)
 {
 	struct report_view v = { a->state, summary_json, summary_text };
 
 	(void)info;
-	sink_report(a->sink, &v);
+	sink_report(s, &v);
+}
+
+static void attempts_report(struct analysis *a, const struct run_info *info)
+{
+	attempts_snapshot(a, info, a->sink);
 }
 
 static void attempts_free(struct analysis *a)
@@ -334,5 +339,6 @@ const struct analysis_ops attempts_analysis = {
 	.feed = attempts_feed,
 	.lost = attempts_lost,
 	.report = attempts_report,
+	.snapshot = attempts_snapshot,
 	.free = attempts_free,
 };

@@ -445,14 +445,19 @@ static void counts_op_stop(struct analysis *a)
 		counts_read_kernel(c, a->kernel_counts[i], a->recipe->n_fields);
 }
 
-static void counts_op_report(struct analysis *a, const struct run_info *info)
+static void counts_op_snapshot(struct analysis *a, const struct run_info *info, struct sink *s)
 {
 	struct counts_report rep = { .c = a->state, .info = info };
 	struct report_view v = { &rep, summary_json, summary_text };
 
 	rep.groups = counts_sorted(rep.c, &rep.n);
-	sink_report(a->sink, &v);
+	sink_report(s, &v);
 	free(rep.groups);
+}
+
+static void counts_op_report(struct analysis *a, const struct run_info *info)
+{
+	counts_op_snapshot(a, info, a->sink);
 }
 
 static void counts_op_free(struct analysis *a)
@@ -473,5 +478,6 @@ const struct analysis_ops counts_analysis = {
 	.feed = counts_op_feed,
 	.stop = counts_op_stop,
 	.report = counts_op_report,
+	.snapshot = counts_op_snapshot,
 	.free = counts_op_free,
 };

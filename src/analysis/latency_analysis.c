@@ -358,14 +358,19 @@ static void latency_op_stop(struct analysis *a)
 		latency_read_kernel(&run->l, a->kernel, a->recipe->n_fields);
 }
 
-static void latency_op_report(struct analysis *a, const struct run_info *info)
+static void latency_op_snapshot(struct analysis *a, const struct run_info *info, struct sink *s)
 {
 	struct latency_run *run = a->state;
 	struct latency_view lv = { .l = &run->l };
 	struct report_view v = { &lv, summary_json, summary_text };
 
 	(void)info;
-	sink_report(a->sink, &v);
+	sink_report(s, &v);
+}
+
+static void latency_op_report(struct analysis *a, const struct run_info *info)
+{
+	latency_op_snapshot(a, info, a->sink);
 }
 
 static void latency_op_free(struct analysis *a)
@@ -397,6 +402,7 @@ const struct analysis_ops latency_analysis = {
 	.tick = latency_op_tick,
 	.stop = latency_op_stop,
 	.report = latency_op_report,
+	.snapshot = latency_op_snapshot,
 	.free = latency_op_free,
 };
 
@@ -415,5 +421,6 @@ const struct analysis_ops distribution_analysis = {
 	.lost = latency_op_lost,
 	.tick = latency_op_tick,
 	.report = latency_op_report,
+	.snapshot = latency_op_snapshot,
 	.free = latency_op_free,
 };

@@ -7,6 +7,7 @@ int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
 int cmd_compare(int argc, char **argv);

@@ -21,20 +21,28 @@ struct enricher {
 	void *state;
 };
 
-struct engine {
+/* One recipe's part of a run: its plan, decoder, enrichers, analyses and sink. */
+struct pipeline {
 	struct plan *plan;
 	struct sink *sink;
-	struct engine_opts o;
-	bool live;			/* a tracefs session, not recorded pages */
-	struct session session;
-	bool stopped;
-	int status;
-	struct reader rd;
 	struct decoder dec;
 	struct enricher *enrichers;
 	int n_enrichers;
 	struct analysis *an;
 	int n_an;
+	bool skipped;			/* monitor: the kernel refused it; the others go on */
+};
+
+struct engine {
+	struct pipeline *pipes;		/* one per recipe (a run has one) */
+	int n_pipes;
+	struct session *sessions;	/* one per recipe, one instance (linked when several) */
+	struct engine_opts o;
+	bool live;			/* a tracefs session, not recorded pages */
+	bool stopped;
+	bool decoding;			/* the decoders are ready: records can be fed */
+	int status;
+	struct reader rd;
 	uint64_t records;
 	int64_t t0, t1, end, tick, step;
 	struct loss_report loss;
@@ -48,74 +56,85 @@ struct engine {
  */
 #define HOLD_NS 5000000ULL
 
-/* The analyses this run keeps (those that switched themselves off are gone). */
-#define FOR_EACH_ANALYSIS(e, a) for (struct analysis *a = (e)->an; a < (e)->an + (e)->n_an; a++)
+/* The pipelines this run keeps (not those the kernel refused in a monitor). */
+#define FOR_EACH_PIPE(e, pl) \
+	for (struct pipeline *pl = (e)->pipes; pl < (e)->pipes + (e)->n_pipes; pl++) \
+		if (!pl->skipped)
+/* A pipeline's analyses (those that switched themselves off are gone). */
+#define FOR_EACH_ANALYSIS(pl, a) for (struct analysis *a = (pl)->an; a < (pl)->an + (pl)->n_an; a++)
 
 static void on_record(void *ctx, void *data, int size, unsigned long long ts, int cpu)
 {
 	struct engine *e = ctx;
 	struct record *rec;
-	int at = 0;
 
 	e->records++;
-	/* one record per recipe event that takes it (a shared tracepoint gives several) */
-	while ((rec = decode_next(&e->dec, data, size, ts, cpu, &at))) {
-		for (int i = 0; i < e->n_enrichers; i++)
-			e->enrichers[i].ops->enrich(e->enrichers[i].state, rec);
-		FOR_EACH_ANALYSIS(e, a)
-			a->ops->feed(a, rec);
+	FOR_EACH_PIPE(e, pl) {
+		int at = 0;
+
+		/* one record per recipe event that takes it (a shared tracepoint gives several) */
+		while ((rec = decode_next(&pl->dec, data, size, ts, cpu, &at))) {
+			for (int i = 0; i < pl->n_enrichers; i++)
+				pl->enrichers[i].ops->enrich(pl->enrichers[i].state, rec);
+			FOR_EACH_ANALYSIS(pl, a)
+				a->ops->feed(a, rec);
+		}
 	}
 }
 
-/* A page said events were lost: analyses with state across events must know. */
+/* A gap in the events (a page said some were lost, a pause): analyses with state must know. */
+static void all_lost(struct engine *e)
+{
+	FOR_EACH_PIPE(e, pl)
+		FOR_EACH_ANALYSIS(pl, a)
+			if (a->ops->lost)
+				a->ops->lost(a);
+}
+
 static void on_loss(void *ctx)
 {
-	struct engine *e = ctx;
-
-	FOR_EACH_ANALYSIS(e, a)
-		if (a->ops->lost)
-			a->ops->lost(a);
+	all_lost(ctx);
 }
 
 /* One analysis per declaration in the recipe, in the registry's (report) order. */
-static int open_analyses(struct engine *e)
+static int open_analyses(struct engine *e, struct pipeline *pl)
 {
-	const struct recipe *r = e->plan->recipe;
+	const struct recipe *r = pl->plan->recipe;
 	int ret;
 
-	e->an = xcalloc(r->n_analyses, sizeof(*e->an));
+	pl->an = xcalloc(r->n_analyses, sizeof(*pl->an));
 	for (int k = 0; k < n_analysis_registry; k++)
 		for (int i = 0; i < r->n_analyses; i++) {
-			struct analysis *a = &e->an[e->n_an];
+			struct analysis *a = &pl->an[pl->n_an];
 
 			if (r->analyses[i].ops != analysis_registry[k])
 				continue;
 			*a = (struct analysis){ .ops = r->analyses[i].ops, .recipe = r,
-						.cfg = r->analyses[i].cfg, .sink = e->sink,
+						.cfg = r->analyses[i].cfg, .sink = pl->sink,
 						.opts = e->o.analysis };
-			e->n_an++;
+			pl->n_an++;
 			if (a->ops->init && (ret = a->ops->init(a)))
 				return ret;
 			if (a->off) {	/* not needed: not fed a single record */
 				if (a->ops->free)
 					a->ops->free(a);
-				e->n_an--;
+				pl->n_an--;
 			}
 		}
 	return PK_OK;
 }
 
-static void open_enrichers(struct engine *e)
+static void open_enrichers(struct engine *e, struct pipeline *pl)
 {
-	struct enrich_env env = { .recipe = e->plan->recipe, .tep = e->plan->tep,
-				  .tracing_dir = e->live ? e->plan->caps->tracing_dir : NULL };
+	struct enrich_env env = { .recipe = pl->plan->recipe, .tep = pl->plan->tep,
+				  .tracing_dir = e->live ? pl->plan->caps->tracing_dir : NULL };
 
-	e->enrichers = xcalloc(n_enricher_registry, sizeof(*e->enrichers));
+	pl->enrichers = xcalloc(n_enricher_registry, sizeof(*pl->enrichers));
 	for (int i = 0; i < n_enricher_registry && !e->o.no_enrich; i++) {
 		void *state = enricher_registry[i]->open(&env);
 
 		if (state)
-			e->enrichers[e->n_enrichers++] = (struct enricher){ enricher_registry[i], state };
+			pl->enrichers[pl->n_enrichers++] = (struct enricher){ enricher_registry[i], state };
 	}
 }
 
@@ -142,61 +161,106 @@ static void preload_symbols(const struct plan *p)
 				r->fields[i].name);
 }
 
-/* Apply the plan; each refusal goes back to the planner, which picks again. */
-static int start_session(struct engine *e)
+/* Make a plan's probes; each refusal goes back to the planner, which picks again. */
+static int make_probes(struct session *s)
 {
 	struct refusal ref = { 0 };
 	int ret;
 
-	session_init(&e->session, e->plan);
-	while ((ret = session_make_probes(&e->session, &ref)) == SESSION_REFUSED)
-		if ((ret = plan_refuse(e->plan, ref.event, ref.reason, ref.recipe_error)))
+	while ((ret = session_make_probes(s, &ref)) == SESSION_REFUSED)
+		if ((ret = plan_refuse(s->plan, ref.event, ref.reason, ref.recipe_error)))
 			break;
-	if (!ret)
-		ret = session_start_tracing(&e->session);
-	if (ret)
-		session_teardown(&e->session);
+	return ret;
+}
+
+/*
+ * Apply the plans in one instance. A monitor's recipe the kernel refuses is
+ * skipped (plan_refuse said why), the others go on; a run's ends it.
+ */
+static int start_sessions(struct engine *e)
+{
+	int ret = PK_OK, running = 0;
+
+	e->sessions = xcalloc(e->n_pipes, sizeof(*e->sessions));
+	for (int k = 0; k < e->n_pipes; k++)
+		session_init(&e->sessions[k], e->pipes[k].plan);
+	if (e->n_pipes > 1)
+		session_set_link(e->sessions, e->n_pipes);
+	for (int k = 0; k < e->n_pipes && !ret; k++) {
+		int r = make_probes(&e->sessions[k]);
+
+		if (r && e->n_pipes > 1 && r != PK_ERR_RUNTIME) {
+			pk_warn("recipe '%s' is skipped: the kernel refused it (above)",
+				e->pipes[k].plan->recipe->name);
+			e->pipes[k].skipped = true;
+		} else {
+			ret = r;
+		}
+	}
+	for (int k = 0; k < e->n_pipes && !ret; k++)	/* the first makes it, the others join */
+		ret = session_open_instance(&e->sessions[k]);
+	for (int k = 0; k < e->n_pipes && !ret; k++)
+		if (!e->pipes[k].skipped) {
+			ret = session_enable_events(&e->sessions[k]);
+			running++;
+		}
+	if (!ret && !running) {
+		pk_error("no recipe can run on this kernel");
+		ret = PK_ERR_KERNEL;
+	}
+	if (!ret && !session_tracing_on(&e->sessions[0])) {
+		pk_error("cannot turn tracing on: %s", strerror(errno));
+		ret = PK_ERR_RUNTIME;
+	}
+	if (ret) {
+		session_teardown_set(e->sessions, e->n_pipes);
+		free(e->sessions);
+		e->sessions = NULL;
+	}
 	return ret;
 }
 
 static int open_source(struct engine *e)
 {
+	struct plan *p = e->pipes[0].plan;
 	int ret;
 
 	if (!e->live)
 		return reader_open_fds(&e->rd, e->o.page_fds, e->o.n_page_fds, e->o.page_size);
-	preload_symbols(e->plan);
-	if ((ret = start_session(e)))
+	FOR_EACH_PIPE(e, pl)
+		preload_symbols(pl->plan);
+	if ((ret = start_sessions(e)))
 		return ret;
-	warn_skipped(e->plan);	/* after start: the kernel may have refused a probe */
-	if ((ret = reader_open(&e->rd, e->session.inst)))
+	FOR_EACH_PIPE(e, pl)
+		warn_skipped(pl->plan);	/* after start: the kernel may have refused a probe */
+	if ((ret = reader_open(&e->rd, e->sessions[0].inst)))
 		return ret;
 	/* a trace clock we can read: records are handed over in time order across CPUs */
-	if (!strcmp(e->plan->clock, "mono"))
+	if (!strcmp(p->clock, "mono"))
 		e->rd.hold_clock = CLOCK_MONOTONIC;
-	else if (!strcmp(e->plan->clock, "boot"))
+	else if (!strcmp(p->clock, "boot"))
 		e->rd.hold_clock = CLOCK_BOOTTIME;
 	e->rd.hold_ns = HOLD_NS;
 	return PK_OK;
 }
 
-static bool prints_records(const struct engine *e)
+static bool prints_records(const struct pipeline *pl)
 {
-	FOR_EACH_ANALYSIS(e, a)
+	FOR_EACH_ANALYSIS(pl, a)
 		if (a->prints_records)
 			return true;
 	return false;
 }
 
 /* A latency the session made the kernel pair: its analysis reads it at the end. */
-static void give_kernel_pairs(struct engine *e)
+static void give_kernel_pairs(struct engine *e, struct pipeline *pl)
 {
-	const struct plan *p = e->plan;
+	const struct plan *p = pl->plan;
 
 	for (int i = 0; i < p->n_kagg; i++) {
 		const struct kagg *k = &p->kagg[i];
 
-		FOR_EACH_ANALYSIS(e, a)
+		FOR_EACH_ANALYSIS(pl, a)
 			if (!k->why_not && k->kp.inst && e->live &&
 			    a->cfg == p->recipe->analyses[k->analysis].cfg)
 				a->kernel = &k->kp;
@@ -204,7 +268,7 @@ static void give_kernel_pairs(struct engine *e)
 	for (int i = 0; i < p->n_kcount; i++) {
 		const struct kcount *k = &p->kcount[i];
 
-		FOR_EACH_ANALYSIS(e, a)
+		FOR_EACH_ANALYSIS(pl, a)
 			if (!k->why_not && k->kc.inst && e->live &&
 			    a->cfg == p->recipe->analyses[k->analysis].cfg) {
 				a->kernel_counts = xrealloc(a->kernel_counts, (a->n_kernel_counts + 1) *
@@ -215,16 +279,16 @@ static void give_kernel_pairs(struct engine *e)
 }
 
 /* Does every consumer of event ev's records say what it reads? Then needed[] holds it. */
-static bool used_fields(const struct engine *e, int ev, bool *needed)
+static bool used_fields(const struct pipeline *pl, int ev, bool *needed)
 {
-	if (prints_records(e))	/* a printed line shows the columns */
+	if (prints_records(pl))	/* a printed line shows the columns */
 		return false;
-	for (int i = 0; i < e->n_enrichers; i++) {
-		if (!e->enrichers[i].ops->uses)
+	for (int i = 0; i < pl->n_enrichers; i++) {
+		if (!pl->enrichers[i].ops->uses)
 			return false;
-		e->enrichers[i].ops->uses(e->enrichers[i].state, ev, needed);
+		pl->enrichers[i].ops->uses(pl->enrichers[i].state, ev, needed);
 	}
-	FOR_EACH_ANALYSIS(e, a) {
+	FOR_EACH_ANALYSIS(pl, a) {
 		if (!a->ops->uses)
 			return false;
 		a->ops->uses(a, ev, needed);
@@ -233,15 +297,15 @@ static bool used_fields(const struct engine *e, int ev, bool *needed)
 }
 
 /* The decoder reads, of each event, only the fields someone reads. */
-static void decode_only_used(struct engine *e)
+static void decode_only_used(struct pipeline *pl)
 {
-	const struct recipe *r = e->plan->recipe;
+	const struct recipe *r = pl->plan->recipe;
 	bool *needed = xcalloc(r->n_fields, sizeof(*needed));
 
 	for (int ev = 0; ev < r->n_events; ev++) {
 		memset(needed, 0, r->n_fields * sizeof(*needed));
-		if (used_fields(e, ev, needed))
-			decoder_only(&e->dec, ev, needed);
+		if (used_fields(pl, ev, needed))
+			decoder_only(&pl->dec, ev, needed);
 	}
 	free(needed);
 }
@@ -253,30 +317,36 @@ static void stop_tracing(struct engine *e)
 		return;
 	e->stopped = true;
 	e->t1 = clock_ns(CLOCK_MONOTONIC);	/* traced time: not the drain or the teardown */
-	if (!e->live)
+	if (!e->live || !e->sessions)
 		return;
-	session_tracing_off(&e->session);
-	if (e->dec.rec.values)	/* nothing older can come now: none held back */
+	session_tracing_off(&e->sessions[0]);
+	if (e->decoding)	/* nothing older can come now: none held back */
 		reader_drain_all(&e->rd, on_record, e);
 	reader_read_stats(&e->rd);
-	FOR_EACH_ANALYSIS(e, a)
-		if (a->ops->stop)
-			a->ops->stop(a);
+	FOR_EACH_PIPE(e, pl)
+		FOR_EACH_ANALYSIS(pl, a)
+			if (a->ops->stop)
+				a->ops->stop(a);
 	reader_close(&e->rd);	/* the instance cannot go while its files are open */
-	e->status = session_teardown(&e->session) ?: e->status;
+	e->status = session_teardown_set(e->sessions, e->n_pipes) ?: e->status;
 }
 
-struct engine *engine_open(struct plan *p, struct sink *sink, const struct engine_opts *o,
-			   int *status)
+struct engine *engine_open_set(struct plan **plans, struct sink **sinks, int n,
+			       const struct engine_opts *o, int *status)
 {
 	struct engine *e = xcalloc(1, sizeof(*e));
 
-	e->plan = p;
-	e->sink = sink;
+	e->pipes = xcalloc(n, sizeof(*e->pipes));
+	e->n_pipes = n;
+	for (int k = 0; k < n; k++)
+		e->pipes[k] = (struct pipeline){ .plan = plans[k], .sink = sinks[k] };
 	e->o = *o;
 	e->live = !o->page_fds;
 	/* analyses first: a bad option is refused before anything is written to tracefs */
-	*status = open_analyses(e);
+	*status = PK_OK;
+	FOR_EACH_PIPE(e, pl)
+		if (!*status)
+			*status = open_analyses(e, pl);
 	if (*status) {
 		e->stopped = true;
 		engine_close(e);
@@ -286,31 +356,44 @@ struct engine *engine_open(struct plan *p, struct sink *sink, const struct engin
 	if (!*status) {
 		/* at once: what analyses take at the start (MIB counters, listeners)
 		 * must not miss what the kernel traces from now on */
-		give_kernel_pairs(e);
-		FOR_EACH_ANALYSIS(e, a)
-			if (a->ops->start && e->live)
-				a->ops->start(a);
-		*status = decoder_init(&e->dec, p);
+		FOR_EACH_PIPE(e, pl) {
+			give_kernel_pairs(e, pl);
+			FOR_EACH_ANALYSIS(pl, a)
+				if (a->ops->start && e->live)
+					a->ops->start(a);
+		}
+		FOR_EACH_PIPE(e, pl)
+			if (!*status)
+				*status = decoder_init(&pl->dec, pl->plan);
 	}
 	if (*status) {
 		stop_tracing(e);
 		engine_close(e);
 		return NULL;
 	}
+	e->decoding = true;
 	e->rd.on_loss = on_loss;
 	e->rd.loss_ctx = e;
-	open_enrichers(e);
-	decode_only_used(e);
-	sink->fc.tep = p->tep;
-	sink->fc.wall_offset_ns = clock_wall_offset(p->clock);
-	if (prints_records(e))
-		sink_header(sink);
+	FOR_EACH_PIPE(e, pl) {
+		open_enrichers(e, pl);
+		decode_only_used(pl);
+		pl->sink->fc.tep = pl->plan->tep;
+		pl->sink->fc.wall_offset_ns = clock_wall_offset(pl->plan->clock);
+		if (prints_records(pl))
+			sink_header(pl->sink);
+	}
 	e->t0 = clock_ns(CLOCK_MONOTONIC);
 	e->end = o->duration_ns ? e->t0 + (int64_t)o->duration_ns : 0;
 	e->step = o->analysis ? (int64_t)o->analysis->interval_ns : 0;
 	e->tick = e->step ? e->t0 + e->step : 0;
 	guard_init(&e->guard, e->live ? o->max_cpu : 0, e->t0, clock_ns(CLOCK_PROCESS_CPUTIME_ID));
 	return e;
+}
+
+struct engine *engine_open(struct plan *p, struct sink *sink, const struct engine_opts *o,
+			   int *status)
+{
+	return engine_open_set(&p, &sink, 1, o, status);
 }
 
 static int poll_timeout(const struct engine *e, int64_t now)
@@ -326,9 +409,10 @@ static int poll_timeout(const struct engine *e, int64_t now)
 
 static void tick(struct engine *e)
 {
-	FOR_EACH_ANALYSIS(e, a)
-		if (a->ops->tick)
-			a->ops->tick(a, e->step / 1e9);
+	FOR_EACH_PIPE(e, pl)
+		FOR_EACH_ANALYSIS(pl, a)
+			if (a->ops->tick)
+				a->ops->tick(a, e->step / 1e9);
 	e->tick += e->step;
 }
 
@@ -341,17 +425,15 @@ static void guard(struct engine *e)
 	switch (guard_step(g, now, clock_ns(CLOCK_PROCESS_CPUTIME_ID))) {
 	case GUARD_PAUSE:
 		/* what is buffered is read by the next polls, a bounded amount each */
-		session_tracing_off(&e->session);
+		session_tracing_off(&e->sessions[0]);
 		pk_warn("overhead guard: probekit used %.1f%% of a CPU (budget %g%%): tracing paused "
 			"for %.0f s; what happens meanwhile is not seen", g->last_cpu, g->max_cpu,
 			(g->resume_at - now) / 1e9);
 		break;
 	case GUARD_RESUME:
 		/* a gap in the events, as lost ones are: pairs that span it are not made */
-		FOR_EACH_ANALYSIS(e, a)
-			if (a->ops->lost)
-				a->ops->lost(a);
-		if (session_tracing_on(&e->session))
+		all_lost(e);
+		if (session_tracing_on(&e->sessions[0]))
 			pk_warn("overhead guard: tracing resumed");
 		else
 			pk_warn("overhead guard: cannot turn tracing on again: %s", strerror(errno));
@@ -370,11 +452,20 @@ static bool replay(struct engine *e)
 	return e->records != before;
 }
 
+/* A sink that cannot write (a closed pipe): the run is over. */
+static bool a_sink_failed(struct engine *e)
+{
+	FOR_EACH_PIPE(e, pl)
+		if (sink_failed(pl->sink))
+			return true;
+	return false;
+}
+
 bool engine_poll(struct engine *e)
 {
 	int64_t now = clock_ns(CLOCK_MONOTONIC);
 
-	if (e->stopped || (e->o.stop && *e->o.stop) || sink_failed(e->sink) ||
+	if (e->stopped || (e->o.stop && *e->o.stop) || a_sink_failed(e) ||
 	    (e->end && now >= e->end))
 		return false;
 	if (!e->live)
@@ -387,24 +478,33 @@ bool engine_poll(struct engine *e)
 	return true;
 }
 
+/* What the analyses' reports say of the run. */
+static void run_info(struct engine *e, struct run_info *info)
+{
+	*info = (struct run_info){ .loss = &e->loss };
+	info->seconds = ((e->stopped ? e->t1 : clock_ns(CLOCK_MONOTONIC)) - e->t0) / 1e9;
+	info->max_cpu = e->guard.max_cpu;
+	info->pauses = e->guard.pauses;
+	info->paused_seconds = e->guard.paused_ns / 1e9;
+	info->max_cpu_seen = e->guard.max_seen;
+}
+
 void engine_report(struct engine *e)
 {
-	struct run_info info = { .loss = &e->loss };
+	struct run_info info;
 
 	stop_tracing(e);	/* before spending time on the summary */
 	reader_loss_report(&e->rd, &e->loss);
-	info.seconds = (e->t1 - e->t0) / 1e9;
 	guard_finish(&e->guard, e->t1);
-	info.max_cpu = e->guard.max_cpu;
-	info.pauses = e->guard.pauses;
-	info.paused_seconds = e->guard.paused_ns / 1e9;
-	info.max_cpu_seen = e->guard.max_seen;
-	for (int i = 0; i < e->n_enrichers; i++)
-		if (e->enrichers[i].ops->report)
-			e->enrichers[i].ops->report(e->enrichers[i].state, e->sink);
-	FOR_EACH_ANALYSIS(e, a)
-		if (a->ops->report)
-			a->ops->report(a, &info);
+	run_info(e, &info);
+	FOR_EACH_PIPE(e, pl) {
+		for (int i = 0; i < pl->n_enrichers; i++)
+			if (pl->enrichers[i].ops->report)
+				pl->enrichers[i].ops->report(pl->enrichers[i].state, pl->sink);
+		FOR_EACH_ANALYSIS(pl, a)
+			if (a->ops->report)
+				a->ops->report(a, &info);
+	}
 }
 
 uint64_t engine_records(const struct engine *e)
@@ -412,22 +512,64 @@ uint64_t engine_records(const struct engine *e)
 	return e->records;
 }
 
+int engine_n_recipes(const struct engine *e)
+{
+	return e->n_pipes;
+}
+
+bool engine_recipe_runs(const struct engine *e, int k)
+{
+	return !e->pipes[k].skipped;
+}
+
+uint64_t engine_lost(const struct engine *e)
+{
+	return reader_lost_total(&e->rd);
+}
+
+void engine_snapshot(struct engine *e, int k, struct sink *s)
+{
+	struct pipeline *pl = &e->pipes[k];
+	struct loss_report now = { 0 };
+	struct run_info info;
+
+	if (pl->skipped)
+		return;
+	run_info(e, &info);
+	reader_loss_report(&e->rd, &now);
+	info.loss = &now;
+	s->fc.tep = pl->plan->tep;
+	s->fc.wall_offset_ns = pl->sink->fc.wall_offset_ns;
+	FOR_EACH_ANALYSIS(pl, a)
+		if (a->ops->snapshot)
+			a->ops->snapshot(a, &info, s);
+	free(now.cpus);
+}
+
+static void close_pipeline(struct pipeline *pl)
+{
+	FOR_EACH_ANALYSIS(pl, a)
+		if (a->ops->free)
+			a->ops->free(a);
+	FOR_EACH_ANALYSIS(pl, a)
+		free(a->kernel_counts);
+	free(pl->an);
+	for (int i = 0; i < pl->n_enrichers; i++)
+		pl->enrichers[i].ops->close(pl->enrichers[i].state);
+	free(pl->enrichers);
+	decoder_free(&pl->dec);
+}
+
 int engine_close(struct engine *e)
 {
 	int status;
 
 	stop_tracing(e);
-	for (int i = 0; i < e->n_an; i++)
-		if (e->an[i].ops->free)
-			e->an[i].ops->free(&e->an[i]);
-	for (int i = 0; i < e->n_an; i++)
-		free(e->an[i].kernel_counts);
-	free(e->an);
-	for (int i = 0; i < e->n_enrichers; i++)
-		e->enrichers[i].ops->close(e->enrichers[i].state);
-	free(e->enrichers);
+	for (int k = 0; k < e->n_pipes; k++)
+		close_pipeline(&e->pipes[k]);
+	free(e->pipes);
+	free(e->sessions);
 	reader_free(&e->rd);
-	decoder_free(&e->dec);
 	free(e->loss.cpus);
 	status = e->status;
 	free(e);

@@ -35,13 +35,27 @@ struct engine;
 /* Ready to trace (tracing is on), or NULL with *status set after printing why. */
 struct engine *engine_open(struct plan *p, struct sink *sink, const struct engine_opts *o,
 			   int *status);
+/*
+ * Several recipes in one instance and one reader (monitor): their plans
+ * linked in a set (plan_set_link), a sink each. A recipe whose probes the
+ * kernel refuses is skipped with a warning; NULL when none can run.
+ */
+struct engine *engine_open_set(struct plan **plans, struct sink **sinks, int n,
+			       const struct engine_opts *o, int *status);
 /* Wait for records (at most 200 ms), feed them through; false when the run is over. */
 bool engine_poll(struct engine *e);
 /* Stop tracing, give the kernel back its state, then let every analysis report. */
 void engine_report(struct engine *e);
 /* Free all; the exit status (a failed teardown is PK_ERR_RUNTIME). */
 int engine_close(struct engine *e);
-/* Raw records seen (decoded or not): for benchmarks. */
+/* Raw records seen (decoded or not): for benchmarks and the monitor's metrics. */
 uint64_t engine_records(const struct engine *e);
+/* Events lost so far, all CPUs. */
+uint64_t engine_lost(const struct engine *e);
+/* The recipes of engine_open_set, and whether recipe k runs (not skipped). */
+int engine_n_recipes(const struct engine *e);
+bool engine_recipe_runs(const struct engine *e, int k);
+/* Recipe k's analyses' views of the state so far, to s (analysis_ops.snapshot). */
+void engine_snapshot(struct engine *e, int k, struct sink *s);
 
 #endif

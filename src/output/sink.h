@@ -37,6 +37,7 @@ struct sink {
 	FILE *f;
 	bool quiet;		/* no record lines: results only */
 	int *widths;		/* text: per column */
+	void *ctx;		/* the sink's own (prometheus: the metrics being built) */
 };
 
 extern const struct sink_ops text_sink, ndjson_sink;

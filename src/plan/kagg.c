@@ -206,7 +206,7 @@ static void commands(const struct plan *p, const struct latency_decl *d, struct 
 	int size = table_size(d->max_pending);
 	char *def, *params, *keys, *t;
 
-	k->kp.synth = xasprintf("%s_%d", p->instance, n);
+	k->kp.synth = xasprintf("%s_%d", p->instance, p->synth_base + n);
 	k->kp.start_system = from->system;
 	k->kp.start_event = from->name;
 	k->kp.end_system = to->system;

@@ -119,7 +119,7 @@ static void select_alt(struct plan *p, struct planned_event *pe, int i, char *ar
 	}
 	/* probes: in our group, named after the recipe's event */
 	pe->system = xstrdup(p->instance);
-	pe->name = xstrdup(pe->decl->name);
+	pe->name = xasprintf("%s%s", p->probe_prefix ? p->probe_prefix : "", pe->decl->name);
 	pe->probe_args = args;
 	pe->probe = kind->render(a, pe->system, pe->name, args);
 }
@@ -330,6 +330,8 @@ int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct pl
 	p->recipe = r;
 	p->caps = c;
 	p->instance = xstrdup(o->instance);
+	p->probe_prefix = o->probe_prefix ? xstrdup(o->probe_prefix) : NULL;
+	p->synth_base = o->synth_base;
 	/* unreadable tracefs: assume a kernel new enough for $argN */
 	p->argn = (c->argn || !c->readable) && !o->no_argn;
 	p->clock = o->clock ? o->clock : caps_pick_clock(c);
@@ -417,5 +419,6 @@ void plan_free(struct plan *p)
 	free(p->kfuncs);
 	free(p->kfunc_found);
 	free(p->instance);
+	free(p->probe_prefix);
 	memset(p, 0, sizeof(*p));
 }

@@ -61,6 +61,9 @@ struct plan_opts {
 	bool no_kernel_agg;	/* --no-kernel-agg: latencies are paired in user space */
 	const char *user_pairs;	/* run options that need pairs in user space: why (-t, -g, -i) */
 	bool explain;		/* --explain: events with "when": "--explain" are traced */
+	/* monitor: this recipe's names in the run's group apart from the others' */
+	const char *probe_prefix;	/* before its probes' names ("r2_"); NULL: none */
+	int synth_base;			/* its synthetic events are numbered from here */
 };
 
 /* A latency analysis the kernel may pair (plan/kagg.c): the commands, or why not. */
@@ -107,6 +110,15 @@ struct plan {
 	struct kcount *kcount;	/* listed events the kernel counts */
 	int n_kcount;
 	struct plan_opts kagg_opts;
+	char *probe_prefix;	/* monitor: before its probes' names; NULL: none */
+	int synth_base;
+	/*
+	 * monitor: every plan sharing the run's instance, this one among them,
+	 * in order (plan_set_link); NULL: a run of its own. A tracepoint two of
+	 * them choose is one enable with the OR of all their filters.
+	 */
+	struct plan **set;
+	int n_set;
 	const char **kfuncs;	/* plan: kprobe targets of the recipe, looked up once */
 	bool *kfunc_found;
 	int n_kfuncs;
@@ -142,6 +154,12 @@ void plan_free(struct plan *p);
  * frees); plan_event_shared says the decoder must tell their records apart.
  */
 int plan_first_sharing(const struct plan *p, int ev);
+/*
+ * Plans that trace in one instance (monitor): linked, then their latencies
+ * decided again (a tracepoint another recipe reads cannot be paired in the
+ * kernel: its records must reach the ring buffer) and shared filters checked.
+ */
+int plan_set_link(struct plan **plans, int n);
 bool plan_event_shared(const struct plan *p, int ev);
 char *plan_kernel_filter(const struct plan *p, int ev);
 /* A shared event's own filter, compiled by libtraceevent; NULL after a one-line message. */

@@ -20,6 +20,17 @@ static bool same_event(const struct planned_event *a, const struct planned_event
 	       !strcmp(a->name, b->name);
 }
 
+/* The plans sharing p's instance (p itself when alone). */
+static int set_size(const struct plan *p)
+{
+	return p->set ? p->n_set : 1;
+}
+
+static const struct plan *set_at(const struct plan *p, int k)
+{
+	return p->set ? p->set[k] : p;
+}
+
 int plan_first_sharing(const struct plan *p, int ev)
 {
 	for (int i = 0; i < ev; i++)
@@ -30,9 +41,13 @@ int plan_first_sharing(const struct plan *p, int ev)
 
 bool plan_event_shared(const struct plan *p, int ev)
 {
-	for (int i = 0; i < p->n_ev; i++)
-		if (i != ev && same_event(&p->ev[i], &p->ev[ev]))
-			return true;
+	for (int k = 0; k < set_size(p); k++) {
+		const struct plan *q = set_at(p, k);
+
+		for (int i = 0; i < q->n_ev; i++)
+			if ((q != p || i != ev) && same_event(&q->ev[i], &p->ev[ev]))
+				return true;
+	}
 	return false;
 }
 
@@ -43,14 +58,19 @@ char *plan_kernel_filter(const struct plan *p, int ev)
 
 	if (!plan_event_shared(p, ev))
 		return p->ev[ev].filter ? xstrdup(p->ev[ev].filter) : NULL;
-	for (int i = 0; i < p->n_ev; i++) {
-		if (!same_event(&p->ev[i], &p->ev[ev]))
-			continue;
-		if (!p->ev[i].filter) {	/* one of them takes every record */
-			sb_release(&sb);
-			return NULL;
+	/* in the set's order: every plan sharing it writes the same filter */
+	for (int k = 0; k < set_size(p); k++) {
+		const struct plan *q = set_at(p, k);
+
+		for (int i = 0; i < q->n_ev; i++) {
+			if (!same_event(&q->ev[i], &p->ev[ev]))
+				continue;
+			if (!q->ev[i].filter) {	/* one of them takes every record */
+				sb_release(&sb);
+				return NULL;
+			}
+			sb_addf(&sb, "%s(%s)", n++ ? " || " : "", q->ev[i].filter);
 		}
-		sb_addf(&sb, "%s(%s)", n++ ? " || " : "", p->ev[i].filter);
 	}
 	return sb_detach(&sb);
 }
@@ -98,4 +118,19 @@ int plan_check_shared_filters(const struct plan *p)
 		tep_filter_free(f);
 	}
 	return PK_OK;
+}
+
+int plan_set_link(struct plan **plans, int n)
+{
+	int ret = PK_OK;
+
+	for (int k = 0; k < n; k++) {
+		plans[k]->set = plans;
+		plans[k]->n_set = n;
+	}
+	for (int k = 0; k < n && !ret; k++) {
+		plan_kernel_pairs(plans[k], NULL);
+		ret = plan_check_shared_filters(plans[k]);
+	}
+	return ret;
 }

@@ -54,10 +54,21 @@ static bool command_text_ok(const char *what, const char *text)
 	return false;
 }
 
+static bool tracks(const struct session *s, const char *event)
+{
+	for (int i = 0; s->probes && i < s->plan->n_ev; i++)
+		if (s->probes[i] && !strcmp(s->plan->ev[i].name, event))
+			return true;
+	return false;
+}
+
+/* Made by this run: by this session or, in a monitor, by another of the group's. */
 static bool is_tracked(const struct session *s, const char *event)
 {
-	for (int i = 0; i < s->plan->n_ev; i++)
-		if (s->probes[i] && !strcmp(s->plan->ev[i].name, event))
+	if (!s->set)
+		return tracks(s, event);
+	for (int k = 0; k < s->n_set; k++)
+		if (tracks(&s->set[k], event))
 			return true;
 	return false;
 }
@@ -137,10 +148,11 @@ static int create_probe(struct session *s, int i, char **reason, bool *recipe_er
  * a probe made again for another alternative (its pair event fell back) gets
  * a name of its own, or its records would be decoded with the old layout.
  */
-static void rename_remade_probe(struct planned_event *pe)
+static void rename_remade_probe(struct session *s, struct planned_event *pe)
 {
 	free(pe->name);
-	pe->name = xasprintf("%s__alt%d", pe->decl->name, pe->chosen);
+	pe->name = xasprintf("%s%s__alt%d", s->plan->probe_prefix ? s->plan->probe_prefix : "",
+			     pe->decl->name, pe->chosen);
 	free(pe->probe);
 	pe->probe = source_kind_of(pe->decl->alts[pe->chosen].kind)->render(
 		&pe->decl->alts[pe->chosen], pe->system, pe->name, pe->probe_args);
@@ -167,7 +179,7 @@ int session_make_probes(struct session *s, struct refusal *ref)
 		if (!pe->probe || s->probes[i])
 			continue;
 		if (s->probe_alt[i] >= 0)	/* a probe was made for this event before */
-			rename_remade_probe(pe);
+			rename_remade_probe(s, pe);
 		ret = create_probe(s, i, &ref->reason, &ref->recipe_error);
 		if (ret == PK_ERR_KERNEL) {
 			ref->event = i;
@@ -251,11 +263,21 @@ static int create_instance(struct session *s)
 	return PK_OK;
 }
 
-int session_start_tracing(struct session *s)
+/* Not the first of a monitor's sessions: the instance is the first one's. */
+static bool guest(const struct session *s)
+{
+	return s->set && s != &s->set[0];
+}
+
+int session_open_instance(struct session *s)
 {
 	struct plan *p = s->plan;
 	int ret;
 
+	if (guest(s)) {
+		s->inst = s->set[0].inst;
+		return s->inst ? PK_OK : PK_ERR_RUNTIME;
+	}
 	if ((ret = create_instance(s)) || (ret = write_instance(s, "tracing_on", "0")) ||
 	    (ret = write_instance(s, "trace_clock", p->clock)))
 		return ret;
@@ -271,6 +293,19 @@ int session_start_tracing(struct session *s)
 		tracefs_instance_file_write(s->inst, "buffer_subbuf_size_kb", PLAN_SUBBUF_KB);
 	if (p->caps->buffer_percent)
 		tracefs_instance_file_write(s->inst, "buffer_percent", PLAN_WAKE_PERCENT);
+	return PK_OK;
+}
+
+int session_enable_events(struct session *s)
+{
+	struct plan *p = s->plan;
+	int ret;
+
+	if (!s->inst) {	/* libtracefs takes NULL for the top-level buffer: never ours */
+		pk_error("internal error: events of %s enabled before the instance exists",
+			 p->recipe->name);
+		return PK_ERR_RUNTIME;
+	}
 	session_make_kernel_counts(s);
 	session_make_kernel_pairs(s);
 	session_settle_kernel_counts(s);
@@ -292,7 +327,24 @@ int session_start_tracing(struct session *s)
 			return PK_ERR_RUNTIME;
 		}
 	}
+	return PK_OK;
+}
+
+int session_start_tracing(struct session *s)
+{
+	int ret;
+
+	if ((ret = session_open_instance(s)) || (ret = session_enable_events(s)))
+		return ret;
 	return write_instance(s, "tracing_on", "1");
+}
+
+void session_set_link(struct session *set, int n)
+{
+	for (int k = 0; k < n; k++) {
+		set[k].set = set;
+		set[k].n_set = n;
+	}
 }
 
 void session_init(struct session *s, struct plan *p)
@@ -316,23 +368,39 @@ void session_tracing_off(struct session *s)
 		tracefs_instance_file_write(s->inst, "tracing_on", "0");
 }
 
-int session_teardown(struct session *s)
+/* Before the instance goes: tracing off, the hist triggers (they hold it). */
+static void remove_from_instance(struct session *s)
+{
+	if (!s->inst)
+		return;
+	session_tracing_off(s);
+	session_remove_kernel_counts(s);
+	session_remove_kernel_triggers(s);
+}
+
+static int destroy_instance(struct session *s)
 {
 	int ret = PK_OK;
 
-	if (s->inst) {
-		session_tracing_off(s);
-		session_remove_kernel_counts(s);
-		session_remove_kernel_triggers(s);
-		/* rmdir disables the instance's events, so the probes become removable */
-		if (tracefs_instance_destroy(s->inst) < 0) {
-			pk_error("cannot remove instance %s: %s (probekit reset removes it later)",
-				 s->plan->instance, strerror(errno));
-			ret = PK_ERR_RUNTIME;
-		}
-		tracefs_instance_free(s->inst);
-		s->inst = NULL;
+	if (!s->inst)
+		return ret;
+	/* rmdir disables the instance's events, so the probes become removable */
+	if (!guest(s) && tracefs_instance_destroy(s->inst) < 0) {
+		pk_error("cannot remove instance %s: %s (probekit reset removes it later)",
+			 s->plan->instance, strerror(errno));
+		ret = PK_ERR_RUNTIME;
 	}
+	if (!guest(s))
+		tracefs_instance_free(s->inst);
+	s->inst = NULL;
+	return ret;
+}
+
+/* After the instance: synthetic events and probes. */
+static int remove_probes(struct session *s)
+{
+	int ret = PK_OK;
+
 	session_remove_synthetic_events(s);
 	for (int i = 0; s->probes && i < s->plan->n_ev; i++) {
 		if (!s->probes[i])
@@ -345,14 +413,38 @@ int session_teardown(struct session *s)
 		tracefs_dynevent_free(s->probes[i]);
 		s->probes[i] = NULL;
 	}
-	/* and whatever else is in our group: nothing of this run outlives it. When a
-	 * probe or the instance would not go (reported above), reset removes the
-	 * rest later, once this process is gone. */
-	if (ret == PK_OK && s->probes && s->plan->caps->kprobes)
-		ret = sweep_group(s, true);
+	return ret;
+}
+
+static void free_probe_lists(struct session *s)
+{
 	free(s->probes);
 	s->probes = NULL;
 	free(s->probe_alt);
 	s->probe_alt = NULL;
+}
+
+int session_teardown_set(struct session *set, int n)
+{
+	int ret = PK_OK;
+
+	for (int k = 0; k < n; k++)
+		remove_from_instance(&set[k]);
+	for (int k = n - 1; k >= 0; k--)	/* the instance's maker last */
+		ret = destroy_instance(&set[k]) ?: ret;
+	for (int k = 0; k < n; k++)
+		ret = remove_probes(&set[k]) ?: ret;
+	/* and whatever else is in our group: nothing of this run outlives it. When a
+	 * probe or the instance would not go (reported above), reset removes the
+	 * rest later, once this process is gone. */
+	if (ret == PK_OK && n && set[0].probes && set[0].plan->caps->kprobes)
+		ret = sweep_group(&set[0], true);
+	for (int k = 0; k < n; k++)
+		free_probe_lists(&set[k]);
 	return ret;
+}
+
+int session_teardown(struct session *s)
+{
+	return session_teardown_set(s, 1);
 }

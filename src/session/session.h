@@ -13,6 +13,10 @@ struct session {
 	struct tracefs_instance *inst;
 	struct tracefs_dynevent **probes;	/* per planned event; NULL for tracepoints */
 	int *probe_alt;				/* the alternative each probe was last made for, -1: none */
+	/* monitor: every session of the run's instance, this one among them; the
+	 * first makes and removes the instance and the group's leftovers */
+	struct session *set;
+	int n_set;
 };
 
 /* What the kernel refused while a plan was applied: the planner's to answer. */
@@ -34,6 +38,14 @@ void session_init(struct session *s, struct plan *p);
 int session_make_probes(struct session *s, struct refusal *ref);
 /* The instance, its clock, buffer size, filters and enables; tracing on. */
 int session_start_tracing(struct session *s);
+/*
+ * Sessions of several plans in one instance (monitor): linked (each plan
+ * already in a plan set); the first makes the instance, each enables its own
+ * events, then session_tracing_on(&set[0]).
+ */
+void session_set_link(struct session *set, int n);
+int session_open_instance(struct session *s);
+int session_enable_events(struct session *s);
 void session_tracing_off(struct session *s);
 /* Tracing on again after a pause (the overhead guard); false when the kernel refused. */
 bool session_tracing_on(struct session *s);
@@ -51,6 +63,8 @@ void session_remove_kernel_triggers(struct session *s);
 void session_remove_synthetic_events(struct session *s);
 /* Remove the instance and the probes; safe to call twice and after a failed start. */
 int session_teardown(struct session *s);
+/* The same for linked sessions, in the order the kernel needs (triggers, instance, probes). */
+int session_teardown_set(struct session *set, int n);
 
 /* The kernel's last error_log entry as one line (with the command it quotes), or NULL. */
 char *kernel_error_line(struct tracefs_instance *inst, bool with_command);

@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * probekit monitor: several recipes at once, in one instance and one reader,
+ * until stopped; their metrics served over HTTP and written for
+ * node_exporter's textfile collector, their summaries printed at the end.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "engine/engine.h"
+#include "output/metrics_http.h"
+#include "output/prometheus.h"
+#include "session/session.h"
+#include "util/clock.h"
+#include "util/cpulist.h"
+#include "util/duration.h"
+#include "util/sdnotify.h"
+
+static const char usage_text[] =
+	"usage: probekit monitor RECIPE... [OPTIONS]\n\n"
+	"Trace with several recipes at once (one instance, one reader) until SIGINT or\n"
+	"SIGTERM (or -d); write their metrics in Prometheus's text format; print each\n"
+	"recipe's summary at the end. A recipe this kernel cannot run is reported and\n"
+	"skipped. Needs root.\n\n"
+	"  -p, --param NAME=VALUE  set the parameter NAME of every recipe that has it;\n"
+	"                          RECIPE:NAME=VALUE for that recipe alone\n"
+	"      --listen ADDR:PORT  serve the metrics at http://ADDR:PORT/metrics (:PORT is\n"
+	"                          127.0.0.1; [ADDR]:PORT for IPv6); not in the static binary\n"
+	"      --textfile DIR      write DIR/probekit.prom (atomically: a new file renamed\n"
+	"                          over the old) for node_exporter's textfile collector\n"
+	"      --every SECONDS     how often the metrics are made anew (default 5)\n"
+	"  -d, --duration SECONDS  stop after this long (default: until stopped)\n"
+	"      --max-cpu PERCENT   overhead guard (default 1; off: none): when probekit uses\n"
+	"                          more than PERCENT of one CPU for 3 s, pause tracing (5 s,\n"
+	"                          doubling while it lasts), then resume\n"
+	"      --cpu LIST          run probekit itself only on these CPUs\n"
+	"  -b, --buffer-kb KB      per-CPU ring buffer of the instance (default: kernel's)\n"
+	"      --clock CLOCK       trace clock for the instance (default: mono, else global)\n"
+	"      --tracing-dir DIR   use DIR as tracefs (default: find or mount it)\n";
+
+enum { OPT_TEXTFILE = 2000, OPT_EVERY, OPT_LISTEN };
+
+#define MONITOR_MAX_RECIPES 32
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void on_hangup(int sig)
+{
+	(void)sig;	/* reloading the set is not there yet: a hang-up must not end the monitor */
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };	/* no SA_RESTART: wake poll() */
+	struct sigaction hup = { .sa_handler = on_hangup };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(&hup.sa_mask);
+	sigaction(SIGHUP, &hup, NULL);
+}
+
+struct monitor_opts {
+	const char *listen;	/* ADDR:PORT */
+	const char *textfile;	/* directory */
+	uint64_t every_ns;
+	uint64_t duration_ns;
+	double max_cpu;
+	bool pin;
+	cpu_set_t cpus;
+};
+
+/* The recipes that will run, their plans and sinks; the skipped ones are gone. */
+struct recipe_set {
+	struct recipe *r[MONITOR_MAX_RECIPES];
+	struct plan p[MONITOR_MAX_RECIPES];
+	struct plan *pp[MONITOR_MAX_RECIPES];
+	struct sink *sink[MONITOR_MAX_RECIPES];
+	int n;
+};
+
+/*
+ * -p NAME=VALUE: for every recipe that declares NAME (an error when none
+ * does); -p RECIPE:NAME=VALUE: for that recipe alone.
+ */
+static int apply_params(struct recipe **r, int n, char **params)
+{
+	for (char **a = params; a && *a; a++) {
+		const char *eq = strchr(*a, '='), *colon = strchr(*a, ':');
+		const char *assign = colon && colon < eq ? colon + 1 : *a;
+		char *only = assign != *a ? xstrndup(*a, colon - *a) : NULL;
+		char *name = eq ? xstrndup(assign, eq - assign) : NULL;
+		int applied = 0, ret = PK_OK;
+
+		for (int k = 0; name && k < n && !ret; k++)
+			if ((!only || !strcmp(only, r[k]->name)) && recipe_param_index(r[k], name) >= 0) {
+				ret = recipe_set_param(r[k], assign);
+				applied++;
+			}
+		if (!ret && !applied)
+			pk_error("-p %s: %s has a parameter '%s'", *a,
+				 only ? "no recipe of that name given" : "no recipe given",
+				 name ? name : *a);
+		free(name);
+		free(only);
+		if (ret || !applied)
+			return PK_ERR_USAGE;
+	}
+	return PK_OK;
+}
+
+/* Plan each recipe in the run's instance; one the kernel cannot run is dropped. */
+static int plan_recipes(struct recipe_set *rs, struct recipe **loaded, int n, struct caps *c,
+			const struct common_opts *o, const char *instance)
+{
+	for (int k = 0; k < n; k++) {
+		char prefix[16];
+		struct plan_opts po = { .instance = instance, .clock = o->clock,
+					.buffer_kb = o->buffer_kb, .ask_kernel = true,
+					.no_argn = o->no_argn, .probe_prefix = prefix,
+					.synth_base = k * 100,
+					/* metrics read the state at every write: pairs stay in user space */
+					.no_kernel_agg = true };
+		struct plan *p = &rs->p[rs->n];
+		int ret;
+
+		snprintf(prefix, sizeof(prefix), "r%d_", k + 1);
+		ret = plan_build(p, loaded[k], c, &po);
+		if (ret == PK_ERR_KERNEL) {
+			if (p->ev)
+				plan_report_unrunnable(p);
+			pk_warn("recipe '%s' is skipped: this kernel cannot run it", loaded[k]->name);
+			plan_free(p);
+			recipe_free(loaded[k]);
+			continue;
+		}
+		if (ret) {
+			plan_free(p);
+			for (int j = k; j < n; j++)
+				recipe_free(loaded[j]);
+			return ret;
+		}
+		rs->r[rs->n] = loaded[k];
+		rs->pp[rs->n] = p;
+		rs->n++;
+	}
+	if (!rs->n) {
+		pk_error("no recipe given can run on this kernel");
+		return PK_ERR_KERNEL;
+	}
+	return plan_set_link(rs->pp, rs->n);
+}
+
+static uint64_t resident_bytes(void)
+{
+	unsigned long size = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+			resident = 0;
+		fclose(f);
+	}
+	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Every recipe's metrics, then the monitor's own. */
+static char *metrics_text(struct engine *e, struct recipe_set *rs, struct metrics_http *http)
+{
+	struct prom *m = prom_new();
+	char *text;
+
+	for (int k = 0; k < rs->n; k++) {
+		struct sink *s = prom_sink_open(m, rs->r[k]);
+
+		prom_sample(m, "probekit_recipe_up", "gauge",
+			    "1 while the recipe traces, 0 when the kernel refused it", "",
+			    engine_recipe_runs(e, k), "recipe", rs->r[k]->name, NULL);
+		engine_snapshot(e, k, s);
+		sink_close(s);
+	}
+	prom_sample(m, "probekit_records_read_total", "counter",
+		    "Ring-buffer records the monitor read", "", (double)engine_records(e), NULL);
+	prom_sample(m, "probekit_lost_events_total", "counter",
+		    "Events the ring buffer lost (all recipes)", "", (double)engine_lost(e), NULL);
+	prom_sample(m, "probekit_cpu_seconds_total", "counter",
+		    "CPU time the monitor used (user and system)", "",
+		    clock_ns(CLOCK_PROCESS_CPUTIME_ID) / 1e9, NULL);
+	prom_sample(m, "probekit_resident_memory_bytes", "gauge",
+		    "The monitor's resident memory", "", (double)resident_bytes(), NULL);
+	if (http) {
+		prom_sample(m, "probekit_http_requests_total", "counter",
+			    "Requests to the metrics endpoint, answered or refused", "",
+			    (double)metrics_http_served(http), "code", "200", NULL);
+		prom_sample(m, "probekit_http_requests_total", "counter",
+			    "Requests to the metrics endpoint, answered or refused", "",
+			    (double)metrics_http_refused(http), "code", "4xx", NULL);
+	}
+	text = prom_render(m);
+	prom_free(m);
+	return text;
+}
+
+/* DIR/probekit.prom, never seen half-written: a new file renamed over it. */
+static void write_textfile(const char *dir, const char *text)
+{
+	char *tmp = xasprintf("%s/.probekit.prom.%d", dir, (int)getpid());
+	char *path = xasprintf("%s/probekit.prom", dir);
+	FILE *f = fopen(tmp, "w");
+	bool ok = f && fputs(text, f) >= 0;
+
+	if (f)
+		ok = !fclose(f) && ok;
+	if (ok && rename(tmp, path) < 0)
+		ok = false;
+	if (!ok) {
+		pk_warn("--textfile: cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	free(path);
+}
+
+/* The metrics made anew: to the file, to the endpoint (which keeps the text). */
+static void write_metrics(struct engine *e, struct recipe_set *rs, const struct monitor_opts *mo,
+			  struct metrics_http *http)
+{
+	char *text;
+
+	if (!mo->textfile && !http)
+		return;
+	text = metrics_text(e, rs, http);
+	if (mo->textfile)
+		write_textfile(mo->textfile, text);
+	if (http)
+		metrics_http_publish(http, text);
+	else
+		free(text);
+}
+
+/* Tracing: one line on stderr (the journal's), and readiness for systemd (Type=notify). */
+static void announce(struct engine *e, const struct recipe_set *rs)
+{
+	struct strbuf sb = { 0 };
+	char *status;
+
+	for (int k = 0; k < rs->n; k++)
+		if (engine_recipe_runs(e, k))
+			sb_addf(&sb, " %s", rs->r[k]->name);
+	status = sb_detach(&sb);
+	fprintf(stderr, "probekit monitor: tracing%s\n", status);
+	{
+		char *state = xasprintf("READY=1\nSTATUS=tracing%s\nMAINPID=%d", status,
+					(int)getpid());
+
+		if (!sd_notify_state(state))
+			pk_warn("NOTIFY_SOCKET: cannot tell systemd the monitor is ready");
+		free(state);
+	}
+	free(status);
+}
+
+static int monitor(struct recipe_set *rs, const struct monitor_opts *mo)
+{
+	struct analysis_opts an = { 0 };
+	struct engine_opts eo = { .analysis = &an, .duration_ns = mo->duration_ns,
+				  .stop = &stop_signal, .max_cpu = mo->max_cpu };
+	struct metrics_http *http = NULL;
+	struct engine *e;
+	int64_t next;
+	int ret;
+
+	/* before tracing: a port in use ends the monitor before it touches tracefs */
+	if (mo->listen && !(http = metrics_http_start(mo->listen)))
+		return PK_ERR_USAGE;
+	for (int k = 0; k < rs->n; k++)
+		rs->sink[k] = sink_open(&text_sink, rs->r[k], stdout, true);
+	e = engine_open_set(rs->pp, rs->sink, rs->n, &eo, &ret);
+	if (!e) {
+		metrics_http_stop(http);
+		return ret;
+	}
+	write_metrics(e, rs, mo, http);	/* at once: the file says what runs */
+	announce(e, rs);
+	next = clock_ns(CLOCK_MONOTONIC) + (int64_t)mo->every_ns;
+	while (engine_poll(e))
+		if (clock_ns(CLOCK_MONOTONIC) >= next) {
+			write_metrics(e, rs, mo, http);
+			next += (int64_t)mo->every_ns;
+		}
+	sd_notify_state("STOPPING=1");
+	write_metrics(e, rs, mo, http);
+	metrics_http_stop(http);
+	engine_report(e);
+	return engine_close(e);
+}
+
+static bool monitor_opt(int opt, struct monitor_opts *mo)
+{
+	char *end;
+
+	switch (opt) {
+	case OPT_TEXTFILE: mo->textfile = optarg; return true;
+	case OPT_LISTEN: mo->listen = optarg; return true;
+	case OPT_EVERY:
+		if (parse_duration_ns(optarg, &mo->every_ns) && mo->every_ns >= 100000000)
+			return true;
+		pk_error("--every %s: not a duration of at least 0.1 s (e.g. 10, 2.5, 1m)", optarg);
+		return false;
+	case 'd':
+		if (parse_duration_ns(optarg, &mo->duration_ns) && mo->duration_ns)
+			return true;
+		pk_error("-d %s: not a duration (e.g. 30, 2m, 1h)", optarg);
+		return false;
+	case OPT_MAX_CPU:
+		if (!strcmp(optarg, "off")) {
+			mo->max_cpu = 0;
+			return true;
+		}
+		mo->max_cpu = strtod(optarg, &end);
+		if (end != optarg && (!*end || !strcmp(end, "%")) && mo->max_cpu > 0 &&
+		    mo->max_cpu <= 409600)
+			return true;
+		pk_error("--max-cpu %s: not a percentage of one CPU above 0 (e.g. 1 or 0.5), or off",
+			 optarg);
+		return false;
+	case OPT_CPU:
+		if (cpulist_parse(optarg, &mo->cpus)) {
+			mo->pin = true;
+			return true;
+		}
+		pk_error("--cpu %s: not a CPU list (e.g. 3 or 0,2-3)", optarg);
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* Options of run that a set of recipes cannot take. */
+static int refuse_run_only(const struct common_opts *o)
+{
+	if (o->use || o->explain || o->no_kernel_agg || o->arch) {
+		pk_error("monitor: --use, --explain, --no-kernel-agg and --arch are run's options");
+		return PK_ERR_USAGE;
+	}
+	return PK_OK;
+}
+
+int cmd_monitor(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONG_OPTS,
+		{ "duration", required_argument, NULL, 'd' },
+		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "every", required_argument, NULL, OPT_EVERY },
+		{ "cpu", required_argument, NULL, OPT_CPU },
+		{ "max-cpu", required_argument, NULL, OPT_MAX_CPU },
+		{ 0 }
+	};
+	struct monitor_opts mo = { .every_ns = 5000000000ULL, .max_cpu = 1 };
+	struct common_opts o = { 0 };
+	struct recipe *loaded[MONITOR_MAX_RECIPES];
+	struct recipe_set *rs = xcalloc(1, sizeof(*rs));
+	struct caps c = { 0 };
+	char instance[64];
+	int opt, ret = PK_OK, n = 0, removed;
+
+	while ((opt = getopt_long(argc, argv, "p:b:d:h", longopts, NULL)) != -1) {
+		if (opt != '?' && (common_opt(opt, &o) || monitor_opt(opt, &mo)))
+			continue;
+		free(rs);
+		if (opt == '?')
+			return cli_bad_option(usage_text, argv, &o);
+		return cli_usage(usage_text, opt == 'h', &o);
+	}
+	if (optind == argc || argc - optind > MONITOR_MAX_RECIPES || o.bad) {
+		free(rs);
+		return cli_usage(usage_text, false, &o);
+	}
+	ret = refuse_run_only(&o);
+	for (int i = optind; i < argc && !ret; i++)
+		if (!(ret = load_recipe(argv[i], &loaded[n])))
+			n++;
+	if (!ret)
+		ret = apply_params(loaded, n, o.params);
+	if (!ret && !(ret = caps_detect(&c, o.tracing_dir)) && !c.readable) {
+		pk_error("%s: cannot read tracefs: monitor needs root", c.tracing_dir);
+		ret = PK_ERR_RUNTIME;
+	}
+	/* from here on every way out goes through the teardown */
+	install_signals();
+	snprintf(instance, sizeof(instance), "%s_%d", PK_NAME, (int)getpid());
+	if (!ret) {
+		ret = plan_recipes(rs, loaded, n, &c, &o, instance);
+		n = 0;	/* the set has them now */
+	}
+	if (!ret && mo.pin && sched_setaffinity(0, sizeof(mo.cpus), &mo.cpus)) {
+		pk_error("--cpu: cannot run on those CPUs: %s", strerror(errno));
+		ret = PK_ERR_USAGE;
+	}
+	if (!ret && cleanup_dead_runs(false, &removed))
+		pk_warn("leftovers of dead runs could not all be removed; continuing");
+	if (!ret)
+		ret = monitor(rs, &mo);
+	for (int k = 0; k < rs->n; k++) {
+		sink_close(rs->sink[k]);
+		plan_free(&rs->p[k]);
+		recipe_free(rs->r[k]);
+	}
+	for (int k = 0; k < n; k++)
+		recipe_free(loaded[k]);
+	free(rs);
+	caps_free(&c);
+	common_opts_free(&o);
+	return ret;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PROBEKIT_METRICS_HTTP_H
+#define PROBEKIT_METRICS_HTTP_H
+
+/*
+ * The monitor's /metrics endpoint (libmicrohttpd, its own thread). The
+ * thread only ever copies the last text the monitor published: a scrape
+ * never touches tracing state and never waits for it. Bounded against slow
+ * or hostile clients: few connections (and fewer per address), a timeout
+ * for each, a small memory pool per connection (a huge request is refused),
+ * GET and HEAD of /metrics only.
+ */
+struct metrics_http;
+
+/*
+ * Listen on ADDR:PORT ("127.0.0.1:9464", "[::1]:9464"; ":9464" is
+ * 127.0.0.1); NULL after a one-line message (a bad address, a port in use,
+ * a build without libmicrohttpd).
+ */
+struct metrics_http *metrics_http_start(const char *listen);
+/* The text the next scrapes get (taken over; freed when replaced). */
+void metrics_http_publish(struct metrics_http *h, char *text);
+/* Scrapes served so far, requests refused (4xx). */
+unsigned long metrics_http_served(struct metrics_http *h);
+unsigned long metrics_http_refused(struct metrics_http *h);
+void metrics_http_stop(struct metrics_http *h);
+
+#endif

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Analyses' report views as Prometheus text exposition (see prometheus.h). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/prometheus.h"
+
+struct family {
+	char *name, *type, *help;
+	struct strbuf samples;
+};
+
+struct prom {
+	struct family *fam;
+	int n_fam;
+};
+
+struct prom *prom_new(void)
+{
+	return xcalloc(1, sizeof(struct prom));
+}
+
+void prom_free(struct prom *m)
+{
+	if (!m)
+		return;
+	for (int i = 0; i < m->n_fam; i++) {
+		free(m->fam[i].name);
+		free(m->fam[i].type);
+		free(m->fam[i].help);
+		sb_release(&m->fam[i].samples);
+	}
+	free(m->fam);
+	free(m);
+}
+
+static struct family *family(struct prom *m, const char *name, const char *type, const char *help)
+{
+	struct family *f;
+
+	for (int i = 0; i < m->n_fam; i++)
+		if (!strcmp(m->fam[i].name, name))
+			return &m->fam[i];
+	m->fam = xrealloc(m->fam, (m->n_fam + 1) * sizeof(*m->fam));
+	f = &m->fam[m->n_fam++];
+	*f = (struct family){ .name = xstrdup(name), .type = xstrdup(type), .help = xstrdup(help) };
+	return f;
+}
+
+/* A label value: backslash, double quote and newline escaped, as the format wants. */
+static void add_label_value(struct strbuf *sb, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			sb_addf(sb, "\\%c", *v);
+		else if (*v == '\n')
+			sb_addf(sb, "\\n");
+		else
+			sb_addn(sb, v, 1);
+	}
+}
+
+static void add_value(struct strbuf *sb, double v)
+{
+	if (isinf(v))
+		sb_addf(sb, v > 0 ? "+Inf" : "-Inf");
+	else if (v > -1e15 && v < 1e15 && v == (double)(long long)v)	/* counts: as integers */
+		sb_addf(sb, "%lld", (long long)v);
+	else
+		sb_addf(sb, "%.9g", v);
+}
+
+void prom_sample(struct prom *m, const char *name, const char *type, const char *help,
+		 const char *suffix, double value, ...)
+{
+	struct family *f = family(m, name, type, help);
+	const char *label;
+	va_list ap;
+	int n = 0;
+
+	sb_addf(&f->samples, "%s%s", name, suffix);
+	va_start(ap, value);
+	while ((label = va_arg(ap, const char *))) {
+		const char *v = va_arg(ap, const char *);
+
+		sb_addf(&f->samples, "%s%s=\"", n++ ? "," : "{", label);
+		add_label_value(&f->samples, v ? v : "");
+		sb_addf(&f->samples, "\"");
+	}
+	va_end(ap);
+	sb_addf(&f->samples, "%s ", n ? "}" : "");
+	add_value(&f->samples, value);
+	sb_addf(&f->samples, "\n");
+}
+
+char *prom_render(const struct prom *m)
+{
+	struct strbuf sb = { 0 };
+
+	for (int i = 0; i < m->n_fam; i++) {
+		const struct family *f = &m->fam[i];
+
+		sb_addf(&sb, "# HELP %s %s\n# TYPE %s %s\n", f->name, f->help, f->name, f->type);
+		if (f->samples.len)
+			sb_addn(&sb, f->samples.buf, f->samples.len);
+	}
+	if (!sb.buf)
+		sb_addf(&sb, "%s", "");
+	return sb_detach(&sb);
+}
+
+static double number(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	return json_is_number(v) ? json_number_value(v) : 0;
+}
+
+/* The summary: events per recipe event, lost events. */
+static void summary(struct prom *m, const char *recipe, json_t *obj)
+{
+	const char *ev;
+	json_t *n;
+
+	json_object_foreach(json_object_get(obj, "per_event"), ev, n)
+		prom_sample(m, "probekit_events_total", "counter",
+			    "Events traced, per recipe event", "", json_number_value(n),
+			    "recipe", recipe, "event", ev, NULL);
+	prom_sample(m, "probekit_recipe_lost_events_total", "counter",
+		    "Events the ring buffer lost while this recipe traced (all recipes share it)", "",
+		    number(obj, "lost"), "recipe", recipe, NULL);
+}
+
+/* le bounds of latency histograms: 1 us to 2^25 us (33.5 s), the same at every scrape */
+#define LATENCY_BUCKETS 26
+
+/*
+ * A latency: a histogram in seconds, buckets at the report's powers of two
+ * of microseconds, all of them every time (an empty one still bounds the
+ * next for histogram_quantile, and rate() wants the same set), cumulative as
+ * le wants; and the pairs it could not make.
+ */
+static void latency(struct prom *m, const char *recipe, json_t *obj)
+{
+	static const char name[] = "probekit_latency_seconds";
+	static const char help[] = "Latency from a recipe's start event to its end event";
+	const char *an = json_string_value(json_object_get(obj, "analysis"));
+	json_t *stats = json_object_get(obj, "stats"), *b;
+	double count[LATENCY_BUCKETS] = { 0 }, cum = 0;
+	size_t i;
+
+	json_array_foreach(json_object_get(obj, "log2_us"), i, b) {
+		/* [from_us, to_us]: to_us + 1 is a power of two, the bucket's bound */
+		uint64_t bound = (uint64_t)number(b, "to_us") + 1;
+		int k = 0;
+
+		while (k < LATENCY_BUCKETS - 1 && (1ULL << k) < bound)
+			k++;
+		if ((1ULL << k) >= bound)
+			count[k] += number(b, "count");
+	}
+	for (int k = 0; k < LATENCY_BUCKETS; k++) {
+		char le[32];
+
+		cum += count[k];
+		snprintf(le, sizeof(le), "%.9g", (double)(1ULL << k) / 1e6);
+		prom_sample(m, name, "histogram", help, "_bucket", cum, "recipe", recipe,
+			    "analysis", an, "le", le, NULL);
+	}
+	prom_sample(m, name, "histogram", help, "_bucket", number(stats, "count"), "recipe", recipe,
+		    "analysis", an, "le", "+Inf", NULL);
+	prom_sample(m, name, "histogram", help, "_sum", number(stats, "total_ns") / 1e9,
+		    "recipe", recipe, "analysis", an, NULL);
+	prom_sample(m, name, "histogram", help, "_count", number(stats, "count"),
+		    "recipe", recipe, "analysis", an, NULL);
+	prom_sample(m, "probekit_latency_timeouts_total", "counter",
+		    "Starts whose end did not come in time", "", number(obj, "timeouts"),
+		    "recipe", recipe, "analysis", an, NULL);
+	prom_sample(m, "probekit_latency_evictions_total", "counter",
+		    "Pending starts dropped at the table's cap", "", number(obj, "evictions"),
+		    "recipe", recipe, "analysis", an, NULL);
+}
+
+/* Attempts (connects): how many ended, by outcome. */
+static void attempts(struct prom *m, const char *recipe, json_t *obj)
+{
+	const char *an = json_string_value(json_object_get(obj, "analysis"));
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(json_object_get(obj, "outcomes"), i, o)
+		prom_sample(m, "probekit_attempts_total", "counter",
+			    "Attempts (connects) ended, by outcome", "", number(o, "count"),
+			    "recipe", recipe, "analysis", an,
+			    "result", json_string_value(json_object_get(o, "result")), NULL);
+}
+
+static void prom_report(struct sink *s, const struct report_view *v)
+{
+	json_t *obj = v->json(v->self, &s->fc);
+	const char *type = json_string_value(json_object_get(obj, "type"));
+	const char *recipe = s->fc.recipe->name;
+
+	if (!type)
+		;
+	else if (!strcmp(type, "summary"))
+		summary(s->ctx, recipe, obj);
+	else if (!strcmp(type, "latency"))
+		latency(s->ctx, recipe, obj);
+	else if (!strcmp(type, "attempts"))
+		attempts(s->ctx, recipe, obj);
+	json_decref(obj);
+}
+
+static void prom_record(struct sink *s, const struct record *rec, const char *type,
+			const char *analysis)
+{
+	(void)s, (void)rec, (void)type, (void)analysis;
+}
+
+static const struct sink_ops prom_sink_ops = {
+	.name = "prometheus", .record = prom_record, .report = prom_report,
+};
+
+struct sink *prom_sink_open(struct prom *m, const struct recipe *r)
+{
+	/* sink_report() flushes the sink's file: stderr, never written here */
+	struct sink *s = sink_open(&prom_sink_ops, r, stderr, true);
+
+	s->ctx = m;
+	return s;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PROBEKIT_PROMETHEUS_H
+#define PROBEKIT_PROMETHEUS_H
+
+/*
+ * Prometheus's text exposition (version 0.0.4) of what analyses report: a
+ * sink per recipe turns their views into samples labelled with the recipe,
+ * and the samples of one family are written together, with HELP and TYPE.
+ * Names carry base units (_seconds) and counters end in _total. Labels are
+ * the recipe, the analysis and the event: bounded by the recipes, never by
+ * the traffic (no addresses or ports).
+ *
+ *	struct prom *m = prom_new();
+ *	sink = prom_sink_open(m, recipe);  engine_snapshot(e, k, sink);  ...
+ *	text = prom_render(m);  prom_free(m);
+ */
+#include "output/sink.h"
+
+struct prom;
+
+struct prom *prom_new(void);
+void prom_free(struct prom *m);
+/* A sink whose reports become samples of m (with recipe="NAME"); sink_close() it. */
+struct sink *prom_sink_open(struct prom *m, const struct recipe *r);
+/*
+ * One sample of family (its type "counter", "gauge" or "histogram" and help
+ * given at its first sample); suffix for histograms (_bucket, _sum, _count)
+ * or ""; labels as name, value pairs ending with NULL, values escaped here.
+ */
+void prom_sample(struct prom *m, const char *family, const char *type, const char *help,
+		 const char *suffix, double value, ...) __attribute__((sentinel));
+/* The exposition text of every family, in the order of their first samples. */
+char *prom_render(const struct prom *m);
+
+#endif

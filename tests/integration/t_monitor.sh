@@ -1,0 +1,250 @@
+# probekit monitor: several recipes in one instance and one reader, against
+# the kernel's own counters, read from the metrics file it keeps for
+# node_exporter while it runs: a lossy request/response flow (RetransSegs of
+# both namespaces), connects to a port nobody listens on in IPv6 (each one
+# refused, one reset sent: the server namespace's Tcp:OutRsts), the one
+# connection that is established. tcp-connect and tcp-retrans both read
+# sock:inet_sock_set_state: one enable, the OR of their filters.
+
+# NAME{LABELS} value in the metrics file, or "none"
+metric() {	# FILE SAMPLE
+	awk -v s="$2" '$1 == s { v = $2 } END { print v == "" ? "none" : v }' "$1"
+}
+
+metrics_say() {	# FILE SAMPLE VALUE
+	[ "$(metric "$1" "$2")" = "$3" ]
+}
+
+test_monitor_three_recipes_match_the_kernel_counters() {
+	local out=$WORK/out prom=$WORK/probekit.prom ra0 rb0 ra1 rb1 rst0 rst1
+	netns_pair
+	server $NS_B $V4_B 5101
+	ra0=$(retrans_segs $NS_A); rb0=$(retrans_segs $NS_B); rst0=$(tcp_mib $NS_B OutRsts)
+	pk_start $out monitor tcp-retrans tcp-connect tcp-resets -p port=5101 \
+		--textfile $WORK --every 0.2 --max-cpu off
+	[ "$(ls $T/instances | grep -c '^probekit_')" = 1 ] || fail "not one instance: $(ls $T/instances)"
+	[ -z "$(cat $T/set_event)" ] || fail "events enabled in the top-level buffer: $(cat $T/set_event)"
+	[ "$(cat $T/instances/probekit_$PK_PID/events/tcp/tcp_receive_reset/enable)" = 1 ] ||
+		fail "the third recipe's events are not enabled in the instance"
+	grep -q '||' $T/instances/probekit_$PK_PID/events/sock/inet_sock_set_state/filter ||
+		fail "inet_sock_set_state's filter is not the OR of two recipes': $(cat $T/instances/probekit_$PK_PID/events/sock/inet_sock_set_state/filter)"
+	# before the loss: a dropped SYN would make an attempt wait its retransmission
+	[ "$(ip netns exec $NS_A "$TOOLS/tcpflow" connects $V6_B 5101 4 0 60 | tail -1)" = \
+	  "established 0 refused 4 timeout 0 gaveup 0" ] || fail "refused connects"
+	add_loss $NS_B 12 5101
+	client $NS_A $V4_B 5101 150 | grep -q '^lport' || fail "client did not connect"
+	sleep 0.5
+	ra1=$(retrans_segs $NS_A); rb1=$(retrans_segs $NS_B); rst1=$(tcp_mib $NS_B OutRsts)
+	local retrans=$((ra1 - ra0 + rb1 - rb0)) rsts=$((rst1 - rst0))
+	echo "kernel: RetransSegs +$retrans (both sides), server's OutRsts +$rsts"
+	[ $retrans -gt 0 ] || fail "no retransmissions were induced"
+	wait_for "the metrics file says $retrans retransmissions" metrics_say $prom \
+		'probekit_events_total{recipe="tcp-retrans",event="retrans"}' $retrans
+	wait_for "4 refused connects: $(grep attempts_total $prom)" metrics_say $prom \
+		'probekit_attempts_total{recipe="tcp-connect",analysis="connect",result="refused"}' 4
+	metrics_say $prom \
+		'probekit_attempts_total{recipe="tcp-connect",analysis="connect",result="established"}' 1 ||
+		fail "established: $(grep 'result="established"' $prom)"
+	wait_for "$rsts resets sent" metrics_say $prom \
+		'probekit_events_total{recipe="tcp-resets",event="sent"}' $rsts
+	for r in tcp-retrans tcp-connect tcp-resets; do
+		metrics_say $prom "probekit_recipe_up{recipe=\"$r\"}" 1 || fail "$r is not up"
+	done
+	metrics_say $prom probekit_lost_events_total 0 || fail "events were lost"
+	[ "$(metric $prom probekit_records_read_total)" -gt 0 ] || fail "no records read"
+	if command -v promtool >/dev/null; then
+		promtool check metrics <$prom || fail "promtool check metrics"
+	fi
+	pk_stop TERM
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	for r in tcp-retrans tcp-connect tcp-resets; do
+		grep -q "^--- $r: " $out || fail "no summary of $r"
+	done
+	[ ! -e $WORK/.probekit.prom.$PK_PID ] || fail "a temporary metrics file was left"
+	assert_clean
+}
+
+test_monitor_skips_a_recipe_the_kernel_cannot_run() {
+	local out=$WORK/out
+	cat >$WORK/nosuch.json <<-'EOF'
+	{
+	  "probekit": 1,
+	  "name": "nosuch",
+	  "description": "a tracepoint no kernel has",
+	  "fields": { "sk": { "format": "hex" } },
+	  "events": {
+	    "e": { "any": [ { "tracepoint": "tcp:no_such_tracepoint_xyz", "fields": { "sk": "skaddr" } } ] }
+	  },
+	  "output": { "columns": ["time", "sk"] }
+	}
+	EOF
+	pk_start $out monitor $WORK/nosuch.json tcp-resets --textfile $WORK --every 0.2
+	grep -q "recipe 'nosuch' is skipped" $out.err || fail "no skip message: $(cat $out.err)"
+	wait_for "the metrics file" test -s $WORK/probekit.prom
+	metrics_say $WORK/probekit.prom 'probekit_recipe_up{recipe="tcp-resets"}' 1 ||
+		fail "tcp-resets not up: $(head -5 $WORK/probekit.prom)"
+	pk_stop INT
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	grep -q '^--- tcp-resets: ' $out || fail "no summary of tcp-resets"
+	assert_clean
+}
+
+test_monitor_usage_errors() {
+	local rc
+	"$PK" monitor >/dev/null 2>&1; rc=$?
+	[ $rc = 2 ] || fail "no recipe: exit $rc"
+	"$PK" monitor tcp-resets -p nosuchparam=1 2>$WORK/err; rc=$?
+	[ $rc = 2 ] && grep -q "no recipe given has a parameter 'nosuchparam'" $WORK/err ||
+		fail "unknown parameter: exit $rc, $(cat $WORK/err)"
+	"$PK" monitor tcp-resets --every 0.01 2>$WORK/err; rc=$?
+	[ $rc = 2 ] && grep -q -- "--every 0.01" $WORK/err || fail "--every: exit $rc, $(cat $WORK/err)"
+	"$PK" monitor tcp-resets --explain 2>$WORK/err; rc=$?
+	[ $rc = 2 ] || fail "--explain: exit $rc"
+	assert_clean
+}
+
+# A free TCP port on 127.0.0.1 (the kernel's pick, released at once).
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# One number from Prometheus's HTTP API: the query's single value, or "none".
+prom_query() {	# PORT QUERY
+	curl -s --max-time 5 "http://127.0.0.1:$1/api/v1/query" --data-urlencode "query=$2" |
+		python3 -c 'import json, sys
+r = json.load(sys.stdin)["data"]["result"]
+print(r[0]["value"][1] if len(r) == 1 else "none")' 2>/dev/null || echo none
+}
+
+prom_says() {	# PORT QUERY VALUE
+	[ "$(prom_query "$1" "$2")" = "$3" ]
+}
+
+# A real Prometheus (Debian's) scrapes the monitor's /metrics every second:
+# its query API returns the counts the kernel's counters and the test's own
+# traffic say, and histogram_quantile the known delay within its bucket.
+test_prometheus_scrapes_the_monitor() {
+	command -v prometheus >/dev/null || fail "Debian's prometheus is not installed (make deps)"
+	local out=$WORK/out mport pport ra0 rb0 ra1 rb1
+	mport=$(free_port); pport=$(free_port)
+	netns_pair
+	server $NS_B $V4_B 5131 30	# reads each request 30 ms after it came
+	server $NS_B $V4_B 5132
+	pk_start $out monitor tcp-rcvq-latency tcp-retrans tcp-connect \
+		-p tcp-rcvq-latency:port=5131 -p tcp-retrans:port=5132 -p tcp-connect:port=5133 \
+		--listen 127.0.0.1:$mport --every 0.2 --max-cpu off
+	cat >$WORK/prometheus.yml <<-CONF
+	global:
+	  scrape_interval: 1s
+	scrape_configs:
+	  - job_name: probekit
+	    static_configs:
+	      - targets: ["127.0.0.1:$mport"]
+	CONF
+	bg prometheus --config.file=$WORK/prometheus.yml --storage.tsdb.path=$WORK/tsdb \
+		--web.listen-address=127.0.0.1:$pport --log.level=warn
+	wait_for "prometheus ready" curl -sf -o /dev/null http://127.0.0.1:$pport/-/ready
+	for i in 1 2 3; do
+		curl -sf http://127.0.0.1:$mport/metrics >$WORK/scrape.$i || fail "scrape $i"
+		promtool check metrics <$WORK/scrape.$i || fail "promtool check metrics, scrape $i"
+	done
+	ra0=$(retrans_segs $NS_A); rb0=$(retrans_segs $NS_B)
+	ip netns exec $NS_A "$TOOLS/tcpflow" periodic $V4_B 5131 20 100 10 60 >/dev/null ||
+		fail "the delayed client"
+	[ "$(ip netns exec $NS_A "$TOOLS/tcpflow" connects $V4_B 5133 5 0 60 | tail -1)" = \
+	  "established 0 refused 5 timeout 0 gaveup 0" ] || fail "refused connects"
+	add_loss $NS_B 12 5132
+	client $NS_A $V4_B 5132 150 | grep -q '^lport' || fail "the lossy client did not connect"
+	sleep 0.5
+	ra1=$(retrans_segs $NS_A); rb1=$(retrans_segs $NS_B)
+	local retrans=$((ra1 - ra0 + rb1 - rb0)) q
+	echo "kernel: RetransSegs +$retrans (both sides)"
+	[ $retrans -gt 0 ] || fail "no retransmissions were induced"
+	wait_for "prometheus has $retrans retransmissions" prom_says $pport \
+		'probekit_events_total{recipe="tcp-retrans",event="retrans"}' $retrans
+	wait_for "prometheus has 5 refused connects" prom_says $pport \
+		'probekit_attempts_total{recipe="tcp-connect",result="refused"}' 5
+	# 20 reads of the server, 30 ms late each; 20 of the client (its answers), at once
+	wait_for "prometheus has 40 receive-queue waits: $(prom_query $pport 'probekit_latency_seconds_count')" \
+		prom_says $pport 'probekit_latency_seconds_count{recipe="tcp-rcvq-latency"}' 40
+	prom_says $pport 'probekit_latency_seconds_bucket{recipe="tcp-rcvq-latency",le="0.032768"} -
+		ignoring(le) probekit_latency_seconds_bucket{recipe="tcp-rcvq-latency",le="0.016384"}' 20 ||
+		fail "not 20 waits between 16.4 and 32.8 ms: $(curl -s http://127.0.0.1:$mport/metrics | grep rcvq)"
+	q=$(prom_query $pport 'histogram_quantile(0.75, probekit_latency_seconds_bucket{recipe="tcp-rcvq-latency"})')
+	echo "histogram_quantile(0.75): $q s (the server's delay: 0.030 s; its bucket: 0.016384 to 0.032768 s)"
+	python3 -c "import sys; q = float(sys.argv[1]); sys.exit(0 if 0.016384 <= q <= 0.032768 else 1)" "$q" ||
+		fail "p75 $q is not in the delay's bucket"
+	prom_says $pport 'probekit_recipe_up' none	# three series: not one value
+	for r in tcp-rcvq-latency tcp-retrans tcp-connect; do
+		prom_says $pport "probekit_recipe_up{recipe=\"$r\"}" 1 || fail "$r not up in prometheus"
+	done
+	pk_stop TERM
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	assert_clean
+}
+
+# Bad and hostile requests get 4xx and change nothing; slow clients are cut off.
+test_metrics_endpoint_refuses_what_it_does_not_serve() {
+	local out=$WORK/out mport code
+	mport=$(free_port)
+	pk_start $out monitor tcp-resets --listen 127.0.0.1:$mport --every 0.2 --max-cpu off
+	wait_for "the endpoint" curl -sf -o /dev/null http://127.0.0.1:$mport/metrics
+	code=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$mport/)
+	[ "$code" = 404 ] || fail "GET /: $code"
+	code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d x=1 http://127.0.0.1:$mport/metrics)
+	[ "$code" = 405 ] || fail "POST: $code"
+	code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 40000 /dev/zero | tr '\0' a)" \
+		http://127.0.0.1:$mport/metrics)
+	[ "${code:0:1}" = 4 ] || fail "a 40 kB header: $code"
+	# slowloris: connections that never finish their request are closed, the
+	# endpoint still answers
+	python3 - $mport <<-'PY' || fail "slow clients"
+	import socket, sys, time
+	port = int(sys.argv[1])
+	held = []
+	for i in range(12):
+	    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+	    s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")	# never ends
+	    held.append(s)
+	time.sleep(7)	# beyond the endpoint's 5 s timeout
+	closed = 0
+	for s in held:
+	    try:
+	        closed += s.recv(1) == b""
+	    except OSError:
+	        closed += 1
+	print("slow connections closed by the endpoint:", closed, "of", len(held))
+	sys.exit(0 if closed == len(held) else 1)
+	PY
+	curl -sf http://127.0.0.1:$mport/metrics >$WORK/scrape || fail "no answer after the slow clients"
+	grep -q '^probekit_http_requests_total{code="4xx"} [1-9]' $WORK/scrape ||
+		fail "refused requests not counted: $(grep http_requests $WORK/scrape)"
+	promtool check metrics <$WORK/scrape || fail "promtool"
+	pk_stop INT
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	assert_clean
+}
+
+# Under systemd (Type=notify) the monitor says READY=1 once it traces, and
+# STOPPING=1 when it ends: a socket of the test's stands for systemd's.
+test_monitor_tells_systemd_it_is_ready() {
+	local out=$WORK/out
+	python3 - $WORK/notify <<-'PY' >$WORK/notes &
+	import socket, sys
+	s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+	s.bind(sys.argv[1]); s.settimeout(60)
+	for _ in range(2):
+	    print(s.recv(4096).decode().replace("\n", " "), flush=True)
+	PY
+	BG_PIDS+=($!)
+	wait_for "the notify socket" test -S $WORK/notify
+	NOTIFY_SOCKET=$WORK/notify pk_start $out monitor tcp-resets tcp-connect --max-cpu off
+	wait_for "READY=1" grep -q "READY=1" $WORK/notes
+	grep -q "^READY=1 STATUS=tracing tcp-resets tcp-connect MAINPID=$PK_PID" $WORK/notes ||
+		fail "notification: $(cat $WORK/notes)"
+	[ "$(cat $T/instances/probekit_$PK_PID/tracing_on)" = 1 ] || fail "ready before tracing"
+	pk_stop TERM
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	wait_for "STOPPING=1" grep -q "^STOPPING=1" $WORK/notes
+	assert_clean
+}
