@@ -350,6 +350,16 @@ static void reqresp_op_report(struct analysis *a, const struct run_info *info)
 	rr_report_summary(a);
 }
 
+/*
+ * The requests timed so far; the last answered one of each connection is not
+ * finished here (its end is the next request, or the run's end): no change.
+ */
+static void reqresp_op_snapshot(struct analysis *a, const struct run_info *info, struct sink *s)
+{
+	(void)info;
+	rr_report_summary_to(a, s);
+}
+
 static void reqresp_op_free(struct analysis *a)
 {
 	struct rr_run *run = a->state;
@@ -381,5 +391,6 @@ const struct analysis_ops reqresp_analysis = {
 	.lost = reqresp_op_lost,
 	.tick = reqresp_op_tick,
 	.report = reqresp_op_report,
+	.snapshot = reqresp_op_snapshot,
 	.free = reqresp_op_free,
 };

@@ -225,9 +225,14 @@ void rr_report_interval(struct analysis *a, double seconds)
 		}
 }
 
-void rr_report_summary(struct analysis *a)
+void rr_report_summary_to(struct analysis *a, struct sink *s)
 {
 	struct report_view v = { a->state, summary_json, summary_text };
 
-	sink_report(a->sink, &v);
+	sink_report(s, &v);
+}
+
+void rr_report_summary(struct analysis *a)
+{
+	rr_report_summary_to(a, a->sink);
 }

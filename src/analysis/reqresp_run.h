@@ -59,6 +59,8 @@ void group_add(struct rr_group *g, const struct rr_exchange *x);
 const char *role_name(int role);
 /* The summary and the -i interval, through the sink. */
 void rr_report_summary(struct analysis *a);
+/* The same view to another sink (the monitor's metrics): requests answered so far. */
+void rr_report_summary_to(struct analysis *a, struct sink *s);
 void rr_report_interval(struct analysis *a, double seconds);
 
 #endif

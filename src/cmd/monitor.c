@@ -37,6 +37,8 @@ static const char usage_text[] =
 	"      --textfile DIR      write DIR/probekit.prom (atomically: a new file renamed\n"
 	"                          over the old) for node_exporter's textfile collector\n"
 	"      --every SECONDS     how often the metrics are made anew (default 5)\n"
+	"      --max-series N      request/response: at most N server ports per recipe\n"
+	"                          (default 100); the rest are summed as port=\"other\"\n"
 	"  -d, --duration SECONDS  stop after this long (default: until stopped)\n"
 	"      --max-cpu PERCENT   overhead guard (default 1; off: none): when probekit uses\n"
 	"                          more than PERCENT of one CPU for 3 s, pause tracing (5 s,\n"
@@ -46,7 +48,7 @@ static const char usage_text[] =
 	"      --clock CLOCK       trace clock for the instance (default: mono, else global)\n"
 	"      --tracing-dir DIR   use DIR as tracefs (default: find or mount it)\n";
 
-enum { OPT_TEXTFILE = 2000, OPT_EVERY, OPT_LISTEN };
+enum { OPT_TEXTFILE = 2000, OPT_EVERY, OPT_LISTEN, OPT_MAX_SERIES };
 
 #define MONITOR_MAX_RECIPES 32
 
@@ -79,6 +81,7 @@ struct monitor_opts {
 	const char *listen;	/* ADDR:PORT */
 	const char *textfile;	/* directory */
 	uint64_t every_ns;
+	int max_series;
 	uint64_t duration_ns;
 	double max_cpu;
 	bool pin;
@@ -87,6 +90,7 @@ struct monitor_opts {
 
 /* The recipes that will run, their plans and sinks; the skipped ones are gone. */
 struct recipe_set {
+	struct prom_pins *pins;	/* the metrics' series, kept from one write to the next */
 	struct recipe *r[MONITOR_MAX_RECIPES];
 	struct plan p[MONITOR_MAX_RECIPES];
 	struct plan *pp[MONITOR_MAX_RECIPES];
@@ -180,11 +184,14 @@ static uint64_t resident_bytes(void)
 }
 
 /* Every recipe's metrics, then the monitor's own. */
-static char *metrics_text(struct engine *e, struct recipe_set *rs, struct metrics_http *http)
+static char *metrics_text(struct engine *e, struct recipe_set *rs, struct metrics_http *http,
+			  int max_series)
 {
 	struct prom *m = prom_new();
 	char *text;
 
+	prom_set_max_series(m, max_series);
+	prom_set_pins(m, rs->pins);
 	for (int k = 0; k < rs->n; k++) {
 		struct sink *s = prom_sink_open(m, rs->r[k]);
 
@@ -237,6 +244,15 @@ static void write_textfile(const char *dir, const char *text)
 }
 
 /* The metrics made anew: to the file, to the endpoint (which keeps the text). */
+static void remove_textfile(const char *dir)
+{
+	char *path = xasprintf("%s/probekit.prom", dir);
+
+	if (unlink(path) < 0 && errno != ENOENT)
+		pk_warn("--textfile: cannot remove %s: %s", path, strerror(errno));
+	free(path);
+}
+
 static void write_metrics(struct engine *e, struct recipe_set *rs, const struct monitor_opts *mo,
 			  struct metrics_http *http)
 {
@@ -244,7 +260,7 @@ static void write_metrics(struct engine *e, struct recipe_set *rs, const struct 
 
 	if (!mo->textfile && !http)
 		return;
-	text = metrics_text(e, rs, http);
+	text = metrics_text(e, rs, http, mo->max_series);
 	if (mo->textfile)
 		write_textfile(mo->textfile, text);
 	if (http)
@@ -286,8 +302,8 @@ static int monitor(struct recipe_set *rs, const struct monitor_opts *mo)
 	int ret;
 
 	/* before tracing: a port in use ends the monitor before it touches tracefs */
-	if (mo->listen && !(http = metrics_http_start(mo->listen)))
-		return PK_ERR_USAGE;
+	if (mo->listen && !(http = metrics_http_start(mo->listen, &ret)))
+		return ret;
 	for (int k = 0; k < rs->n; k++)
 		rs->sink[k] = sink_open(&text_sink, rs->r[k], stdout, true);
 	e = engine_open_set(rs->pp, rs->sink, rs->n, &eo, &ret);
@@ -304,8 +320,11 @@ static int monitor(struct recipe_set *rs, const struct monitor_opts *mo)
 			next += (int64_t)mo->every_ns;
 		}
 	sd_notify_state("STOPPING=1");
-	write_metrics(e, rs, mo, http);
 	metrics_http_stop(http);
+	/* a file left behind would keep saying the recipes trace: node_exporter
+	 * serves whatever is there, so it goes with the monitor */
+	if (mo->textfile)
+		remove_textfile(mo->textfile);
 	engine_report(e);
 	return engine_close(e);
 }
@@ -317,6 +336,12 @@ static bool monitor_opt(int opt, struct monitor_opts *mo)
 	switch (opt) {
 	case OPT_TEXTFILE: mo->textfile = optarg; return true;
 	case OPT_LISTEN: mo->listen = optarg; return true;
+	case OPT_MAX_SERIES:
+		mo->max_series = (int)strtol(optarg, &end, 10);
+		if (end != optarg && !*end && mo->max_series >= 1 && mo->max_series <= 100000)
+			return true;
+		pk_error("--max-series %s: not a number from 1 to 100000", optarg);
+		return false;
 	case OPT_EVERY:
 		if (parse_duration_ns(optarg, &mo->every_ns) && mo->every_ns >= 100000000)
 			return true;
@@ -368,15 +393,18 @@ int cmd_monitor(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "max-series", required_argument, NULL, OPT_MAX_SERIES },
 		{ "every", required_argument, NULL, OPT_EVERY },
 		{ "cpu", required_argument, NULL, OPT_CPU },
 		{ "max-cpu", required_argument, NULL, OPT_MAX_CPU },
 		{ 0 }
 	};
-	struct monitor_opts mo = { .every_ns = 5000000000ULL, .max_cpu = 1 };
+	struct monitor_opts mo = { .every_ns = 5000000000ULL, .max_cpu = 1,
+				   .max_series = PROM_MAX_SERIES };
 	struct common_opts o = { 0 };
 	struct recipe *loaded[MONITOR_MAX_RECIPES];
 	struct recipe_set *rs = xcalloc(1, sizeof(*rs));
+	struct prom_pins *pins = prom_pins_new();
 	struct caps c = { 0 };
 	char instance[64];
 	int opt, ret = PK_OK, n = 0, removed;
@@ -385,18 +413,27 @@ int cmd_monitor(int argc, char **argv)
 		if (opt != '?' && (common_opt(opt, &o) || monitor_opt(opt, &mo)))
 			continue;
 		free(rs);
+		prom_pins_free(pins);
 		if (opt == '?')
 			return cli_bad_option(usage_text, argv, &o);
 		return cli_usage(usage_text, opt == 'h', &o);
 	}
 	if (optind == argc || argc - optind > MONITOR_MAX_RECIPES || o.bad) {
 		free(rs);
+		prom_pins_free(pins);
 		return cli_usage(usage_text, false, &o);
 	}
 	ret = refuse_run_only(&o);
 	for (int i = optind; i < argc && !ret; i++)
 		if (!(ret = load_recipe(argv[i], &loaded[n])))
 			n++;
+	for (int i = 0; i < n && !ret; i++)
+		for (int j = 0; j < i && !ret; j++)
+			if (!strcmp(loaded[i]->name, loaded[j]->name)) {
+				pk_error("monitor: recipe '%s' is given twice (its metrics would be too)",
+					 loaded[i]->name);
+				ret = PK_ERR_USAGE;
+			}
 	if (!ret)
 		ret = apply_params(loaded, n, o.params);
 	if (!ret && !(ret = caps_detect(&c, o.tracing_dir)) && !c.readable) {
@@ -416,6 +453,7 @@ int cmd_monitor(int argc, char **argv)
 	}
 	if (!ret && cleanup_dead_runs(false, &removed))
 		pk_warn("leftovers of dead runs could not all be removed; continuing");
+	rs->pins = pins;
 	if (!ret)
 		ret = monitor(rs, &mo);
 	for (int k = 0; k < rs->n; k++) {
@@ -426,6 +464,7 @@ int cmd_monitor(int argc, char **argv)
 	for (int k = 0; k < n; k++)
 		recipe_free(loaded[k]);
 	free(rs);
+	prom_pins_free(pins);
 	caps_free(&c);
 	common_opts_free(&o);
 	return ret;

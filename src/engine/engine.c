@@ -193,6 +193,7 @@ static int start_sessions(struct engine *e)
 			pk_warn("recipe '%s' is skipped: the kernel refused it (above)",
 				e->pipes[k].plan->recipe->name);
 			e->pipes[k].skipped = true;
+			e->pipes[k].plan->skipped = true;	/* its events no longer widen filters */
 		} else {
 			ret = r;
 		}

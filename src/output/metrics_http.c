@@ -8,8 +8,9 @@
 
 #ifdef PK_NO_HTTP
 
-struct metrics_http *metrics_http_start(const char *listen)
+struct metrics_http *metrics_http_start(const char *listen, int *status)
 {
+	*status = PK_ERR_USAGE;
 	pk_error("--listen %s: this build has no HTTP server (the static binary is built without "
 		 "libmicrohttpd); use --textfile", listen);
 	return NULL;
@@ -140,16 +141,17 @@ static bool parse_listen(const char *text, struct sockaddr_storage *ss)
 	return inet_pton(AF_INET, n ? host : "127.0.0.1", &a4->sin_addr) == 1;
 }
 
-struct metrics_http *metrics_http_start(const char *listen)
+struct metrics_http *metrics_http_start(const char *listen, int *status)
 {
 	struct sockaddr_storage ss;
 	struct metrics_http *h;
 	sigset_t all, old;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
 
 	if (!parse_listen(listen, &ss)) {
 		pk_error("--listen %s: not ADDR:PORT ([ADDR]:PORT for IPv6, :PORT for 127.0.0.1)",
 			 listen);
+		*status = PK_ERR_USAGE;
 		return NULL;
 	}
 	if (ss.ss_family == AF_INET6)
@@ -170,6 +172,7 @@ struct metrics_http *metrics_http_start(const char *listen)
 	if (!h->daemon) {
 		pk_error("--listen %s: cannot listen there (in use, or not an address of this host)",
 			 listen);
+		*status = PK_ERR_RUNTIME;
 		pthread_mutex_destroy(&h->lock);
 		free(h);
 		return NULL;

@@ -14,10 +14,10 @@ struct metrics_http;
 
 /*
  * Listen on ADDR:PORT ("127.0.0.1:9464", "[::1]:9464"; ":9464" is
- * 127.0.0.1); NULL after a one-line message (a bad address, a port in use,
- * a build without libmicrohttpd).
+ * 127.0.0.1); NULL after a one-line message, *status PK_ERR_USAGE (not an
+ * address, a build without libmicrohttpd) or PK_ERR_RUNTIME (in use).
  */
-struct metrics_http *metrics_http_start(const char *listen);
+struct metrics_http *metrics_http_start(const char *listen, int *status);
 /* The text the next scrapes get (taken over; freed when replaced). */
 void metrics_http_publish(struct metrics_http *h, char *text);
 /* Scrapes served so far, requests refused (4xx). */

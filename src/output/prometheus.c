@@ -12,14 +12,77 @@ struct family {
 	struct strbuf samples;
 };
 
+/* The series a table was given (recipe, analysis, role, port): kept for good. */
+struct prom_pins {
+	char **keys;
+	int n;
+};
+
 struct prom {
 	struct family *fam;
 	int n_fam;
+	int max_series;		/* per recipe's table (ports): the rest folded into "other" */
+	struct prom_pins *pins;	/* the caller's, across renders; NULL: none kept */
 };
+
+struct prom_pins *prom_pins_new(void)
+{
+	return xcalloc(1, sizeof(struct prom_pins));
+}
+
+void prom_pins_free(struct prom_pins *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < p->n; i++)
+		free(p->keys[i]);
+	free(p->keys);
+	free(p);
+}
+
+void prom_set_pins(struct prom *m, struct prom_pins *p)
+{
+	m->pins = p;
+}
+
+/*
+ * Does this table row get a series of its own? Once given one it keeps it
+ * (a row moving in and out of the busiest would make its counter and
+ * "other" jump back); new rows get one while the table has fewer than max.
+ */
+static bool pinned(struct prom *m, const char *table, const char *row)
+{
+	size_t tlen = strlen(table);
+	char *key = xasprintf("%s\n%s", table, row);
+	int in_table = 0;
+
+	for (int i = 0; m->pins && i < m->pins->n; i++) {
+		if (!strcmp(m->pins->keys[i], key)) {
+			free(key);
+			return true;
+		}
+		in_table += !strncmp(m->pins->keys[i], table, tlen) && m->pins->keys[i][tlen] == '\n';
+	}
+	if (!m->pins || in_table >= m->max_series) {
+		free(key);
+		return false;
+	}
+	m->pins->keys = xrealloc(m->pins->keys, (m->pins->n + 1) * sizeof(*m->pins->keys));
+	m->pins->keys[m->pins->n++] = key;
+	return true;
+}
 
 struct prom *prom_new(void)
 {
-	return xcalloc(1, sizeof(struct prom));
+	struct prom *m = xcalloc(1, sizeof(struct prom));
+
+	m->max_series = PROM_MAX_SERIES;
+	return m;
+}
+
+void prom_set_max_series(struct prom *m, int n)
+{
+	m->max_series = n > 0 ? n : 1;
 }
 
 void prom_free(struct prom *m)
@@ -133,8 +196,12 @@ static void summary(struct prom *m, const char *recipe, json_t *obj)
 		    number(obj, "lost"), "recipe", recipe, NULL);
 }
 
-/* le bounds of latency histograms: 1 us to 2^25 us (33.5 s), the same at every scrape */
-#define LATENCY_BUCKETS 26
+/*
+ * le bounds of latency histograms: 2 us to 2^26 us (67 s), the same at every
+ * scrape (the report's first bucket is 0 to 2 us)
+ */
+#define LATENCY_FIRST 1
+#define LATENCY_BUCKETS 27
 
 /*
  * A latency: a histogram in seconds, buckets at the report's powers of two
@@ -154,14 +221,14 @@ static void latency(struct prom *m, const char *recipe, json_t *obj)
 	json_array_foreach(json_object_get(obj, "log2_us"), i, b) {
 		/* [from_us, to_us]: to_us + 1 is a power of two, the bucket's bound */
 		uint64_t bound = (uint64_t)number(b, "to_us") + 1;
-		int k = 0;
+		int k = LATENCY_FIRST;
 
 		while (k < LATENCY_BUCKETS - 1 && (1ULL << k) < bound)
 			k++;
 		if ((1ULL << k) >= bound)
 			count[k] += number(b, "count");
 	}
-	for (int k = 0; k < LATENCY_BUCKETS; k++) {
+	for (int k = LATENCY_FIRST; k < LATENCY_BUCKETS; k++) {
 		char le[32];
 
 		cum += count[k];
@@ -181,6 +248,82 @@ static void latency(struct prom *m, const char *recipe, json_t *obj)
 	prom_sample(m, "probekit_latency_evictions_total", "counter",
 		    "Pending starts dropped at the table's cap", "", number(obj, "evictions"),
 		    "recipe", recipe, "analysis", an, NULL);
+}
+
+/* A request/response summary for one port (or the folded rest): quantiles, sum, count. */
+static void request_times(struct prom *m, const char *recipe, const char *an, const char *role,
+			  const char *port, json_t *total, bool quantiles)
+{
+	static const char name[] = "probekit_request_seconds";
+	static const char help[] = "Request to response time (a server's: request in, response out)";
+	static const char *const q[][2] = { { "0.5", "p50_ns" }, { "0.9", "p90_ns" },
+					     { "0.99", "p99_ns" } };
+
+	for (size_t i = 0; quantiles && i < ARRAY_SIZE(q); i++)
+		if (json_object_get(total, q[i][1]))
+			prom_sample(m, name, "summary", help, "", number(total, q[i][1]) / 1e9,
+				    "recipe", recipe, "analysis", an, "role", role, "port", port,
+				    "quantile", q[i][0], NULL);
+	prom_sample(m, name, "summary", help, "_sum", number(total, "total_ns") / 1e9,
+		    "recipe", recipe, "analysis", an, "role", role, "port", port, NULL);
+	prom_sample(m, name, "summary", help, "_count", number(total, "count"),
+		    "recipe", recipe, "analysis", an, "role", role, "port", port, NULL);
+}
+
+/*
+ * Request/response: per server port and role (a client's port is the
+ * server's it talks to: never an ephemeral one), at most max_series of them
+ * (the busiest when they first come: the report sorts them; a port keeps its
+ * series once it has one), the rest summed as port "other" (no quantiles:
+ * they do not add up), and how many were folded.
+ */
+static void reqresp(struct prom *m, const char *recipe, json_t *obj)
+{
+	const char *an = json_string_value(json_object_get(obj, "analysis"));
+	double other_req = 0, other_count = 0, other_ns = 0;
+	char *table = xasprintf("%s\n%s", recipe, an ? an : "");
+	int folded = 0, kept = 0;
+	json_t *g;
+	size_t i;
+
+	json_array_foreach(json_object_get(obj, "ports"), i, g) {
+		const char *role = json_string_value(json_object_get(g, "role"));
+		json_t *total = json_object_get(g, "total");
+		char port[16], *row;
+		bool own;
+
+		snprintf(port, sizeof(port), "%.0f", number(g, "port"));
+		row = xasprintf("%s %s", role ? role : "-", port);
+		own = m->pins ? pinned(m, table, row) : kept < m->max_series;
+		free(row);
+		if (!own) {
+			other_req += number(g, "requests");
+			other_count += number(total, "count");
+			other_ns += number(total, "total_ns");
+			folded++;
+			continue;
+		}
+		kept++;
+		prom_sample(m, "probekit_requests_total", "counter",
+			    "Requests answered (pipelined ones included), by server port", "",
+			    number(g, "requests"), "recipe", recipe, "analysis", an, "role", role,
+			    "port", port, NULL);
+		request_times(m, recipe, an, role, port, total, true);
+	}
+	if (folded) {
+		json_t *t = json_pack("{s:f, s:f}", "count", other_count, "total_ns", other_ns);
+
+		prom_sample(m, "probekit_requests_total", "counter",
+			    "Requests answered (pipelined ones included), by server port", "",
+			    other_req, "recipe", recipe, "analysis", an, "role", "any",
+			    "port", "other", NULL);
+		request_times(m, recipe, an, "any", "other", t, false);
+		json_decref(t);
+	}
+	prom_sample(m, "probekit_series_folded", "gauge",
+		    "Ports beyond the series cap, counted in port=\"other\"", "", folded,
+		    "recipe", recipe, "analysis", an, NULL);
+	free(table);
 }
 
 /* Attempts (connects): how many ended, by outcome. */
@@ -211,6 +354,8 @@ static void prom_report(struct sink *s, const struct report_view *v)
 		latency(s->ctx, recipe, obj);
 	else if (!strcmp(type, "attempts"))
 		attempts(s->ctx, recipe, obj);
+	else if (!strcmp(type, "reqresp"))
+		reqresp(s->ctx, recipe, obj);
 	json_decref(obj);
 }
 

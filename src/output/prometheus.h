@@ -18,7 +18,20 @@
 
 struct prom;
 
+/* series of one recipe's table (request/response ports) before the rest is folded */
+#define PROM_MAX_SERIES 100
+
 struct prom *prom_new(void);
+void prom_set_max_series(struct prom *m, int n);
+/*
+ * Which rows of a table have series of their own, kept across renders (a
+ * row keeps its series; "other" only grows): the caller's, given to each
+ * prom it renders with. Without, each render picks the busiest again.
+ */
+struct prom_pins;
+struct prom_pins *prom_pins_new(void);
+void prom_pins_free(struct prom_pins *p);
+void prom_set_pins(struct prom *m, struct prom_pins *p);
 void prom_free(struct prom *m);
 /* A sink whose reports become samples of m (with recipe="NAME"); sink_close() it. */
 struct sink *prom_sink_open(struct prom *m, const struct recipe *r);

@@ -119,6 +119,7 @@ struct plan {
 	 */
 	struct plan **set;
 	int n_set;
+	bool skipped;		/* monitor: refused by the kernel; out of its set's sharing */
 	const char **kfuncs;	/* plan: kprobe targets of the recipe, looked up once */
 	bool *kfunc_found;
 	int n_kfuncs;

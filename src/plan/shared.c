@@ -44,6 +44,8 @@ bool plan_event_shared(const struct plan *p, int ev)
 	for (int k = 0; k < set_size(p); k++) {
 		const struct plan *q = set_at(p, k);
 
+		if (q->skipped)
+			continue;
 		for (int i = 0; i < q->n_ev; i++)
 			if ((q != p || i != ev) && same_event(&q->ev[i], &p->ev[ev]))
 				return true;
@@ -62,7 +64,7 @@ char *plan_kernel_filter(const struct plan *p, int ev)
 	for (int k = 0; k < set_size(p); k++) {
 		const struct plan *q = set_at(p, k);
 
-		for (int i = 0; i < q->n_ev; i++) {
+		for (int i = 0; i < q->n_ev && !q->skipped; i++) {
 			if (!same_event(&q->ev[i], &p->ev[ev]))
 				continue;
 			if (!q->ev[i].filter) {	/* one of them takes every record */

@@ -61,6 +61,7 @@ test_monitor_three_recipes_match_the_kernel_counters() {
 		grep -q "^--- $r: " $out || fail "no summary of $r"
 	done
 	[ ! -e $WORK/.probekit.prom.$PK_PID ] || fail "a temporary metrics file was left"
+	[ ! -e $prom ] || fail "the metrics file outlives the monitor (node_exporter would serve it)"
 	assert_clean
 }
 
@@ -100,6 +101,10 @@ test_monitor_usage_errors() {
 	[ $rc = 2 ] && grep -q -- "--every 0.01" $WORK/err || fail "--every: exit $rc, $(cat $WORK/err)"
 	"$PK" monitor tcp-resets --explain 2>$WORK/err; rc=$?
 	[ $rc = 2 ] || fail "--explain: exit $rc"
+	"$PK" monitor tcp-resets tcp-connect tcp-resets 2>$WORK/err; rc=$?
+	[ $rc = 2 ] && grep -q "given twice" $WORK/err || fail "a recipe twice: exit $rc, $(cat $WORK/err)"
+	"$PK" monitor tcp-resets --listen nonsense 2>$WORK/err; rc=$?
+	[ $rc = 2 ] || fail "--listen nonsense: exit $rc"
 	assert_clean
 }
 
@@ -246,5 +251,32 @@ test_monitor_tells_systemd_it_is_ready() {
 	pk_stop TERM
 	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
 	wait_for "STOPPING=1" grep -q "^STOPPING=1" $WORK/notes
+	assert_clean
+}
+
+# Request/response metrics are by server port and role, never by a client's
+# ephemeral port; past --max-series the rest is summed as port="other".
+test_monitor_reqresp_series_are_capped() {
+	local out=$WORK/out prom=$WORK/probekit.prom
+	netns_pair
+	server $NS_B $V4_B 5141 5
+	pk_start $out monitor tcp-reqresp -p port=5141 --max-series 1 --textfile $WORK --every 0.2 \
+		--max-cpu off
+	ip netns exec $NS_A "$TOOLS/tcpflow" periodic $V4_B 5141 10 100 10 60 >/dev/null || fail "client"
+	# the server's and the client's side of the same 10 requests: one series, one folded
+	wait_for "10 requests folded into port=other: $(grep requests_total $prom)" metrics_say $prom \
+		'probekit_requests_total{recipe="tcp-reqresp",analysis="reqresp",role="any",port="other"}' 10
+	python3 - $prom <<-'PY' || fail "series: $(grep -E 'requests_total|folded' $prom)"
+	import sys
+	rows = [l.split() for l in open(sys.argv[1]) if l.startswith("probekit_requests_total{")]
+	kept = [r for r in rows if 'port="other"' not in r[0]]
+	print(rows)
+	assert len(rows) == 2 and len(kept) == 1, rows
+	assert 'port="5141"' in kept[0][0] and kept[0][1] == "10", kept
+	folded = [l for l in open(sys.argv[1]) if l.startswith("probekit_series_folded{")]
+	assert len(folded) == 1 and folded[0].split()[1] == "1", folded
+	PY
+	pk_stop INT
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
 	assert_clean
 }

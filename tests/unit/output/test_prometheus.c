@@ -27,12 +27,12 @@ static void families_are_written_together_and_labels_escaped(void)
 static json_t *latency_json(const void *self, const struct format_ctx *fc)
 {
 	(void)self, (void)fc;
-	/* 3 under 1 us, 2 in [16, 31] us, 1 in [2^25, 2^26) us: past the last le */
+	/* 3 under 2 us, 2 in [16, 31] us, 1 in [2^26, 2^27) us: past the last le */
 	return json_pack("{s:s, s:s, s:{s:i, s:i}, s:[{s:i, s:i, s:i}, {s:i, s:i, s:i}, "
 			 "{s:i, s:i, s:i}], s:i, s:i}",
 			 "type", "latency", "analysis", "rcvq", "stats", "count", 6, "total_ns", 1500000000,
-			 "log2_us", "from_us", 0, "to_us", 0, "count", 3, "from_us", 16, "to_us", 31,
-			 "count", 2, "from_us", 33554432, "to_us", 67108863, "count", 1,
+			 "log2_us", "from_us", 0, "to_us", 1, "count", 3, "from_us", 16, "to_us", 31,
+			 "count", 2, "from_us", 67108864, "to_us", 134217727, "count", 1,
 			 "timeouts", 7, "evictions", 0);
 }
 
@@ -50,11 +50,11 @@ static void latency_buckets_are_cumulative_and_always_the_same(void)
 	text = prom_render(m);
 	for (const char *p = text; (p = strstr(p, "_bucket{")); p++)
 		buckets++;
-	CHECK(buckets == 27);	/* 1 us .. 2^25 us, and +Inf */
-	CHECK(strstr(text, "probekit_latency_seconds_bucket{recipe=\"lat\",analysis=\"rcvq\",le=\"1e-06\"} 3\n"));
+	CHECK(buckets == 27);	/* 2 us .. 2^26 us, and +Inf */
+	CHECK(strstr(text, "probekit_latency_seconds_bucket{recipe=\"lat\",analysis=\"rcvq\",le=\"2e-06\"} 3\n"));
 	CHECK(strstr(text, "le=\"1.6e-05\"} 3\n"));	/* empty: bounds the next */
 	CHECK(strstr(text, "le=\"3.2e-05\"} 5\n"));
-	CHECK(strstr(text, "le=\"33.554432\"} 5\n"));
+	CHECK(strstr(text, "le=\"67.108864\"} 5\n"));
 	CHECK(strstr(text, "le=\"+Inf\"} 6\n"));
 	CHECK(strstr(text, "probekit_latency_seconds_sum{recipe=\"lat\",analysis=\"rcvq\"} 1.5\n"));
 	CHECK(strstr(text, "probekit_latency_timeouts_total{recipe=\"lat\",analysis=\"rcvq\"} 7\n"));
