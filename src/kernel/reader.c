@@ -315,8 +315,17 @@ static bool fill(struct reader *rd, struct cpu_reader *cr)
 	if (cr->pipe[0] >= 0) {
 		n = splice(cr->fd, NULL, cr->pipe[1], NULL, (size_t)rd->batch_size,
 			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-		if (n > 0)
-			n = read_all(cr->pipe[0], cr->batch, n);
+		if (n > 0) {
+			ssize_t got = read_all(cr->pipe[0], cr->batch, n);
+
+			if (got < n) {	/* what stays in the pipe would misalign the next batch */
+				close_splice_pipe(cr);
+				cr->loss.missed_unknown = true;
+				if (rd->on_loss)
+					rd->on_loss(rd->loss_ctx);
+			}
+			n = got / rd->page_size * rd->page_size;
+		}
 		else if (n < 0 && errno != EAGAIN && errno != EINTR)
 			close_splice_pipe(cr);	/* refused: read one by one from now on */
 	} else if (!rd->inst) {
@@ -331,10 +340,35 @@ static bool fill(struct reader *rd, struct cpu_reader *cr)
 	return cr->batch_len > 0;
 }
 
+/*
+ * Events the kernel lost before this sub-buffer (commit's high bits): -1
+ * when it says some were but not how many. Read here, not with
+ * kbuffer_missed_events(), which answers 0 once its load stepped past a
+ * leading time extend, as a sub-buffer after a gap often has.
+ */
+#define COMMIT_MISSED (1UL << 31)
+#define COMMIT_MISSED_STORED (1UL << 30)
+
+static long page_missed(const struct reader *rd, const void *page)
+{
+	unsigned long commit, size;
+	long count;
+
+	memcpy(&commit, (const char *)page + 8, sizeof(commit));
+	if (!(commit & COMMIT_MISSED))
+		return 0;
+	size = commit & COMMIT_SIZE_MASK;
+	if (!(commit & COMMIT_MISSED_STORED) ||
+	    8 + sizeof(long) + size + sizeof(long) > (unsigned long)rd->page_size)
+		return -1;
+	memcpy(&count, (const char *)page + 8 + sizeof(long) + size, sizeof(count));
+	return count > 0 ? count : -1;
+}
+
 /* Load this CPU's next sub-buffer; false when none is available now. */
 static bool next_page(struct reader *rd, struct cpu_reader *cr)
 {
-	int missed;
+	long missed;
 	uint64_t asked;
 
 	do {
@@ -352,10 +386,10 @@ static bool next_page(struct reader *rd, struct cpu_reader *cr)
 			note_corrupt_page(rd, cr);
 			continue;
 		}
-		/* kbuffer reads the header: its time, data size and lost-events count */
+		/* kbuffer reads the header: its time and data size */
 		if (kbuffer_load_subbuffer(cr->kbuf, cr->page) < 0)
 			return false;
-		missed = kbuffer_missed_events(cr->kbuf);
+		missed = page_missed(rd, cr->page);
 		if (missed > 0)
 			cr->loss.missed += missed;
 		else if (missed < 0)

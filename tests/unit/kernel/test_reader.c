@@ -96,6 +96,41 @@ static void lost_events_are_signalled(void)
 	reader_free(&rd);
 }
 
+/*
+ * After a gap the kernel's first record is often a time extend: the page's
+ * stored count of lost events still counts (kbuffer_missed_events() said 0
+ * once its load had stepped past the extend).
+ */
+static void lost_count_before_a_time_extend(void)
+{
+	uint32_t w[] = { (3 << 5) | 30, 1, (2 << 5) | 1, 0x44 };
+	uint64_t ts = 100, commit = sizeof(w) | (1ULL << 31) | (1ULL << 30);
+	long stored = 7;
+	uint8_t page[4096] = { 0 };
+	struct seen s = { 0 };
+	struct reader rd;
+	FILE *f = tmpfile();
+	int fd;
+
+	memcpy(page, &ts, 8);
+	memcpy(page + 8, &commit, 8);
+	memcpy(page + 16, w, sizeof(w));
+	memcpy(page + 16 + sizeof(w), &stored, sizeof(stored));
+	fwrite(page, 1, sizeof(page), f);
+	fflush(f);
+	rewind(f);
+	fd = dup(fileno(f));
+	fclose(f);
+	CHECK(reader_open_fds(&rd, &fd, 1, 4096) == PK_OK);
+	rd.on_loss = lost;
+	rd.loss_ctx = &s;
+	reader_drain_all(&rd, record, &s);
+	CHECK(s.n == 1 && s.ts[0] == 100 + (1ULL << 27) + 3 + 2);
+	CHECK(s.losses == 1);
+	CHECK(rd.cpus[0].loss.missed == 7 && !rd.cpus[0].loss.missed_unknown);
+	reader_free(&rd);
+}
+
 /* Drain one CPU's single page; true if it counted as lost. */
 static bool drain_page(const uint8_t *page, struct seen *s)
 {
@@ -269,6 +304,7 @@ const struct unit_test reader_tests[] = {
 	  corrupt_pages_end_and_count_as_loss },
 	{ "reader: CPUs merged in time order, time extends", merges_cpus_in_time_order },
 	{ "reader: a page's lost-events flag is signalled", lost_events_are_signalled },
+	{ "reader: a page's lost count before a leading time extend", lost_count_before_a_time_extend },
 	{ "reader: record kinds, their sizes and times (as kbuffer reads them)",
 	  record_kinds_and_their_times },
 	{ NULL, NULL },
