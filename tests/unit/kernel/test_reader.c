@@ -96,6 +96,24 @@ static void lost_events_are_signalled(void)
 	reader_free(&rd);
 }
 
+/* A file holding one 4 KiB page: its time, commit word and data (size bytes). */
+static int page_fd(uint64_t ts, uint64_t commit, const void *data, size_t size)
+{
+	uint8_t page[4096] = { 0 };
+	FILE *f = tmpfile();
+	int fd;
+
+	memcpy(page, &ts, 8);
+	memcpy(page + 8, &commit, 8);
+	memcpy(page + 16, data, size);
+	fwrite(page, 1, sizeof(page), f);
+	fflush(f);
+	rewind(f);
+	fd = dup(fileno(f));
+	fclose(f);
+	return fd;
+}
+
 /*
  * After a gap the kernel's first record is often a time extend: the page's
  * stored count of lost events still counts (kbuffer_missed_events() said 0
@@ -103,24 +121,13 @@ static void lost_events_are_signalled(void)
  */
 static void lost_count_before_a_time_extend(void)
 {
-	uint32_t w[] = { (3 << 5) | 30, 1, (2 << 5) | 1, 0x44 };
-	uint64_t ts = 100, commit = sizeof(w) | (1ULL << 31) | (1ULL << 30);
-	long stored = 7;
-	uint8_t page[4096] = { 0 };
+	/* the records, then the count the kernel stores after them */
+	uint32_t w[] = { (3 << 5) | 30, 1, (2 << 5) | 1, 0x44, 7, 0 };
+	uint64_t commit = (sizeof(w) - 8) | (1ULL << 31) | (1ULL << 30);
 	struct seen s = { 0 };
 	struct reader rd;
-	FILE *f = tmpfile();
-	int fd;
+	int fd = page_fd(100, commit, w, sizeof(w));
 
-	memcpy(page, &ts, 8);
-	memcpy(page + 8, &commit, 8);
-	memcpy(page + 16, w, sizeof(w));
-	memcpy(page + 16 + sizeof(w), &stored, sizeof(stored));
-	fwrite(page, 1, sizeof(page), f);
-	fflush(f);
-	rewind(f);
-	fd = dup(fileno(f));
-	fclose(f);
 	CHECK(reader_open_fds(&rd, &fd, 1, 4096) == PK_OK);
 	rd.on_loss = lost;
 	rd.loss_ctx = &s;
@@ -270,22 +277,14 @@ static void record_kinds_and_their_times(void)
 		(4 << 5) | 29, 8, 0,			/* padding: its length word and 4 bytes, +4 */
 		(1 << 5) | 0, 4 + 120,			/* type_len 0: 120 bytes, +1 */
 	};
-	uint8_t page[4096] = { 0 };
-	uint64_t commit = sizeof(w) + 120;
+	uint8_t data[sizeof(w) + 120] = { 0 };
 	struct seen s = { 0 };
 	struct reader rd;
-	FILE *f = tmpfile();
 	int fd;
 
-	memcpy(page, &page_ts, 8);
-	memcpy(page + 8, &commit, 8);
-	memcpy(page + 16, w, sizeof(w));
-	page[16 + sizeof(w)] = 0x33;
-	fwrite(page, 1, sizeof(page), f);
-	fflush(f);
-	rewind(f);
-	fd = dup(fileno(f));
-	fclose(f);
+	memcpy(data, w, sizeof(w));
+	data[sizeof(w)] = 0x33;
+	fd = page_fd(page_ts, sizeof(data), data, sizeof(data));
 	CHECK(reader_open_fds(&rd, &fd, 1, 4096) == PK_OK);
 	reader_drain_all(&rd, record, &s);
 	CHECK(s.losses == 0 && !rd.cpus[0].loss.missed_unknown);
