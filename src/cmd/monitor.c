@@ -96,6 +96,8 @@ struct recipe_set {
 	struct plan *pp[MONITOR_MAX_RECIPES];
 	struct sink *sink[MONITOR_MAX_RECIPES];
 	int n;
+	char *dropped[MONITOR_MAX_RECIPES];	/* the names of those this kernel cannot run */
+	int n_dropped;
 };
 
 /*
@@ -149,6 +151,7 @@ static int plan_recipes(struct recipe_set *rs, struct recipe **loaded, int n, st
 			if (p->ev)
 				plan_report_unrunnable(p);
 			pk_warn("recipe '%s' is skipped: this kernel cannot run it", loaded[k]->name);
+			rs->dropped[rs->n_dropped++] = xstrdup(loaded[k]->name);
 			plan_free(p);
 			recipe_free(loaded[k]);
 			continue;
@@ -201,6 +204,10 @@ static char *metrics_text(struct engine *e, struct recipe_set *rs, struct metric
 		engine_snapshot(e, k, s);
 		sink_close(s);
 	}
+	for (int k = 0; k < rs->n_dropped; k++)
+		prom_sample(m, "probekit_recipe_up", "gauge",
+			    "1 while the recipe traces, 0 when the kernel refused it", "", 0,
+			    "recipe", rs->dropped[k], NULL);
 	prom_sample(m, "probekit_records_read_total", "counter",
 		    "Ring-buffer records the monitor read", "", (double)engine_records(e), NULL);
 	prom_sample(m, "probekit_lost_events_total", "counter",
@@ -463,6 +470,8 @@ int cmd_monitor(int argc, char **argv)
 	}
 	for (int k = 0; k < n; k++)
 		recipe_free(loaded[k]);
+	for (int k = 0; k < rs->n_dropped; k++)
+		free(rs->dropped[k]);
 	free(rs);
 	prom_pins_free(pins);
 	caps_free(&c);

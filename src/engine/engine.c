@@ -523,8 +523,16 @@ bool engine_recipe_runs(const struct engine *e, int k)
 	return !e->pipes[k].skipped;
 }
 
-uint64_t engine_lost(const struct engine *e)
+/* The ring buffer's own counters (overrun, dropped) as they are now, while tracing. */
+static void refresh_loss(struct engine *e)
 {
+	if (e->live && !e->stopped && e->rd.inst)
+		reader_read_stats(&e->rd);
+}
+
+uint64_t engine_lost(struct engine *e)
+{
+	refresh_loss(e);
 	return reader_lost_total(&e->rd);
 }
 
@@ -537,6 +545,7 @@ void engine_snapshot(struct engine *e, int k, struct sink *s)
 	if (pl->skipped)
 		return;
 	run_info(e, &info);
+	refresh_loss(e);
 	reader_loss_report(&e->rd, &now);
 	info.loss = &now;
 	s->fc.tep = pl->plan->tep;

@@ -50,8 +50,8 @@ void engine_report(struct engine *e);
 int engine_close(struct engine *e);
 /* Raw records seen (decoded or not): for benchmarks and the monitor's metrics. */
 uint64_t engine_records(const struct engine *e);
-/* Events lost so far, all CPUs. */
-uint64_t engine_lost(const struct engine *e);
+/* Events lost so far, all CPUs (the ring buffer's counters read anew). */
+uint64_t engine_lost(struct engine *e);
 /* The recipes of engine_open_set, and whether recipe k runs (not skipped). */
 int engine_n_recipes(const struct engine *e);
 bool engine_recipe_runs(const struct engine *e, int k);

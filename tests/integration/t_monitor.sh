@@ -84,6 +84,8 @@ test_monitor_skips_a_recipe_the_kernel_cannot_run() {
 	wait_for "the metrics file" test -s $WORK/probekit.prom
 	metrics_say $WORK/probekit.prom 'probekit_recipe_up{recipe="tcp-resets"}' 1 ||
 		fail "tcp-resets not up: $(head -5 $WORK/probekit.prom)"
+	metrics_say $WORK/probekit.prom 'probekit_recipe_up{recipe="nosuch"}' 0 ||
+		fail "the skipped recipe is not down: $(head -5 $WORK/probekit.prom)"
 	pk_stop INT
 	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
 	grep -q '^--- tcp-resets: ' $out || fail "no summary of tcp-resets"
