@@ -5,7 +5,8 @@
 /*
  * One run of a plan: the session in tracefs (or recorded pages), the reader,
  * the decoder, the enrichers, the analyses and the sink, wired once. Used by
- * run, the benchmark and the fuzzers; a monitor is another loop around it.
+ * run, the benchmark and the fuzzers; monitor opens several plans in one
+ * instance with engine_open_set() and reads metrics with engine_snapshot().
  *
  *	e = engine_open(plan, sink, &opts, &status);
  *	while (engine_poll(e))
