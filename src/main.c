@@ -18,6 +18,7 @@ static const struct {
 	{ "run", cmd_run, "trace with a recipe until Ctrl-C or -d SECONDS" },
 	{ "monitor", cmd_monitor, "several recipes at once until stopped; metrics for Prometheus" },
 	{ "compare", cmd_compare, "join a client's and a server's tcp-reqresp --json runs" },
+	{ "report", cmd_report, "print a flight recorder's capture (monitor --record)" },
 	{ "info", cmd_info, "the kernel's tracing capabilities" },
 	{ "reset", cmd_reset, "remove what dead probekit runs left in tracefs" },
 };

@@ -11,5 +11,6 @@ int cmd_monitor(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -26,8 +26,9 @@
 static const char usage_text[] =
 	"usage: probekit compare CLIENT.ndjson SERVER.ndjson [OPTIONS]\n\n"
 	"Join the client side and the server side of the same connections, from two\n"
-	"`probekit run tcp-reqresp --json` outputs (run with -t 0, requests are joined one\n"
-	"by one; else only their distributions are compared). Prints per connection and\n"
+	"`probekit run tcp-reqresp --json` outputs, or flight recorder captures (with -t 0\n"
+	"or in a capture requests are joined one by one; else only their distributions\n"
+	"are compared). Prints per connection and\n"
 	"overall the client's time, the server's, and their difference: the network both\n"
 	"ways and the two kernels; and which side the slow requests came from.\n"
 	"The client side is read from the first file, the server side from the second:\n"

@@ -16,6 +16,7 @@
 #include "cmd/cli.h"
 #include "cmd/commands.h"
 #include "engine/engine.h"
+#include "output/flight.h"
 #include "output/metrics_http.h"
 #include "output/prometheus.h"
 #include "session/session.h"
@@ -39,6 +40,26 @@ static const char usage_text[] =
 	"      --every SECONDS     how often the metrics are made anew (default 5)\n"
 	"      --max-series N      request/response: at most N server ports per recipe\n"
 	"                          (default 100); the rest are summed as port=\"other\"\n"
+	"      --record DIR        flight recorder: keep the last --before seconds of every\n"
+	"                          recipe's events and pairs in memory; when a --trigger\n"
+	"                          fires, write DIR/probekit-capture-TIME.ndjson with the\n"
+	"                          events from before to --after seconds after it\n"
+	"      --trigger TRIGGER   RECIPE [FIELD] > TIME (a pair or request slower than\n"
+	"                          TIME: 'tcp-reqresp total > 200ms'); RECIPE:EVENT\n"
+	"                          [FIELD=VALUE...] (any such event: 'tcp-resets:sent\n"
+	"                          lport=3306'); RECIPE:EVENT [FIELD=VALUE...] > N/TIME\n"
+	"                          (more than N within TIME); may be given several times\n"
+	"      --before SECONDS    history a capture holds (default 10)\n"
+	"      --after SECONDS     what follows the trigger in a capture (default 5)\n"
+	"      --record-mb MB      the recorder's memory (default 64; the oldest events go)\n"
+	"      --capture-interval SECONDS\n"
+	"                          captures at least this far apart (default 60); triggers\n"
+	"                          in between are counted, not captured\n"
+	"      --max-captures N    captures kept in DIR (default 20; the oldest go)\n"
+	"      --captures-mb MB    their total size (default 512)\n"
+	"      --on-trigger CMD    run sh -c CMD with the capture's path as $1 and\n"
+	"                          PROBEKIT_CAPTURE, once it is written; never waited for\n"
+	"                          (one at a time, killed after --on-trigger-timeout, 60 s)\n"
 	"  -d, --duration SECONDS  stop after this long (default: until stopped)\n"
 	"      --max-cpu PERCENT   overhead guard (default 1; off: none): when probekit uses\n"
 	"                          more than PERCENT of one CPU for 3 s, pause tracing (5 s,\n"
@@ -48,7 +69,11 @@ static const char usage_text[] =
 	"      --clock CLOCK       trace clock for the instance (default: mono, else global)\n"
 	"      --tracing-dir DIR   use DIR as tracefs (default: find or mount it)\n";
 
-enum { OPT_TEXTFILE = 2000, OPT_EVERY, OPT_LISTEN, OPT_MAX_SERIES };
+enum { OPT_TEXTFILE = 2000, OPT_EVERY, OPT_LISTEN, OPT_MAX_SERIES, OPT_RECORD, OPT_TRIGGER,
+       OPT_BEFORE, OPT_AFTER, OPT_RECORD_MB, OPT_CAPTURE_INTERVAL, OPT_MAX_CAPTURES,
+       OPT_CAPTURES_MB, OPT_ON_TRIGGER, OPT_ON_TRIGGER_TIMEOUT };
+
+#define MONITOR_MAX_TRIGGERS 32
 
 #define MONITOR_MAX_RECIPES 32
 
@@ -86,6 +111,9 @@ struct monitor_opts {
 	double max_cpu;
 	bool pin;
 	cpu_set_t cpus;
+	struct flight_opts rec;		/* --record: rec.dir set */
+	char *triggers[MONITOR_MAX_TRIGGERS + 1];
+	int n_triggers;
 };
 
 /* The recipes that will run, their plans and sinks; the skipped ones are gone. */
@@ -95,6 +123,7 @@ struct recipe_set {
 	struct plan p[MONITOR_MAX_RECIPES];
 	struct plan *pp[MONITOR_MAX_RECIPES];
 	struct sink *sink[MONITOR_MAX_RECIPES];
+	struct sink *observer[MONITOR_MAX_RECIPES];	/* --record */
 	int n;
 	char *dropped[MONITOR_MAX_RECIPES];	/* the names of those this kernel cannot run */
 	int n_dropped;
@@ -188,7 +217,7 @@ static uint64_t resident_bytes(void)
 
 /* Every recipe's metrics, then the monitor's own. */
 static char *metrics_text(struct engine *e, struct recipe_set *rs, struct metrics_http *http,
-			  int max_series)
+			  struct flight *fl, int max_series)
 {
 	struct prom *m = prom_new();
 	char *text;
@@ -217,6 +246,8 @@ static char *metrics_text(struct engine *e, struct recipe_set *rs, struct metric
 		    clock_ns(CLOCK_PROCESS_CPUTIME_ID) / 1e9, NULL);
 	prom_sample(m, "probekit_resident_memory_bytes", "gauge",
 		    "The monitor's resident memory", "", (double)resident_bytes(), NULL);
+	if (fl)
+		flight_metrics(fl, m);
 	if (http) {
 		prom_sample(m, "probekit_http_requests_total", "counter",
 			    "Requests to the metrics endpoint, answered or refused", "",
@@ -261,13 +292,13 @@ static void remove_textfile(const char *dir)
 }
 
 static void write_metrics(struct engine *e, struct recipe_set *rs, const struct monitor_opts *mo,
-			  struct metrics_http *http)
+			  struct metrics_http *http, struct flight *fl)
 {
 	char *text;
 
 	if (!mo->textfile && !http)
 		return;
-	text = metrics_text(e, rs, http, mo->max_series);
+	text = metrics_text(e, rs, http, fl, mo->max_series);
 	if (mo->textfile)
 		write_textfile(mo->textfile, text);
 	if (http)
@@ -298,12 +329,59 @@ static void announce(struct engine *e, const struct recipe_set *rs)
 	free(status);
 }
 
+/* What a capture's header says of a recipe's plan: its parameters and the events it reads. */
+static json_t *plan_json(const struct plan *p)
+{
+	const struct recipe *r = p->recipe;
+	json_t *params = json_object(), *events = json_object();
+
+	for (int i = 0; i < r->n_params; i++)
+		json_object_set_new(params, r->params[i].name,
+				    r->params[i].value ? json_string(r->params[i].value) : json_null());
+	for (int i = 0; i < p->n_ev; i++) {
+		const struct planned_event *pe = &p->ev[i];
+
+		json_object_set_new(events, pe->decl->name,
+				    pe->chosen < 0 ? json_null() :
+				    json_pack("{s:s,s:s,s:s?,s:s?}", "system", pe->system, "event",
+					      pe->name, "probe", pe->probe, "filter", pe->filter));
+	}
+	return json_pack("{s:s,s:o,s:o}", "path", r->path, "parameters", params, "events", events);
+}
+
+/* --record: the recorder's sinks stand in for the recipes' (their summaries still print). */
+static struct flight *open_recorder(struct recipe_set *rs, const struct monitor_opts *mo,
+				    struct analysis_opts *an, int *status)
+{
+	const struct recipe *recipes[MONITOR_MAX_RECIPES];
+	struct flight *fl;
+
+	for (int k = 0; k < rs->n; k++)
+		recipes[k] = rs->r[k];
+	fl = flight_open(&mo->rec, recipes, rs->n, status);
+	if (!fl)
+		return NULL;
+	for (int k = 0; k < rs->n; k++) {
+		json_t *pj = plan_json(rs->pp[k]);
+
+		flight_set_plan(fl, k, pj);
+		json_decref(pj);
+		rs->sink[k] = flight_sink(fl, k, stdout);
+		rs->observer[k] = flight_observer(fl, k);
+	}
+	/* every pair and request is kept, not only slow ones: a capture shows them all */
+	an->threshold = true;
+	an->threshold_ns = 0;
+	return fl;
+}
+
 static int monitor(struct recipe_set *rs, const struct monitor_opts *mo)
 {
 	struct analysis_opts an = { 0 };
 	struct engine_opts eo = { .analysis = &an, .duration_ns = mo->duration_ns,
 				  .stop = &stop_signal, .max_cpu = mo->max_cpu };
 	struct metrics_http *http = NULL;
+	struct flight *fl = NULL;
 	struct engine *e;
 	int64_t next;
 	int ret;
@@ -311,21 +389,33 @@ static int monitor(struct recipe_set *rs, const struct monitor_opts *mo)
 	/* before tracing: a port in use ends the monitor before it touches tracefs */
 	if (mo->listen && !(http = metrics_http_start(mo->listen, &ret)))
 		return ret;
-	for (int k = 0; k < rs->n; k++)
-		rs->sink[k] = sink_open(&text_sink, rs->r[k], stdout, true);
+	if (mo->rec.dir) {
+		if (!(fl = open_recorder(rs, mo, &an, &ret))) {
+			metrics_http_stop(http);
+			return ret;
+		}
+		eo.observers = rs->observer;
+	} else {
+		for (int k = 0; k < rs->n; k++)
+			rs->sink[k] = sink_open(&text_sink, rs->r[k], stdout, true);
+	}
 	e = engine_open_set(rs->pp, rs->sink, rs->n, &eo, &ret);
 	if (!e) {
+		flight_close(fl);
 		metrics_http_stop(http);
 		return ret;
 	}
-	write_metrics(e, rs, mo, http);	/* at once: the file says what runs */
+	write_metrics(e, rs, mo, http, fl);	/* at once: the file says what runs */
 	announce(e, rs);
 	next = clock_ns(CLOCK_MONOTONIC) + (int64_t)mo->every_ns;
-	while (engine_poll(e))
+	while (engine_poll(e)) {
+		if (fl)
+			flight_poll(fl);
 		if (clock_ns(CLOCK_MONOTONIC) >= next) {
-			write_metrics(e, rs, mo, http);
+			write_metrics(e, rs, mo, http, fl);
 			next += (int64_t)mo->every_ns;
 		}
+	}
 	sd_notify_state("STOPPING=1");
 	metrics_http_stop(http);
 	/* a file left behind would keep saying the recipes trace: node_exporter
@@ -333,8 +423,11 @@ static int monitor(struct recipe_set *rs, const struct monitor_opts *mo)
 	if (mo->textfile)
 		remove_textfile(mo->textfile);
 	engine_report(e);
+	flight_close(fl);	/* after the drain: a pending capture gets what came */
 	return engine_close(e);
 }
+
+static bool recorder_opt(int opt, struct monitor_opts *mo);
 
 static bool monitor_opt(int opt, struct monitor_opts *mo)
 {
@@ -378,9 +471,87 @@ static bool monitor_opt(int opt, struct monitor_opts *mo)
 		}
 		pk_error("--cpu %s: not a CPU list (e.g. 3 or 0,2-3)", optarg);
 		return false;
+	case OPT_RECORD: mo->rec.dir = optarg; return true;
+	case OPT_ON_TRIGGER: mo->rec.on_trigger = optarg; return true;
+	case OPT_TRIGGER:
+		if (mo->n_triggers < MONITOR_MAX_TRIGGERS) {
+			mo->triggers[mo->n_triggers++] = optarg;
+			return true;
+		}
+		pk_error("--trigger: at most %d", MONITOR_MAX_TRIGGERS);
+		return false;
+	default:
+		return recorder_opt(opt, mo);
+	}
+}
+
+static bool seconds_opt(const char *name, uint64_t *ns, uint64_t min_ns)
+{
+	if (parse_duration_ns(optarg, ns) && *ns >= min_ns)
+		return true;
+	pk_error("%s %s: not a duration%s (e.g. 10, 2.5, 1m)", name, optarg,
+		 min_ns ? " above 0" : "");
+	return false;
+}
+
+static bool count_opt(const char *name, long min, long max, long *out)
+{
+	char *end;
+
+	*out = strtol(optarg, &end, 10);
+	if (end != optarg && !*end && *out >= min && *out <= max)
+		return true;
+	pk_error("%s %s: not a number from %ld to %ld", name, optarg, min, max);
+	return false;
+}
+
+static bool recorder_opt(int opt, struct monitor_opts *mo)
+{
+	long v;
+
+	switch (opt) {
+	case OPT_BEFORE: return seconds_opt("--before", &mo->rec.before_ns, 0);
+	case OPT_AFTER: return seconds_opt("--after", &mo->rec.after_ns, 0);
+	case OPT_CAPTURE_INTERVAL: return seconds_opt("--capture-interval", &mo->rec.gap_ns, 0);
+	case OPT_ON_TRIGGER_TIMEOUT:
+		return seconds_opt("--on-trigger-timeout", &mo->rec.on_trigger_timeout_ns, 1);
+	case OPT_RECORD_MB:
+		if (!count_opt("--record-mb", 1, 65536, &v))
+			return false;
+		mo->rec.ring_bytes = (size_t)v << 20;
+		return true;
+	case OPT_CAPTURES_MB:
+		if (!count_opt("--captures-mb", 1, 1 << 20, &v))
+			return false;
+		mo->rec.max_total_bytes = (uint64_t)v << 20;
+		return true;
+	case OPT_MAX_CAPTURES:
+		if (!count_opt("--max-captures", 1, 100000, &v))
+			return false;
+		mo->rec.max_captures = (int)v;
+		return true;
 	default:
 		return false;
 	}
+}
+
+/* Recorder options make sense together: a trigger writes somewhere, the ring holds a capture. */
+static int check_recorder(struct monitor_opts *mo)
+{
+	mo->rec.triggers = mo->triggers;
+	if (!mo->rec.dir && (mo->n_triggers || mo->rec.on_trigger)) {
+		pk_error("monitor: --trigger and --on-trigger need --record DIR");
+		return PK_ERR_USAGE;
+	}
+	if (mo->rec.dir && !mo->n_triggers) {
+		pk_error("monitor: --record needs at least one --trigger");
+		return PK_ERR_USAGE;
+	}
+	if (mo->rec.ring_bytes > mo->rec.max_total_bytes) {
+		pk_error("monitor: --record-mb is larger than --captures-mb: a capture would not fit");
+		return PK_ERR_USAGE;
+	}
+	return PK_OK;
 }
 
 /* Options of run that a set of recipes cannot take. */
@@ -404,10 +575,24 @@ int cmd_monitor(int argc, char **argv)
 		{ "every", required_argument, NULL, OPT_EVERY },
 		{ "cpu", required_argument, NULL, OPT_CPU },
 		{ "max-cpu", required_argument, NULL, OPT_MAX_CPU },
+		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "trigger", required_argument, NULL, OPT_TRIGGER },
+		{ "before", required_argument, NULL, OPT_BEFORE },
+		{ "after", required_argument, NULL, OPT_AFTER },
+		{ "record-mb", required_argument, NULL, OPT_RECORD_MB },
+		{ "capture-interval", required_argument, NULL, OPT_CAPTURE_INTERVAL },
+		{ "max-captures", required_argument, NULL, OPT_MAX_CAPTURES },
+		{ "captures-mb", required_argument, NULL, OPT_CAPTURES_MB },
+		{ "on-trigger", required_argument, NULL, OPT_ON_TRIGGER },
+		{ "on-trigger-timeout", required_argument, NULL, OPT_ON_TRIGGER_TIMEOUT },
 		{ 0 }
 	};
 	struct monitor_opts mo = { .every_ns = 5000000000ULL, .max_cpu = 1,
-				   .max_series = PROM_MAX_SERIES };
+				   .max_series = PROM_MAX_SERIES,
+				   .rec = { .before_ns = 10000000000ULL, .after_ns = 5000000000ULL,
+					    .ring_bytes = 64 << 20, .gap_ns = 60000000000ULL,
+					    .max_captures = 20, .max_total_bytes = 512ULL << 20,
+					    .on_trigger_timeout_ns = 60000000000ULL } };
 	struct common_opts o = { 0 };
 	struct recipe *loaded[MONITOR_MAX_RECIPES];
 	struct recipe_set *rs = xcalloc(1, sizeof(*rs));
@@ -431,6 +616,8 @@ int cmd_monitor(int argc, char **argv)
 		return cli_usage(usage_text, false, &o);
 	}
 	ret = refuse_run_only(&o);
+	if (!ret)
+		ret = check_recorder(&mo);
 	for (int i = optind; i < argc && !ret; i++)
 		if (!(ret = load_recipe(argv[i], &loaded[n])))
 			n++;
@@ -465,6 +652,7 @@ int cmd_monitor(int argc, char **argv)
 		ret = monitor(rs, &mo);
 	for (int k = 0; k < rs->n; k++) {
 		sink_close(rs->sink[k]);
+		sink_close(rs->observer[k]);
 		plan_free(&rs->p[k]);
 		recipe_free(rs->r[k]);
 	}

@@ -25,6 +25,7 @@ struct enricher {
 struct pipeline {
 	struct plan *plan;
 	struct sink *sink;
+	struct sink *observer;		/* sees every decoded record (the flight recorder) */
 	struct decoder dec;
 	struct enricher *enrichers;
 	int n_enrichers;
@@ -76,6 +77,8 @@ static void on_record(void *ctx, void *data, int size, unsigned long long ts, in
 		while ((rec = decode_next(&pl->dec, data, size, ts, cpu, &at))) {
 			for (int i = 0; i < pl->n_enrichers; i++)
 				pl->enrichers[i].ops->enrich(pl->enrichers[i].state, rec);
+			if (pl->observer)
+				pl->observer->ops->record(pl->observer, rec, "event", NULL);
 			FOR_EACH_ANALYSIS(pl, a)
 				a->ops->feed(a, rec);
 		}
@@ -282,7 +285,7 @@ static void give_kernel_pairs(struct engine *e, struct pipeline *pl)
 /* Does every consumer of event ev's records say what it reads? Then needed[] holds it. */
 static bool used_fields(const struct pipeline *pl, int ev, bool *needed)
 {
-	if (prints_records(pl))	/* a printed line shows the columns */
+	if (prints_records(pl) || pl->observer)	/* a printed or kept line shows every field */
 		return false;
 	for (int i = 0; i < pl->n_enrichers; i++) {
 		if (!pl->enrichers[i].ops->uses)
@@ -340,7 +343,8 @@ struct engine *engine_open_set(struct plan **plans, struct sink **sinks, int n,
 	e->pipes = xcalloc(n, sizeof(*e->pipes));
 	e->n_pipes = n;
 	for (int k = 0; k < n; k++)
-		e->pipes[k] = (struct pipeline){ .plan = plans[k], .sink = sinks[k] };
+		e->pipes[k] = (struct pipeline){ .plan = plans[k], .sink = sinks[k],
+						 .observer = o->observers ? o->observers[k] : NULL };
 	e->o = *o;
 	e->live = !o->page_fds;
 	/* analyses first: a bad option is refused before anything is written to tracefs */
@@ -380,6 +384,8 @@ struct engine *engine_open_set(struct plan **plans, struct sink **sinks, int n,
 		decode_only_used(pl);
 		pl->sink->fc.tep = pl->plan->tep;
 		pl->sink->fc.wall_offset_ns = clock_wall_offset(pl->plan->clock);
+		if (pl->observer)
+			pl->observer->fc = pl->sink->fc;
 		if (prints_records(pl))
 			sink_header(pl->sink);
 	}

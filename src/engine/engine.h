@@ -28,6 +28,8 @@ struct engine_opts {
 	int n_page_fds;
 	int page_size;
 	bool no_enrich;			/* replays that need no process names (fuzzers: speed) */
+	/* Recipe k's observer (NULL: none) gets every decoded record as an "event" (all fields decoded). */
+	struct sink **observers;
 	double max_cpu;			/* --max-cpu: percent of one CPU (engine/guard.h); 0: none */
 };
 

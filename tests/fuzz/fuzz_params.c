@@ -4,13 +4,14 @@
  * "CLAUSE\0NAME=VALUE\0NAME=VALUE..." against a recipe with parameters of
  * every type: -p assignments and ${...} references never crash or leak, and
  * an expanded filter is always one line. The clause is also tried as a
- * --cpu list.
+ * --cpu list and as a monitor's --trigger (matched against an empty record).
  */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "engine/registry.h"
+#include "output/flight_trigger.h"
 #include "recipe/params.h"
 #include "recipe/recipe.h"
 #include "util/cpulist.h"
@@ -64,6 +65,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (cpulist_parse(text, &set) && !CPU_COUNT(&set))
 			abort();	/* a list it accepts names at least one CPU */
+	}
+	{
+		const struct recipe *set[1] = { r };
+		struct flight_trigger t;
+		struct value v[64] = { 0 };
+		struct record rec = { .values = v, .n_values = r->n_fields };
+		struct format_ctx fc = { .recipe = r };
+
+		if (flight_trigger_parse(&t, text, set, 1)) {
+			if (t.recipe != 0 || (t.event < 0 && t.field < 0))
+				abort();
+			for (int i = 0; i < 3; i++)
+				flight_trigger_match(&t, &fc, 0, &rec, i != 1);
+			flight_trigger_free(&t);
+		}
 	}
 	/* the rest: NUL-separated assignments, as -p gives them */
 	for (const char *a = (const char *)data + strlen(text) + 1; a < end;) {

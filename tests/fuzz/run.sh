@@ -19,7 +19,9 @@ seed() {	# HARNESS DIR
 	case $1 in
 	fuzz_recipe) cp "$repo"/recipes/*.json "$here"/../vm/recipes/*.json "$2"/ ;;
 	fuzz_params) printf 'sport == ${port}\0port=80\0n=-1\0dev=eth0' >"$2/ref"
-		     printf 'x == ${n:be32} || y == ${port:be16}\0port=65535' >"$2/be" ;;
+		     printf 'x == ${n:be32} || y == ${port:be16}\0port=65535' >"$2/be"
+		     printf 'f:e lport=80 > 3/1s\0port=80' >"$2/trigger"
+		     printf 'f lport > 200ms' >"$2/trigger_pair" ;;
 	fuzz_reader) "$work/gen_pages" "$2" ;;
 	fuzz_hist) printf '\001# event histogram\n#\n# trigger info: hist:keys=g0,lat.buckets=1000:vals=hitcount:size=32768 [active]\n#\n\n{ g0:       5001, lat: ~ 66000-66999 } hitcount:          1\n\nTotals:\n    Hits: 1\n    Entries: 1\n    Dropped: 0\n' >"$2/synth"
 		   printf '\003# trigger info: hist:keys=common_pid.execname,id,ret:vals=hitcount:size=16384 if ret < 0 [active]\n{ common_pid: a\nb             [        99], id:        257, ret: 18446744073709551614 } hitcount:          5\n\nTotals:\n    Hits: 5\n    Entries: 1\n    Dropped: 0\n# trigger info: hist:keys=common_pid:vals=hitcount:size=2048 [active]\n{ common_pid:         99 } hitcount:          5\n\nTotals:\n    Hits: 5\n    Entries: 1\n    Dropped: 0\n' >"$2/execname" ;;

@@ -48,7 +48,7 @@ test_info_reports_this_kernel() {
 
 test_help_everywhere() {
 	"$PK" --help | grep -q '^usage: probekit COMMAND' || fail "--help"
-	for c in list show plan run info reset; do
+	for c in list show plan run monitor compare report info reset; do
 		"$PK" $c --help | grep -q "^usage: probekit $c" || fail "$c --help"
 	done
 }

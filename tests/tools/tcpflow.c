@@ -138,9 +138,10 @@ static void sleep_ms(int ms)
 		;
 }
 
-static int delay_server(const char *host, int port, int delay_ms)
+/* Answers each request after delay_ms; with nth > 0 only the nth request (of all) waits. */
+static int delay_server(const char *host, int port, int delay_ms, int nth)
 {
-	int lfd = listen_on(host, port);
+	int lfd = listen_on(host, port), seen = 0;
 	char buf[65536];
 
 	printf("listening\n");
@@ -154,7 +155,8 @@ static int delay_server(const char *host, int port, int delay_ms)
 
 			if (poll(&p, 1, -1) < 0)
 				return 1;
-			sleep_ms(delay_ms);	/* the data waits this long in the socket */
+			if (!nth || ++seen == nth)
+				sleep_ms(delay_ms);	/* the data waits this long in the socket */
 			got = read(fd, buf, sizeof(buf));
 			if (got <= 0 || write(fd, "k", 1) != 1)
 				break;
@@ -401,7 +403,11 @@ int main(int argc, char **argv)
 	}
 	if (argc == 6 && !strcmp(argv[1], "delay-server")) {
 		alarm(atoi(argv[5]));
-		return delay_server(argv[2], atoi(argv[3]), atoi(argv[4]));
+		return delay_server(argv[2], atoi(argv[3]), atoi(argv[4]), 0);
+	}
+	if (argc == 7 && !strcmp(argv[1], "spike-server")) {
+		alarm(atoi(argv[6]));
+		return delay_server(argv[2], atoi(argv[3]), atoi(argv[5]), atoi(argv[4]));
 	}
 	if (argc == 8 && !strcmp(argv[1], "periodic")) {
 		alarm(atoi(argv[7]));
@@ -410,6 +416,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "usage: tcpflow server ADDR PORT TIMEOUT_S\n"
 			"       tcpflow client ADDR PORT REQUESTS SIZE TIMEOUT_S\n"
 			"       tcpflow delay-server ADDR PORT DELAY_MS TIMEOUT_S\n"
+			"       tcpflow spike-server ADDR PORT NTH DELAY_MS TIMEOUT_S\n"
 			"       tcpflow periodic ADDR PORT REQUESTS SIZE INTERVAL_MS TIMEOUT_S\n"
 			"       tcpflow qp-server ADDR PORT Q:P[,Q:P...] TIMEOUT_S\n"
 			"       tcpflow rr-client ADDR PORT REQUESTS REQ_SIZE RESP_SIZE DEPTH TIMEOUT_S\n"

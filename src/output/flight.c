@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The flight recorder: events into the ring, triggers checked as they come,
+ * captures written from the loop (never from a sink call), the command run
+ * without waiting for it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output/flight.h"
+#include "output/flight_ring.h"
+#include "output/flight_trigger.h"
+#include "output/jsonw.h"
+#include "util/clock.h"
+#include "util/textsafe.h"
+
+#define CAPTURE_PREFIX "probekit-capture-"
+#define CAPTURE_SUFFIX ".ndjson"
+#define SCRATCH_BYTES 65536
+/* A capture is written this long after its after-time even if no later event came. */
+#define QUIET_SLACK_NS 1000000000LL
+#define CLOSE_WAIT_NS 5000000000LL
+
+/* One recipe's sink context: the pipeline's, or the observer's. */
+struct flight_recipe {
+	struct flight *fl;
+	int k;
+	bool observer;
+	struct sink *ndjson;	/* formats into the scratch buffer */
+};
+
+struct pending {
+	bool active;
+	const struct flight_trigger *t;
+	uint64_t fire_ts;		/* trace clock */
+	int64_t fire_mono;
+	struct timespec wall;
+	int folded;			/* further triggers while it waited */
+	char *line;			/* the line that fired it */
+};
+
+struct flight {
+	struct flight_opts o;
+	const struct recipe **recipes;	/* a copy of the caller's array */
+	int n;
+	json_t **plans;
+	struct flight_recipe *ctx;	/* 2n: pipeline sinks, then observers */
+	struct flight_trigger *trig;
+	int n_trig;
+	struct flight_ring ring;
+	char *scratch;
+	FILE *scratch_f;
+	bool last_line_ok;		/* the scratch holds the last record's line */
+	uint64_t now_ts;		/* the newest event's time */
+	struct pending p;
+	int64_t last_fire_mono;		/* of the last capture; 0: none yet */
+	uint64_t captures, suppressed, folded, failed, too_long;
+	pid_t hook;
+	int64_t hook_deadline;
+};
+
+static bool check_dir(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) < 0) {
+		pk_error("--record %s: not a writable directory", dir);
+		return false;
+	}
+	return true;
+}
+
+/* Hidden files of runs killed while writing: ".probekit-capture-...tmp.PID", PID gone. */
+static void remove_dead_partials(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		const char *dot = strrchr(de->d_name, '.');
+		int pid = dot ? atoi(dot + 1) : 0;
+
+		if (strncmp(de->d_name, "." CAPTURE_PREFIX, strlen(CAPTURE_PREFIX) + 1) || pid <= 0 ||
+		    strncmp(dot - 4, ".tmp", 4) || (kill(pid, 0) == 0 || errno != ESRCH))
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+			pk_warn("--record: removed %s/%s, a capture a dead run left half-written", dir,
+				de->d_name);
+	}
+	if (d)
+		closedir(d);
+}
+
+struct flight *flight_open(const struct flight_opts *o, const struct recipe *const *recipes,
+			   int n, int *status)
+{
+	struct flight *fl = xcalloc(1, sizeof(*fl));
+
+	fl->o = *o;
+	fl->recipes = xcalloc(n, sizeof(*fl->recipes));
+	memcpy(fl->recipes, recipes, n * sizeof(*recipes));
+	fl->n = n;
+	for (char **t = o->triggers; t && *t; t++)
+		fl->n_trig++;
+	fl->trig = xcalloc(fl->n_trig ? fl->n_trig : 1, sizeof(*fl->trig));
+	for (int i = 0; i < fl->n_trig; i++)
+		if (!flight_trigger_parse(&fl->trig[i], o->triggers[i], recipes, n)) {
+			fl->n_trig = i;
+			flight_close(fl);
+			*status = PK_ERR_USAGE;
+			return NULL;
+		}
+	if (!check_dir(o->dir)) {
+		flight_close(fl);
+		*status = PK_ERR_USAGE;
+		return NULL;
+	}
+	remove_dead_partials(o->dir);
+	fl->plans = xcalloc(n, sizeof(*fl->plans));
+	fl->ctx = xcalloc(2 * n, sizeof(*fl->ctx));
+	fl->scratch = xcalloc(1, SCRATCH_BYTES);
+	fl->scratch_f = fmemopen(fl->scratch, SCRATCH_BYTES, "w");
+	if (!fl->scratch_f) {
+		pk_error("--record: fmemopen: %s", strerror(errno));
+		flight_close(fl);
+		*status = PK_ERR_RUNTIME;
+		return NULL;
+	}
+	flight_ring_init(&fl->ring, o->ring_bytes);
+	for (int k = 0; k < 2 * n; k++) {
+		fl->ctx[k] = (struct flight_recipe){ .fl = fl, .k = k % n, .observer = k >= n };
+		fl->ctx[k].ndjson = sink_open(&ndjson_sink, recipes[k % n], fl->scratch_f, false);
+	}
+	return fl;
+}
+
+void flight_set_plan(struct flight *fl, int k, json_t *plan)
+{
+	json_decref(fl->plans[k]);
+	fl->plans[k] = json_incref(plan);
+}
+
+/* Keep the record's NDJSON line; forget what is older than anyone needs. */
+static void keep(struct flight *fl, struct flight_recipe *fr, const struct format_ctx *fc,
+		 const struct record *rec, const char *type, const char *analysis)
+{
+	long len;
+	uint64_t from;
+
+	fr->ndjson->fc = *fc;
+	rewind(fl->scratch_f);
+	clearerr(fl->scratch_f);
+	ndjson_sink.record(fr->ndjson, rec, type, analysis);
+	fflush(fl->scratch_f);
+	len = ftell(fl->scratch_f);
+	fl->last_line_ok = !ferror(fl->scratch_f) && len > 0 && len < SCRATCH_BYTES - 1;
+	if (!fl->last_line_ok) {
+		fl->too_long++;
+		return;
+	}
+	fl->scratch[len] = '\0';	/* for a trigger that copies it */
+	if (rec->ts > fl->now_ts)
+		fl->now_ts = rec->ts;
+	from = fl->now_ts > fl->o.before_ns ? fl->now_ts - fl->o.before_ns : 0;
+	if (fl->p.active) {	/* a capture waiting for its after-time keeps its before-time */
+		uint64_t want = fl->p.fire_ts > fl->o.before_ns ? fl->p.fire_ts - fl->o.before_ns : 0;
+
+		if (want < from)
+			from = want;
+	}
+	flight_ring_trim(&fl->ring, from);
+	flight_ring_push(&fl->ring, rec->ts, fr->k, fl->scratch, (uint32_t)len);
+}
+
+static void fire(struct flight *fl, struct flight_trigger *t)
+{
+	int64_t now = clock_ns(CLOCK_MONOTONIC);
+
+	t->fired++;
+	if (fl->p.active) {
+		fl->p.folded++;
+		fl->folded++;
+		return;
+	}
+	if (fl->last_fire_mono && now - fl->last_fire_mono < (int64_t)fl->o.gap_ns) {
+		fl->suppressed++;
+		return;
+	}
+	fl->p = (struct pending){ .active = true, .t = t, .fire_ts = fl->now_ts, .fire_mono = now,
+				  .line = fl->last_line_ok ? xstrdup(fl->scratch) : NULL };
+	clock_gettime(CLOCK_REALTIME, &fl->p.wall);
+	fl->last_fire_mono = now;
+}
+
+static void flight_record(struct sink *s, const struct record *rec, const char *type,
+			  const char *analysis)
+{
+	struct flight_recipe *fr = s->ctx;
+	struct flight *fl = fr->fl;
+
+	if (!fr->observer && !strcmp(type, "event"))
+		return;	/* the listing's copy of an event: the observer keeps it */
+	keep(fl, fr, &s->fc, rec, type, analysis);
+	for (int i = 0; i < fl->n_trig; i++)
+		if (flight_trigger_match(&fl->trig[i], &s->fc, fr->k, rec, fr->observer))
+			fire(fl, &fl->trig[i]);
+}
+
+static void flight_report(struct sink *s, const struct report_view *v)
+{
+	text_sink.report(s, v);
+}
+
+static const struct sink_ops flight_sink_ops = {
+	.name = "flight",
+	.record = flight_record,
+	.report = flight_report,
+};
+
+struct sink *flight_sink(struct flight *fl, int k, FILE *f)
+{
+	struct sink *s = sink_open(&flight_sink_ops, fl->recipes[k], f, false);
+
+	s->ctx = &fl->ctx[k];
+	return s;
+}
+
+struct sink *flight_observer(struct flight *fl, int k)
+{
+	struct sink *s = sink_open(&flight_sink_ops, fl->recipes[k], stderr, false);
+
+	s->ctx = &fl->ctx[fl->n + k];
+	return s;
+}
+
+/* ---- captures ---- */
+
+static bool is_capture_name(const char *name)
+{
+	size_t n = strlen(name), s = strlen(CAPTURE_SUFFIX);
+
+	return !strncmp(name, CAPTURE_PREFIX, strlen(CAPTURE_PREFIX)) && n > s &&
+	       !strcmp(name + n - s, CAPTURE_SUFFIX);
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int capture_filter(const struct dirent *de)
+{
+	return is_capture_name(de->d_name);
+}
+
+/* Room for one more capture of about `bytes`: the oldest captures go (names sort by time). */
+static void make_room(struct flight *fl, uint64_t bytes)
+{
+	struct dirent **list;
+	int n = scandir(fl->o.dir, &list, capture_filter, by_name);
+	uint64_t total = bytes, *size;
+
+	if (n < 0)
+		return;
+	size = xcalloc(n ? n : 1, sizeof(*size));
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		char *path = xasprintf("%s/%s", fl->o.dir, list[i]->d_name);
+
+		size[i] = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+		total += size[i];
+		free(path);
+	}
+	for (int i = 0; i < n; i++) {
+		if (n - i >= fl->o.max_captures || total > fl->o.max_total_bytes) {
+			char *path = xasprintf("%s/%s", fl->o.dir, list[i]->d_name);
+
+			if (unlink(path) == 0) {
+				total -= size[i];
+				pk_warn("--record: removed the oldest capture %s (at most %d captures, "
+					"%.0f MB)", path, fl->o.max_captures,
+					fl->o.max_total_bytes / 1e6);
+			}
+			free(path);
+		}
+		free(list[i]);
+	}
+	free(list);
+	free(size);
+}
+
+/* The entries a capture holds, and their bytes as written. */
+static uint64_t window(const struct flight *fl, uint64_t from, uint64_t to, uint64_t *bytes)
+{
+	struct flight_entry en;
+	uint64_t pos = 0, n = 0;
+	size_t off = 0;
+
+	*bytes = 0;
+	while (flight_ring_next(&fl->ring, &pos, &off, &en))
+		if (en.ts >= from && en.ts <= to) {
+			n++;
+			*bytes += en.len + 16 + strlen(fl->recipes[en.recipe]->name);
+		}
+	return n;
+}
+
+static json_t *header(const struct flight *fl, uint64_t from, uint64_t n_events, bool cut_short)
+{
+	const struct pending *p = &fl->p;
+	struct utsname u;
+	char host[256] = "", when[64];
+	json_t *recipes = json_array(), *h;
+	struct tm tm;
+
+	uname(&u);
+	gethostname(host, sizeof(host) - 1);
+	gmtime_r(&p->wall.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%06ldZ", p->wall.tv_nsec / 1000);
+	for (int k = 0; k < fl->n; k++)
+		json_array_append_new(recipes, json_pack("{s:s,s:O?}", "name", fl->recipes[k]->name,
+							 "plan", fl->plans[k]));
+	h = json_pack("{s:s,s:i,s:s,s:o?,s:s,s:s,s:I,s:i,s:I,s:s,s:{s:s,s:s,s:s},s:o,s:f,s:f,s:I,"
+		      "s:b,s:b}",
+		      "type", "capture", "version", 1, "trigger", p->t->text,
+		      "fired_by", p->line ? json_loads(p->line, 0, NULL) : NULL,
+		      "recipe", fl->recipes[p->t->recipe]->name, "fired_at", when,
+		      "fired_ts_ns", (json_int_t)p->fire_ts, "triggers", 1 + p->folded,
+		      "suppressed_before", (json_int_t)fl->suppressed, "host", host,
+		      "kernel", "sysname", u.sysname, "release", u.release, "version", u.version,
+		      "recipes", recipes, "before_s", fl->o.before_ns / 1e9,
+		      "after_s", fl->o.after_ns / 1e9, "events", (json_int_t)n_events,
+		      "cut_short", cut_short,
+		      /* the ring pushed out events the window wanted: its start is missing */
+		      "incomplete", fl->ring.evicted && fl->ring.count &&
+				    flight_ring_oldest(&fl->ring) > from);
+	return h;
+}
+
+static void write_lines(const struct flight *fl, FILE *f, uint64_t from, uint64_t to)
+{
+	struct flight_entry en;
+	uint64_t pos = 0;
+	size_t off = 0;
+
+	while (flight_ring_next(&fl->ring, &pos, &off, &en))
+		if (en.ts >= from && en.ts <= to) {
+			const char *name = fl->recipes[en.recipe]->name;
+
+			fputs("{\"recipe\":", f);
+			jw_string(f, name, strlen(name));
+			fputc(',', f);
+			fwrite(en.line + 1, 1, en.len - 1, f);	/* the line without its '{' */
+		}
+}
+
+static char *capture_name(const struct timespec *wall)
+{
+	struct tm tm;
+	char stamp[64];
+
+	gmtime_r(&wall->tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
+	return xasprintf(CAPTURE_PREFIX "%s.%06ldZ" CAPTURE_SUFFIX, stamp, wall->tv_nsec / 1000);
+}
+
+static void run_hook(struct flight *fl, const char *path);
+
+static void write_capture(struct flight *fl, bool cut_short)
+{
+	uint64_t from = fl->p.fire_ts > fl->o.before_ns ? fl->p.fire_ts - fl->o.before_ns : 0;
+	uint64_t to = fl->p.fire_ts + fl->o.after_ns, bytes, n = window(fl, from, to, &bytes);
+	char *name = capture_name(&fl->p.wall);
+	char *path = xasprintf("%s/%s", fl->o.dir, name);
+	char *tmp = xasprintf("%s/.%s.tmp.%d", fl->o.dir, name, (int)getpid());
+	int fd;
+	FILE *f;
+	bool ok;
+
+	make_room(fl, bytes);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	ok = f != NULL;
+	if (f) {
+		sink_emit_json(f, header(fl, from, n, cut_short));
+		write_lines(fl, f, from, to);
+		ok = fflush(f) == 0 && !ferror(f) && fdatasync(fileno(f)) == 0;
+		ok = fclose(f) == 0 && ok;
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	/* the final name appears only once the whole capture is on disk */
+	if (ok && rename(tmp, path) == 0) {
+		fl->captures++;
+		fprintf(stderr, "probekit monitor: capture %s: %s (%" PRIu64 " events)\n", path,
+			fl->p.t->text, n);
+		run_hook(fl, path);
+	} else {
+		fl->failed++;
+		pk_warn("--record: cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	fl->p.active = false;
+	free(fl->p.line);
+	fl->p.line = NULL;
+	free(name);
+	free(path);
+	free(tmp);
+}
+
+/* ---- --on-trigger ---- */
+
+extern char **environ;
+
+static void run_hook(struct flight *fl, const char *path)
+{
+	char *env_path, **env;
+	int n = 0;
+	pid_t pid;
+
+	if (!fl->o.on_trigger)
+		return;
+	if (fl->hook > 0) {
+		pk_warn("--on-trigger: the command still runs for the last capture; not run for %s",
+			path);
+		return;
+	}
+	/* built before fork: the child only calls what is safe after fork in threads */
+	while (environ[n])
+		n++;
+	env = xcalloc(n + 2, sizeof(*env));
+	memcpy(env, environ, n * sizeof(*env));
+	env[n] = env_path = xasprintf("PROBEKIT_CAPTURE=%s", path);
+	pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+		int null = open("/dev/null", O_RDONLY);
+
+		setpgid(0, 0);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		if (null >= 0)
+			dup2(null, 0);
+		execle("/bin/sh", "sh", "-c", fl->o.on_trigger, "sh", path, (char *)NULL, env);
+		_exit(127);
+	}
+	if (pid < 0) {
+		pk_warn("--on-trigger: cannot start the command: %s", strerror(errno));
+	} else {
+		setpgid(pid, pid);	/* both sides: whichever runs first */
+		fl->hook = pid;
+		fl->hook_deadline = clock_ns(CLOCK_MONOTONIC) + (int64_t)fl->o.on_trigger_timeout_ns;
+	}
+	free(env_path);
+	free(env);
+}
+
+static void reap_hook(struct flight *fl, bool block)
+{
+	int st;
+	pid_t got;
+
+	if (fl->hook <= 0)
+		return;
+	got = waitpid(fl->hook, &st, block ? 0 : WNOHANG);
+	if (got == 0) {
+		if (clock_ns(CLOCK_MONOTONIC) < fl->hook_deadline)
+			return;
+		kill(-fl->hook, SIGKILL);
+		pk_warn("--on-trigger: the command ran out of time (%.0f s): killed",
+			fl->o.on_trigger_timeout_ns / 1e9);
+		got = waitpid(fl->hook, &st, 0);
+	}
+	if (got == fl->hook && WIFEXITED(st) && WEXITSTATUS(st))
+		pk_warn("--on-trigger: the command exited with %d", WEXITSTATUS(st));
+	fl->hook = 0;
+}
+
+void flight_poll(struct flight *fl)
+{
+	int64_t now = clock_ns(CLOCK_MONOTONIC);
+
+	reap_hook(fl, false);
+	if (fl->p.active && (fl->now_ts >= fl->p.fire_ts + fl->o.after_ns ||
+			     now >= fl->p.fire_mono + (int64_t)fl->o.after_ns + QUIET_SLACK_NS))
+		write_capture(fl, false);
+}
+
+void flight_metrics(const struct flight *fl, struct prom *m)
+{
+	for (int i = 0; i < fl->n_trig; i++)
+		prom_sample(m, "probekit_triggers_total", "counter",
+			    "Times a flight recorder trigger fired", "", (double)fl->trig[i].fired,
+			    "trigger", fl->trig[i].text, NULL);
+	prom_sample(m, "probekit_captures_total", "counter",
+		    "Captures the flight recorder wrote", "", (double)fl->captures, NULL);
+	prom_sample(m, "probekit_captures_suppressed_total", "counter",
+		    "Triggers that came sooner than --capture-interval after a capture", "",
+		    (double)fl->suppressed, NULL);
+	prom_sample(m, "probekit_captures_failed_total", "counter",
+		    "Captures that could not be written", "", (double)fl->failed, NULL);
+	prom_sample(m, "probekit_recorder_events", "gauge",
+		    "Events held in the flight recorder's ring", "", (double)fl->ring.count, NULL);
+	prom_sample(m, "probekit_recorder_evicted_total", "counter",
+		    "Events pushed out of the full ring before --before seconds", "",
+		    (double)fl->ring.evicted, NULL);
+}
+
+void flight_close(struct flight *fl)
+{
+	int64_t until;
+
+	if (!fl)
+		return;
+	if (fl->p.active)
+		write_capture(fl, true);
+	until = clock_ns(CLOCK_MONOTONIC) + CLOSE_WAIT_NS;
+	if (fl->hook > 0 && fl->hook_deadline > until)
+		fl->hook_deadline = until;
+	while (fl->hook > 0) {
+		reap_hook(fl, false);
+		if (fl->hook > 0)
+			usleep(50000);
+	}
+	for (int i = 0; i < fl->n_trig; i++)
+		flight_trigger_free(&fl->trig[i]);
+	free(fl->trig);
+	for (int k = 0; fl->ctx && k < 2 * fl->n; k++)
+		sink_close(fl->ctx[k].ndjson);
+	for (int k = 0; fl->plans && k < fl->n; k++)
+		json_decref(fl->plans[k]);
+	free(fl->plans);
+	free(fl->ctx);
+	free(fl->recipes);
+	if (fl->scratch_f)
+		fclose(fl->scratch_f);
+	free(fl->scratch);
+	flight_ring_free(&fl->ring);
+	free(fl);
+}
