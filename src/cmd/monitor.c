@@ -62,8 +62,11 @@ static const char usage_text[] =
 	"                          (one at a time, killed after --on-trigger-timeout, 60 s)\n"
 	"  -d, --duration SECONDS  stop after this long (default: until stopped)\n"
 	"      --max-cpu PERCENT   overhead guard (default 1; off: none): when probekit uses\n"
-	"                          more than PERCENT of one CPU for 3 s, pause tracing (5 s,\n"
-	"                          doubling while it lasts), then resume\n"
+	"                          more than PERCENT of one CPU for 3 s, turn off the recipe\n"
+	"                          that decoded the most records (then the next, 3 s later),\n"
+	"                          the last one left pausing tracing instead; each comes\n"
+	"                          back after 5 s (doubling while the load lasts) within\n"
+	"                          the budget\n"
 	"      --cpu LIST          run probekit itself only on these CPUs\n"
 	"  -b, --buffer-kb KB      per-CPU ring buffer of the instance (default: kernel's)\n"
 	"      --clock CLOCK       trace clock for the instance (default: mono, else global)\n"
@@ -232,6 +235,17 @@ static char *metrics_text(struct engine *e, struct recipe_set *rs, struct metric
 			    engine_recipe_runs(e, k), "recipe", rs->r[k]->name, NULL);
 		engine_snapshot(e, k, s);
 		sink_close(s);
+	}
+	for (int k = 0; k < rs->n; k++) {
+		int times;
+		bool shed = engine_recipe_shed(e, k, &times);
+
+		prom_sample(m, "probekit_recipe_shed", "gauge",
+			    "1 while the overhead guard has the recipe turned off", "", shed,
+			    "recipe", rs->r[k]->name, NULL);
+		prom_sample(m, "probekit_recipe_sheds_total", "counter",
+			    "Times the overhead guard turned the recipe off", "", times,
+			    "recipe", rs->r[k]->name, NULL);
 	}
 	for (int k = 0; k < rs->n_dropped; k++)
 		prom_sample(m, "probekit_recipe_up", "gauge",

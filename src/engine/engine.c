@@ -4,6 +4,7 @@
  * Nothing here knows a particular analysis, source kind or output form.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,11 @@ struct pipeline {
 	struct analysis *an;
 	int n_an;
 	bool skipped;			/* monitor: the kernel refused it; the others go on */
+	/* the overhead guard: shed (not fed, its own events off), and what it cost */
+	bool shed;
+	bool *switched_off;		/* per planned event: turned off by the shedding */
+	uint64_t decoded;		/* records decoded since the guard last acted */
+	int sheds;
 };
 
 struct engine {
@@ -48,6 +54,8 @@ struct engine {
 	int64_t t0, t1, end, tick, step;
 	struct loss_report loss;
 	struct guard guard;		/* --max-cpu */
+	int *shed_order;		/* pipelines shed, the last one last (restored first) */
+	int n_shed;
 };
 
 /*
@@ -73,8 +81,11 @@ static void on_record(void *ctx, void *data, int size, unsigned long long ts, in
 	FOR_EACH_PIPE(e, pl) {
 		int at = 0;
 
+		if (pl->shed)
+			continue;
 		/* one record per recipe event that takes it (a shared tracepoint gives several) */
 		while ((rec = decode_next(&pl->dec, data, size, ts, cpu, &at))) {
+			pl->decoded++;
 			for (int i = 0; i < pl->n_enrichers; i++)
 				pl->enrichers[i].ops->enrich(pl->enrichers[i].state, rec);
 			if (pl->observer)
@@ -341,6 +352,7 @@ struct engine *engine_open_set(struct plan **plans, struct sink **sinks, int n,
 	struct engine *e = xcalloc(1, sizeof(*e));
 
 	e->pipes = xcalloc(n, sizeof(*e->pipes));
+	e->shed_order = xcalloc(n, sizeof(*e->shed_order));
 	e->n_pipes = n;
 	for (int k = 0; k < n; k++)
 		e->pipes[k] = (struct pipeline){ .plan = plans[k], .sink = sinks[k],
@@ -423,13 +435,101 @@ static void tick(struct engine *e)
 	e->tick += e->step;
 }
 
-/* --max-cpu: pause tracing while probekit costs more than its budget (engine/guard.h). */
+/* Does a traced, not shed, recipe other than pl's read the tracepoint of pl's event ev? */
+static bool read_by_another(struct engine *e, const struct pipeline *pl, int ev)
+{
+	const struct planned_event *pe = &pl->plan->ev[ev];
+
+	FOR_EACH_PIPE(e, q)
+		for (int i = 0; q != pl && !q->shed && i < q->plan->n_ev; i++)
+			if (q->plan->ev[i].chosen >= 0 && !strcmp(q->plan->ev[i].system, pe->system) &&
+			    !strcmp(q->plan->ev[i].name, pe->name))
+				return true;
+	return false;
+}
+
+/* The pipelines the guard may shed: traced, not shed; more than one must be left tracing. */
+static int sheddable(struct engine *e)
+{
+	int n = 0;
+
+	FOR_EACH_PIPE(e, pl)
+		n += !pl->shed;
+	return e->live ? n : 0;
+}
+
+/* The costliest recipe stops: not fed, its events off where no other recipe reads them. */
+static struct pipeline *shed_costliest(struct engine *e)
+{
+	struct pipeline *worst = NULL;
+	const struct plan *p;
+	struct session *s;
+
+	FOR_EACH_PIPE(e, pl)
+		if (!pl->shed && (!worst || pl->decoded > worst->decoded))
+			worst = pl;
+	p = worst->plan;
+	s = &e->sessions[worst - e->pipes];
+	worst->shed = true;
+	worst->sheds++;
+	if (!worst->switched_off)
+		worst->switched_off = xcalloc(p->n_ev, sizeof(bool));
+	for (int i = 0; i < p->n_ev; i++)
+		if (p->ev[i].chosen >= 0 && plan_first_sharing(p, i) == i &&
+		    !plan_event_paired_in_kernel(p, i) && !read_by_another(e, worst, i))
+			worst->switched_off[i] = session_event_switch(s, i, false);
+	e->shed_order[e->n_shed++] = (int)(worst - e->pipes);
+	return worst;
+}
+
+/* The last recipe shed comes back: its events on, a gap for its analyses (as lost events). */
+static struct pipeline *restore_last(struct engine *e)
+{
+	struct pipeline *pl = &e->pipes[e->shed_order[--e->n_shed]];
+	struct session *s = &e->sessions[pl - e->pipes];
+
+	for (int i = 0; i < pl->plan->n_ev; i++)
+		if (pl->switched_off[i] && session_event_switch(s, i, true))
+			pl->switched_off[i] = false;
+	pl->shed = false;
+	FOR_EACH_ANALYSIS(pl, a)
+		if (a->ops->lost)
+			a->ops->lost(a);
+	return pl;
+}
+
+static void reset_costs(struct engine *e)
+{
+	FOR_EACH_PIPE(e, pl)
+		pl->decoded = 0;
+}
+
+/* --max-cpu: shed recipes, then pause tracing, while probekit costs more than its budget (engine/guard.h). */
 static void guard(struct engine *e)
 {
 	struct guard *g = &e->guard;
 	int64_t now = clock_ns(CLOCK_MONOTONIC);
+	struct pipeline *pl;
+	uint64_t all = 0;
 
-	switch (guard_step(g, now, clock_ns(CLOCK_PROCESS_CPUTIME_ID))) {
+	switch (guard_step(g, now, clock_ns(CLOCK_PROCESS_CPUTIME_ID), sheddable(e) > 1)) {
+	case GUARD_SHED:
+		FOR_EACH_PIPE(e, q)
+			all += q->decoded;
+		pl = shed_costliest(e);
+		pk_warn("overhead guard: probekit used %.1f%% of a CPU (budget %g%%): recipe '%s' shed "
+			"(%" PRIu64 " of the %" PRIu64 " records decoded lately were its own); the "
+			"others trace on; it comes back after %.0f s within the budget", g->last_cpu,
+			g->max_cpu, pl->plan->recipe->name, pl->decoded, all,
+			(g->restore_at - now) / 1e9);
+		reset_costs(e);
+		break;
+	case GUARD_RESTORE:
+		pl = restore_last(e);
+		pk_warn("overhead guard: recipe '%s' traces again (probekit used %.1f%% of a CPU)",
+			pl->plan->recipe->name, g->last_cpu);
+		reset_costs(e);
+		break;
 	case GUARD_PAUSE:
 		/* what is buffered is read by the next polls, a bounded amount each */
 		session_tracing_off(&e->sessions[0]);
@@ -444,6 +544,7 @@ static void guard(struct engine *e)
 			pk_warn("overhead guard: tracing resumed");
 		else
 			pk_warn("overhead guard: cannot turn tracing on again: %s", strerror(errno));
+		reset_costs(e);
 		break;
 	case GUARD_NONE:
 		break;
@@ -529,6 +630,12 @@ bool engine_recipe_runs(const struct engine *e, int k)
 	return !e->pipes[k].skipped;
 }
 
+bool engine_recipe_shed(const struct engine *e, int k, int *times)
+{
+	*times = e->pipes[k].sheds;
+	return e->pipes[k].shed;
+}
+
 /* The ring buffer's own counters (overrun, dropped) as they are now, while tracing. */
 static void refresh_loss(struct engine *e)
 {
@@ -573,6 +680,7 @@ static void close_pipeline(struct pipeline *pl)
 	for (int i = 0; i < pl->n_enrichers; i++)
 		pl->enrichers[i].ops->close(pl->enrichers[i].state);
 	free(pl->enrichers);
+	free(pl->switched_off);
 	decoder_free(&pl->dec);
 }
 
@@ -584,6 +692,7 @@ int engine_close(struct engine *e)
 	for (int k = 0; k < e->n_pipes; k++)
 		close_pipeline(&e->pipes[k]);
 	free(e->pipes);
+	free(e->shed_order);
 	free(e->sessions);
 	reader_free(&e->rd);
 	free(e->loss.cpus);

@@ -58,6 +58,8 @@ uint64_t engine_lost(struct engine *e);
 /* The recipes of engine_open_set, and whether recipe k runs (not skipped). */
 int engine_n_recipes(const struct engine *e);
 bool engine_recipe_runs(const struct engine *e, int k);
+/* Is recipe k shed by the overhead guard now; *times: how often it was. */
+bool engine_recipe_shed(const struct engine *e, int k, int *times);
 /* Recipe k's analyses' views of the state so far, to s (analysis_ops.snapshot). */
 void engine_snapshot(struct engine *e, int k, struct sink *s);
 

@@ -13,6 +13,11 @@ void guard_init(struct guard *g, double max_cpu, int64_t now, int64_t cpu)
 	g->backoff = GUARD_BACKOFF_MIN_NS;
 }
 
+static void back_off(struct guard *g)
+{
+	g->backoff = g->backoff * 2 < GUARD_BACKOFF_MAX_NS ? g->backoff * 2 : GUARD_BACKOFF_MAX_NS;
+}
+
 static enum guard_action resume(struct guard *g, int64_t now, int64_t cpu)
 {
 	g->paused = false;
@@ -30,12 +35,40 @@ static enum guard_action pause_now(struct guard *g, int64_t now)
 	g->pauses++;
 	g->paused_since = now;
 	g->resume_at = now + g->backoff;
-	g->backoff = g->backoff * 2 < GUARD_BACKOFF_MAX_NS ? g->backoff * 2 : GUARD_BACKOFF_MAX_NS;
+	back_off(g);
 	g->over = 0;
 	return GUARD_PAUSE;
 }
 
-enum guard_action guard_step(struct guard *g, int64_t now, int64_t cpu)
+static enum guard_action shed_now(struct guard *g, int64_t now)
+{
+	g->shed++;
+	g->sheds++;
+	g->restore_at = now + g->backoff;
+	back_off(g);
+	g->over = 0;
+	g->probation = false;
+	return GUARD_SHED;
+}
+
+/* A second within the budget: the last recipe shed comes back once its back-off is over. */
+static enum guard_action within_budget(struct guard *g, int64_t now)
+{
+	g->over = 0;
+	if (g->shed && now >= g->restore_at) {
+		g->shed--;
+		g->probation = true;	/* one second over sheds it again, for longer */
+		g->restore_at = now + g->backoff;
+		return GUARD_RESTORE;
+	}
+	if (!g->shed) {
+		g->probation = false;
+		g->backoff = GUARD_BACKOFF_MIN_NS;	/* the load fell: the next pause is short */
+	}
+	return GUARD_NONE;
+}
+
+enum guard_action guard_step(struct guard *g, int64_t now, int64_t cpu, bool can_shed)
 {
 	if (g->max_cpu <= 0)
 		return GUARD_NONE;
@@ -47,15 +80,11 @@ enum guard_action guard_step(struct guard *g, int64_t now, int64_t cpu)
 	g->max_seen = g->last_cpu > g->max_seen ? g->last_cpu : g->max_seen;
 	g->period_start = now;
 	g->cpu_start = cpu;
-	if (g->last_cpu <= g->max_cpu) {
-		g->over = 0;
-		g->probation = false;
-		g->backoff = GUARD_BACKOFF_MIN_NS;	/* the load fell: the next pause is short */
-		return GUARD_NONE;
-	}
+	if (g->last_cpu <= g->max_cpu)
+		return within_budget(g, now);
 	if (++g->over < (g->probation ? 1 : GUARD_SUSTAIN))
 		return GUARD_NONE;
-	return pause_now(g, now);
+	return can_shed ? shed_now(g, now) : pause_now(g, now);
 }
 
 void guard_finish(struct guard *g, int64_t now)

@@ -357,6 +357,14 @@ void session_init(struct session *s, struct plan *p)
 		s->probe_alt[i] = -1;	/* none made yet */
 }
 
+bool session_event_switch(struct session *s, int ev, bool on)
+{
+	const struct planned_event *pe = &s->plan->ev[ev];
+
+	return s->inst && tracefs_event_file_write(s->inst, pe->system, pe->name, "enable",
+						   on ? "1" : "0") > 0;
+}
+
 bool session_tracing_on(struct session *s)
 {
 	return s->inst && tracefs_instance_file_write(s->inst, "tracing_on", "1") > 0;

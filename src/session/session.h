@@ -47,6 +47,8 @@ void session_set_link(struct session *set, int n);
 int session_open_instance(struct session *s);
 int session_enable_events(struct session *s);
 void session_tracing_off(struct session *s);
+/* Turn planned event ev's tracefs event on or off (the overhead guard's shedding). */
+bool session_event_switch(struct session *s, int ev, bool on);
 /* Tracing on again after a pause (the overhead guard); false when the kernel refused. */
 bool session_tracing_on(struct session *s);
 /*

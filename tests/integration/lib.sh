@@ -109,6 +109,10 @@ wait_for() {	# WHAT CMD...
 	done
 }
 
+# Sleep without a process (tests where a process started is events too):
+# reads a FIFO the test opened as NAP_FD, which nobody writes.
+nap() { read -rt "$1" -u $NAP_FD || true; }
+
 server() {	# NS ADDR PORT [DELAY_MS]: returns once it listens
 	local log=$WORK/server.$3
 	if [ $# -gt 3 ]; then

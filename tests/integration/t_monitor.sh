@@ -282,3 +282,52 @@ test_monitor_reqresp_series_are_capped() {
 	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
 	assert_clean
 }
+
+# --max-cpu in a monitor: a storm of system calls (syscaller's getppid loop,
+# 6 s) makes the syscalls recipe cost far over 10% of a CPU; the guard turns
+# that recipe off (its raw_syscalls events disabled in the instance) and
+# not tcp-resets, which goes on counting the resets the test makes meanwhile;
+# after the storm syscalls comes back. Polls use shell builtins: a process
+# the test starts is system calls too.
+shed_line() {	# FILE PATTERN
+	local line
+	while IFS= read -r line; do
+		[[ $line == *"overhead guard"*$2* ]] && return 0
+	done <"$1"
+	return 1
+}
+
+test_monitor_guard_sheds_the_costliest_recipe_and_restores_it() {
+	local out=$WORK/out prom=$WORK/probekit.prom inst
+	netns_pair
+	mkfifo $WORK/nap
+	exec {NAP_FD}<>$WORK/nap
+	pk_start $out monitor syscalls tcp-resets --max-cpu 10 --textfile $WORK --every 0.5
+	inst=$T/instances/probekit_$PK_PID/events
+	timeout 6 sh -c "while :; do '$TOOLS/syscaller' 200000 0 1 1 >/dev/null; done" &
+	local storm=$!
+	WAIT_SLEEP=nap wait_for "the guard to shed syscalls" shed_line $out.err "recipe 'syscalls' shed"
+	[ "$(<$inst/raw_syscalls/sys_enter/enable)" = 0 ] || fail "sys_enter still enabled"
+	[ "$(<$inst/tcp/tcp_send_reset/enable)" = 1 ] || fail "tcp-resets was turned off too"
+	shed_line $out.err "tracing paused" && fail "paused instead of shedding: $(<$out.err)"
+	# tcp-resets traces on: a refused connect is one reset sent
+	ip netns exec $NS_A "$TOOLS/tcpflow" connects $V4_B 5199 1 0 30 >/dev/null
+	WAIT_SLEEP=nap wait_for "the reset counted while syscalls is shed" metrics_say $prom \
+		'probekit_events_total{recipe="tcp-resets",event="sent"}' 1
+	metrics_say $prom 'probekit_recipe_shed{recipe="syscalls"}' 1 ||
+		fail "metrics: $(grep shed $prom)"
+	wait $storm
+	WAIT_SLEEP=nap wait_for "syscalls back after the storm" shed_line $out.err \
+		"recipe 'syscalls' traces again"
+	[ "$(<$inst/raw_syscalls/sys_enter/enable)" = 1 ] || fail "sys_enter not enabled again"
+	WAIT_SLEEP=nap wait_for "the metrics say it is back" metrics_say $prom \
+		'probekit_recipe_shed{recipe="syscalls"}' 0
+	[ "$(metric $prom 'probekit_recipe_sheds_total{recipe="syscalls"}')" -ge 1 ] || fail "sheds"
+	metrics_say $prom 'probekit_recipe_sheds_total{recipe="tcp-resets"}' 0 ||
+		fail "tcp-resets was shed: $(<$out.err)"
+	exec {NAP_FD}>&-
+	pk_stop INT
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(<$out.err)"
+	grep 'overhead guard' $out.err
+	assert_clean
+}

@@ -91,8 +91,6 @@ guard_last() {	# FILE: its last line from the guard
 }
 guard_resumed() { [[ $(guard_last "$1") == *resumed* ]]; }
 guard_paused() { [[ $(guard_last "$1") == *"tracing paused"* ]]; }
-# sleep without a process (an exiting process costs probekit a look-up of its name)
-nap() { read -rt "$1" -u $NAP_FD || true; }
 test_syscalls_overhead_guard() {
 	local out=$WORK/out after=$WORK/aftercall
 	cp "$TOOLS/syscaller" $after
