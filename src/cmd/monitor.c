@@ -15,8 +15,10 @@
 
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "cmd/monitor.h"
 #include "engine/engine.h"
 #include "output/flight.h"
+#include "output/flight_trigger.h"
 #include "output/metrics_http.h"
 #include "output/prometheus.h"
 #include "session/session.h"
@@ -26,11 +28,15 @@
 #include "util/sdnotify.h"
 
 static const char usage_text[] =
-	"usage: probekit monitor RECIPE... [OPTIONS]\n\n"
+	"usage: probekit monitor RECIPE... [OPTIONS]\n"
+	"       probekit monitor --set FILE [RECIPE...] [OPTIONS]\n\n"
 	"Trace with several recipes at once (one instance, one reader) until SIGINT or\n"
 	"SIGTERM (or -d); write their metrics in Prometheus's text format; print each\n"
 	"recipe's summary at the end. A recipe this kernel cannot run is reported and\n"
-	"skipped. Needs root.\n\n"
+	"skipped. SIGHUP reads the recipes (and FILE) again: recipes whose file and\n"
+	"parameters are unchanged keep their counters. Needs root.\n\n"
+	"      --set FILE          recipes to run, one per line: RECIPE [NAME=VALUE...]\n"
+	"                          ('#' starts a comment); read again at SIGHUP\n"
 	"  -p, --param NAME=VALUE  set the parameter NAME of every recipe that has it;\n"
 	"                          RECIPE:NAME=VALUE for that recipe alone\n"
 	"      --listen ADDR:PORT  serve the metrics at http://ADDR:PORT/metrics (:PORT is\n"
@@ -72,15 +78,14 @@ static const char usage_text[] =
 	"      --clock CLOCK       trace clock for the instance (default: mono, else global)\n"
 	"      --tracing-dir DIR   use DIR as tracefs (default: find or mount it)\n";
 
-enum { OPT_TEXTFILE = 2000, OPT_EVERY, OPT_LISTEN, OPT_MAX_SERIES, OPT_RECORD, OPT_TRIGGER,
+enum { OPT_TEXTFILE = 2000, OPT_SET, OPT_EVERY, OPT_LISTEN, OPT_MAX_SERIES, OPT_RECORD, OPT_TRIGGER,
        OPT_BEFORE, OPT_AFTER, OPT_RECORD_MB, OPT_CAPTURE_INTERVAL, OPT_MAX_CAPTURES,
        OPT_CAPTURES_MB, OPT_ON_TRIGGER, OPT_ON_TRIGGER_TIMEOUT };
 
 #define MONITOR_MAX_TRIGGERS 32
 
-#define MONITOR_MAX_RECIPES 32
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, reload_signal;
 
 static void on_signal(int sig)
 {
@@ -89,7 +94,8 @@ static void on_signal(int sig)
 
 static void on_hangup(int sig)
 {
-	(void)sig;	/* reloading the set is not there yet: a hang-up must not end the monitor */
+	(void)sig;
+	reload_signal = 1;	/* the loop reloads the set */
 }
 
 static void install_signals(void)
@@ -119,92 +125,6 @@ struct monitor_opts {
 	int n_triggers;
 };
 
-/* The recipes that will run, their plans and sinks; the skipped ones are gone. */
-struct recipe_set {
-	struct prom_pins *pins;	/* the metrics' series, kept from one write to the next */
-	struct recipe *r[MONITOR_MAX_RECIPES];
-	struct plan p[MONITOR_MAX_RECIPES];
-	struct plan *pp[MONITOR_MAX_RECIPES];
-	struct sink *sink[MONITOR_MAX_RECIPES];
-	struct sink *observer[MONITOR_MAX_RECIPES];	/* --record */
-	int n;
-	char *dropped[MONITOR_MAX_RECIPES];	/* the names of those this kernel cannot run */
-	int n_dropped;
-};
-
-/*
- * -p NAME=VALUE: for every recipe that declares NAME (an error when none
- * does); -p RECIPE:NAME=VALUE: for that recipe alone.
- */
-static int apply_params(struct recipe **r, int n, char **params)
-{
-	for (char **a = params; a && *a; a++) {
-		const char *eq = strchr(*a, '='), *colon = strchr(*a, ':');
-		const char *assign = colon && colon < eq ? colon + 1 : *a;
-		char *only = assign != *a ? xstrndup(*a, colon - *a) : NULL;
-		char *name = eq ? xstrndup(assign, eq - assign) : NULL;
-		int applied = 0, ret = PK_OK;
-
-		for (int k = 0; name && k < n && !ret; k++)
-			if ((!only || !strcmp(only, r[k]->name)) && recipe_param_index(r[k], name) >= 0) {
-				ret = recipe_set_param(r[k], assign);
-				applied++;
-			}
-		if (!ret && !applied)
-			pk_error("-p %s: %s has a parameter '%s'", *a,
-				 only ? "no recipe of that name given" : "no recipe given",
-				 name ? name : *a);
-		free(name);
-		free(only);
-		if (ret || !applied)
-			return PK_ERR_USAGE;
-	}
-	return PK_OK;
-}
-
-/* Plan each recipe in the run's instance; one the kernel cannot run is dropped. */
-static int plan_recipes(struct recipe_set *rs, struct recipe **loaded, int n, struct caps *c,
-			const struct common_opts *o, const char *instance)
-{
-	for (int k = 0; k < n; k++) {
-		char prefix[16];
-		struct plan_opts po = { .instance = instance, .clock = o->clock,
-					.buffer_kb = o->buffer_kb, .ask_kernel = true,
-					.no_argn = o->no_argn, .probe_prefix = prefix,
-					.synth_base = k * 100,
-					/* metrics read the state at every write: pairs stay in user space */
-					.no_kernel_agg = true };
-		struct plan *p = &rs->p[rs->n];
-		int ret;
-
-		snprintf(prefix, sizeof(prefix), "r%d_", k + 1);
-		ret = plan_build(p, loaded[k], c, &po);
-		if (ret == PK_ERR_KERNEL) {
-			if (p->ev)
-				plan_report_unrunnable(p);
-			pk_warn("recipe '%s' is skipped: this kernel cannot run it", loaded[k]->name);
-			rs->dropped[rs->n_dropped++] = xstrdup(loaded[k]->name);
-			plan_free(p);
-			recipe_free(loaded[k]);
-			continue;
-		}
-		if (ret) {
-			plan_free(p);
-			for (int j = k; j < n; j++)
-				recipe_free(loaded[j]);
-			return ret;
-		}
-		rs->r[rs->n] = loaded[k];
-		rs->pp[rs->n] = p;
-		rs->n++;
-	}
-	if (!rs->n) {
-		pk_error("no recipe given can run on this kernel");
-		return PK_ERR_KERNEL;
-	}
-	return plan_set_link(rs->pp, rs->n);
-}
-
 static uint64_t resident_bytes(void)
 {
 	unsigned long size = 0, resident = 0;
@@ -218,61 +138,84 @@ static uint64_t resident_bytes(void)
 	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
-/* Every recipe's metrics, then the monitor's own. */
-static char *metrics_text(struct engine *e, struct recipe_set *rs, struct metrics_http *http,
-			  struct flight *fl, int max_series)
-{
-	struct prom *m = prom_new();
-	char *text;
+/* What lives across reloads, and the set that runs now. */
+struct monitor {
+	const struct monitor_opts *mo;
+	const struct set_source *src;
+	const struct common_opts *o;
+	struct caps *c;
+	char instance[64];
+	struct recipe_set rs;
+	struct engine *e;
+	struct flight *fl;
+	struct analysis_opts an;
+	struct metrics_http *http;
+	struct prom_pins *pins;
+	struct prom_carry *carry;	/* counters of recipes a reload kept */
+	uint64_t records_base, lost_base;	/* of the engines before the last reload */
+	int reloads;
+};
 
-	prom_set_max_series(m, max_series);
-	prom_set_pins(m, rs->pins);
+static void recipe_metrics(struct monitor *mon, struct prom *m)
+{
+	struct recipe_set *rs = &mon->rs;
+
 	for (int k = 0; k < rs->n; k++) {
 		struct sink *s = prom_sink_open(m, rs->r[k]);
+		int times;
+		bool shed = engine_recipe_shed(mon->e, k, &times);
 
 		prom_sample(m, "probekit_recipe_up", "gauge",
 			    "1 while the recipe traces, 0 when the kernel refused it", "",
-			    engine_recipe_runs(e, k), "recipe", rs->r[k]->name, NULL);
-		engine_snapshot(e, k, s);
-		sink_close(s);
-	}
-	for (int k = 0; k < rs->n; k++) {
-		int times;
-		bool shed = engine_recipe_shed(e, k, &times);
-
+			    engine_recipe_runs(mon->e, k), "recipe", rs->r[k]->name, NULL);
 		prom_sample(m, "probekit_recipe_shed", "gauge",
 			    "1 while the overhead guard has the recipe turned off", "", shed,
 			    "recipe", rs->r[k]->name, NULL);
 		prom_sample(m, "probekit_recipe_sheds_total", "counter",
 			    "Times the overhead guard turned the recipe off", "", times,
 			    "recipe", rs->r[k]->name, NULL);
+		engine_snapshot(mon->e, k, s);
+		sink_close(s);
 	}
 	for (int k = 0; k < rs->n_dropped; k++)
 		prom_sample(m, "probekit_recipe_up", "gauge",
 			    "1 while the recipe traces, 0 when the kernel refused it", "", 0,
 			    "recipe", rs->dropped[k], NULL);
+}
+
+/* Every recipe's metrics, then the monitor's own: samples, to render. */
+static struct prom *metrics(struct monitor *mon)
+{
+	struct prom *m = prom_new();
+
+	prom_set_max_series(m, mon->mo->max_series);
+	prom_set_pins(m, mon->pins);
+	prom_set_carry(m, mon->carry);
+	recipe_metrics(mon, m);
 	prom_sample(m, "probekit_records_read_total", "counter",
-		    "Ring-buffer records the monitor read", "", (double)engine_records(e), NULL);
+		    "Ring-buffer records the monitor read", "",
+		    (double)(mon->records_base + engine_records(mon->e)), NULL);
 	prom_sample(m, "probekit_lost_events_total", "counter",
-		    "Events the ring buffer lost (all recipes)", "", (double)engine_lost(e), NULL);
+		    "Events the ring buffer lost (all recipes)", "",
+		    (double)(mon->lost_base + engine_lost(mon->e)), NULL);
+	prom_sample(m, "probekit_reloads_total", "counter",
+		    "Times the recipe set was reloaded (SIGHUP)", "", mon->reloads, NULL);
 	prom_sample(m, "probekit_cpu_seconds_total", "counter",
 		    "CPU time the monitor used (user and system)", "",
 		    clock_ns(CLOCK_PROCESS_CPUTIME_ID) / 1e9, NULL);
 	prom_sample(m, "probekit_resident_memory_bytes", "gauge",
 		    "The monitor's resident memory", "", (double)resident_bytes(), NULL);
-	if (fl)
-		flight_metrics(fl, m);
-	if (http) {
+	if (mon->fl)
+		flight_metrics(mon->fl, m);
+	if (mon->http) {
 		prom_sample(m, "probekit_http_requests_total", "counter",
 			    "Requests to the metrics endpoint, answered or refused", "",
-			    (double)metrics_http_served(http), "code", "200", NULL);
+			    (double)metrics_http_served(mon->http), "code", "200", NULL);
 		prom_sample(m, "probekit_http_requests_total", "counter",
 			    "Requests to the metrics endpoint, answered or refused", "",
-			    (double)metrics_http_refused(http), "code", "4xx", NULL);
+			    (double)metrics_http_refused(mon->http), "code", "4xx", NULL);
 	}
-	text = prom_render(m);
-	prom_free(m);
-	return text;
+	return m;
 }
 
 /* DIR/probekit.prom, never seen half-written: a new file renamed over it. */
@@ -295,7 +238,6 @@ static void write_textfile(const char *dir, const char *text)
 	free(path);
 }
 
-/* The metrics made anew: to the file, to the endpoint (which keeps the text). */
 static void remove_textfile(const char *dir)
 {
 	char *path = xasprintf("%s/probekit.prom", dir);
@@ -305,62 +247,44 @@ static void remove_textfile(const char *dir)
 	free(path);
 }
 
-static void write_metrics(struct engine *e, struct recipe_set *rs, const struct monitor_opts *mo,
-			  struct metrics_http *http, struct flight *fl)
+/* The metrics text to the file and the endpoint; m (if wanted) keeps the samples. */
+static void write_metrics(struct monitor *mon, struct prom **keep)
 {
+	struct prom *m;
 	char *text;
 
-	if (!mo->textfile && !http)
+	if (!mon->mo->textfile && !mon->http && !keep)
 		return;
-	text = metrics_text(e, rs, http, fl, mo->max_series);
-	if (mo->textfile)
-		write_textfile(mo->textfile, text);
-	if (http)
-		metrics_http_publish(http, text);
+	m = metrics(mon);
+	text = prom_render(m);
+	if (mon->mo->textfile)
+		write_textfile(mon->mo->textfile, text);
+	if (mon->http)
+		metrics_http_publish(mon->http, text);	/* it keeps the text */
 	else
 		free(text);
+	if (keep)
+		*keep = m;
+	else
+		prom_free(m);
 }
 
 /* Tracing: one line on stderr (the journal's), and readiness for systemd (Type=notify). */
-static void announce(struct engine *e, const struct recipe_set *rs)
+static void announce(struct monitor *mon)
 {
 	struct strbuf sb = { 0 };
-	char *status;
+	char *status, *state;
 
-	for (int k = 0; k < rs->n; k++)
-		if (engine_recipe_runs(e, k))
-			sb_addf(&sb, " %s", rs->r[k]->name);
+	for (int k = 0; k < mon->rs.n; k++)
+		if (engine_recipe_runs(mon->e, k))
+			sb_addf(&sb, " %s", mon->rs.r[k]->name);
 	status = sb_detach(&sb);
 	fprintf(stderr, "probekit monitor: tracing%s\n", status);
-	{
-		char *state = xasprintf("READY=1\nSTATUS=tracing%s\nMAINPID=%d", status,
-					(int)getpid());
-
-		if (!sd_notify_state(state))
-			pk_warn("NOTIFY_SOCKET: cannot tell systemd the monitor is ready");
-		free(state);
-	}
+	state = xasprintf("READY=1\nSTATUS=tracing%s\nMAINPID=%d", status, (int)getpid());
+	if (!sd_notify_state(state))
+		pk_warn("NOTIFY_SOCKET: cannot tell systemd the monitor is ready");
+	free(state);
 	free(status);
-}
-
-/* What a capture's header says of a recipe's plan: its parameters and the events it reads. */
-static json_t *plan_json(const struct plan *p)
-{
-	const struct recipe *r = p->recipe;
-	json_t *params = json_object(), *events = json_object();
-
-	for (int i = 0; i < r->n_params; i++)
-		json_object_set_new(params, r->params[i].name,
-				    r->params[i].value ? json_string(r->params[i].value) : json_null());
-	for (int i = 0; i < p->n_ev; i++) {
-		const struct planned_event *pe = &p->ev[i];
-
-		json_object_set_new(events, pe->decl->name,
-				    pe->chosen < 0 ? json_null() :
-				    json_pack("{s:s,s:s,s:s?,s:s?}", "system", pe->system, "event",
-					      pe->name, "probe", pe->probe, "filter", pe->filter));
-	}
-	return json_pack("{s:s,s:o,s:o}", "path", r->path, "parameters", params, "events", events);
 }
 
 /* --record: the recorder's sinks stand in for the recipes' (their summaries still print). */
@@ -376,7 +300,7 @@ static struct flight *open_recorder(struct recipe_set *rs, const struct monitor_
 	if (!fl)
 		return NULL;
 	for (int k = 0; k < rs->n; k++) {
-		json_t *pj = plan_json(rs->pp[k]);
+		json_t *pj = monitor_plan_json(rs->pp[k]);
 
 		flight_set_plan(fl, k, pj);
 		json_decref(pj);
@@ -389,56 +313,183 @@ static struct flight *open_recorder(struct recipe_set *rs, const struct monitor_
 	return fl;
 }
 
-static int monitor(struct recipe_set *rs, const struct monitor_opts *mo)
+/* The planned set traces: its sinks (or the recorder's), one engine. */
+static int start_set(struct monitor *mon)
 {
-	struct analysis_opts an = { 0 };
-	struct engine_opts eo = { .analysis = &an, .duration_ns = mo->duration_ns,
+	const struct monitor_opts *mo = mon->mo;
+	struct recipe_set *rs = &mon->rs;
+	struct engine_opts eo = { .analysis = &mon->an, .duration_ns = mo->duration_ns,
 				  .stop = &stop_signal, .max_cpu = mo->max_cpu };
-	struct metrics_http *http = NULL;
-	struct flight *fl = NULL;
-	struct engine *e;
-	int64_t next;
 	int ret;
 
-	/* before tracing: a port in use ends the monitor before it touches tracefs */
-	if (mo->listen && !(http = metrics_http_start(mo->listen, &ret)))
-		return ret;
+	rs->pins = mon->pins;
+	mon->an = (struct analysis_opts){ 0 };
 	if (mo->rec.dir) {
-		if (!(fl = open_recorder(rs, mo, &an, &ret))) {
-			metrics_http_stop(http);
+		if (!(mon->fl = open_recorder(rs, mo, &mon->an, &ret)))
 			return ret;
-		}
 		eo.observers = rs->observer;
 	} else {
 		for (int k = 0; k < rs->n; k++)
 			rs->sink[k] = sink_open(&text_sink, rs->r[k], stdout, true);
 	}
-	e = engine_open_set(rs->pp, rs->sink, rs->n, &eo, &ret);
-	if (!e) {
-		flight_close(fl);
-		metrics_http_stop(http);
+	if (!(mon->e = engine_open_set(rs->pp, rs->sink, rs->n, &eo, &ret))) {
+		flight_close(mon->fl);
+		mon->fl = NULL;
+	}
+	return ret;
+}
+
+/* Tracing off, the kernel's state given back, the summaries printed; the set freed. */
+static int stop_set(struct monitor *mon)
+{
+	int ret;
+
+	engine_report(mon->e);
+	flight_close(mon->fl);	/* after the drain: a pending capture gets what came */
+	ret = engine_close(mon->e);
+	mon->e = NULL;
+	mon->fl = NULL;
+	recipe_set_clear(&mon->rs);
+	return ret;
+}
+
+/* Would the recorder's triggers still name recipes of the new set? */
+static bool triggers_fit(const struct monitor *mon, const struct loaded_set *ls)
+{
+	for (char **t = mon->mo->rec.triggers; mon->mo->rec.dir && t && *t; t++) {
+		struct flight_trigger ft;
+
+		if (!flight_trigger_parse(&ft, *t, (const struct recipe *const *)ls->r, ls->n))
+			return false;
+		flight_trigger_free(&ft);
+	}
+	return true;
+}
+
+/* One line for the log: what the reload kept, restarted, added and removed. */
+static char *reload_summary(const struct recipe_set *rs, const struct loaded_set *ls)
+{
+	struct strbuf kept = { 0 }, changed = { 0 }, gone = { 0 }, added = { 0 };
+	char *line;
+
+	for (int k = 0; k < rs->n; k++) {
+		const char *name = rs->r[k]->name;
+
+		sb_addf(loaded_set_has(ls, name, rs->fp[k]) ? &kept :
+			loaded_set_has(ls, name, NULL) ? &changed : &gone, " %s", name);
+	}
+	for (int i = 0; i < ls->n; i++) {
+		bool known = false;
+
+		for (int k = 0; k < rs->n && !known; k++)
+			known = !strcmp(rs->r[k]->name, ls->r[i]->name);
+		for (int k = 0; k < rs->n_dropped && !known; k++)
+			known = !strcmp(rs->dropped[k], ls->r[i]->name);
+		if (!known)
+			sb_addf(&added, " %s", ls->r[i]->name);
+	}
+	line = xasprintf("kept (counters go on):%s; changed (counters start over):%s; added:%s; "
+			 "removed:%s", kept.buf ? kept.buf : " none", changed.buf ? changed.buf : " none",
+			 added.buf ? added.buf : " none", gone.buf ? gone.buf : " none");
+	sb_release(&kept);
+	sb_release(&changed);
+	sb_release(&gone);
+	sb_release(&added);
+	return line;
+}
+
+/*
+ * SIGHUP: the set read again (files and --set). A set that does not load is
+ * refused and the running one goes on. Otherwise the running set stops (its
+ * summaries printed), the counters of recipes whose file and parameters are
+ * unchanged are carried over, and the new set starts in a new instance of
+ * the same name.
+ */
+static int reload(struct monitor *mon)
+{
+	struct loaded_set ls;
+	struct prom *m = NULL;
+	char *summary, *state;
+	int ret;
+
+	fprintf(stderr, "probekit monitor: SIGHUP: reading the recipes again\n");
+	if (monitor_load(mon->src, &ls))
+		goto refused;
+	if (!triggers_fit(mon, &ls)) {
+		loaded_set_free(&ls);
+		goto refused;
+	}
+	state = xasprintf("RELOADING=1\nMONOTONIC_USEC=%lld",
+			  (long long)(clock_ns(CLOCK_MONOTONIC) / 1000));
+	sd_notify_state(state);
+	free(state);
+	write_metrics(mon, &m);	/* the last before the reload: what carries over */
+	for (int k = 0; k < mon->rs.n; k++)
+		prom_carry_keep(mon->carry, m, mon->rs.r[k]->name,
+				loaded_set_has(&ls, mon->rs.r[k]->name, mon->rs.fp[k]));
+	prom_free(m);
+	summary = reload_summary(&mon->rs, &ls);
+	mon->records_base += engine_records(mon->e);
+	mon->lost_base += engine_lost(mon->e);
+	mon->reloads++;
+	printf("probekit monitor: reload: the summaries until now\n");
+	if ((ret = stop_set(mon)) || (ret = monitor_plan(&mon->rs, &ls, mon->c, mon->o,
+							mon->instance)) || (ret = start_set(mon))) {
+		pk_error("reload: the new set cannot run (the lines above): the monitor ends");
+		free(summary);
 		return ret;
 	}
-	write_metrics(e, rs, mo, http, fl);	/* at once: the file says what runs */
-	announce(e, rs);
+	fprintf(stderr, "probekit monitor: reloaded: %s\n", summary);
+	free(summary);
+	write_metrics(mon, NULL);
+	announce(mon);
+	return PK_OK;
+refused:
+	pk_warn("reload refused (the line above): the running recipes go on unchanged");
+	return PK_OK;
+}
+
+static int run_monitor(struct monitor *mon)
+{
+	const struct monitor_opts *mo = mon->mo;
+	int64_t next;
+	int ret;
+
+	/* before tracing: a port in use ends the monitor before it touches tracefs */
+	if (mo->listen && !(mon->http = metrics_http_start(mo->listen, &ret)))
+		return ret;
+	if ((ret = start_set(mon))) {
+		metrics_http_stop(mon->http);
+		return ret;
+	}
+	write_metrics(mon, NULL);	/* at once: the file says what runs */
+	announce(mon);
 	next = clock_ns(CLOCK_MONOTONIC) + (int64_t)mo->every_ns;
-	while (engine_poll(e)) {
-		if (fl)
-			flight_poll(fl);
+	while (engine_poll(mon->e)) {
+		if (reload_signal) {
+			reload_signal = 0;
+			if ((ret = reload(mon)))
+				break;
+		}
+		if (mon->fl)
+			flight_poll(mon->fl);
 		if (clock_ns(CLOCK_MONOTONIC) >= next) {
-			write_metrics(e, rs, mo, http, fl);
+			write_metrics(mon, NULL);
 			next += (int64_t)mo->every_ns;
 		}
 	}
 	sd_notify_state("STOPPING=1");
-	metrics_http_stop(http);
+	metrics_http_stop(mon->http);
 	/* a file left behind would keep saying the recipes trace: node_exporter
 	 * serves whatever is there, so it goes with the monitor */
 	if (mo->textfile)
 		remove_textfile(mo->textfile);
-	engine_report(e);
-	flight_close(fl);	/* after the drain: a pending capture gets what came */
-	return engine_close(e);
+	if (mon->e) {
+		int closed = stop_set(mon);
+
+		ret = ret ? ret : closed;
+	}
+	return ret;
 }
 
 static bool recorder_opt(int opt, struct monitor_opts *mo);
@@ -583,6 +634,7 @@ int cmd_monitor(int argc, char **argv)
 	static const struct option longopts[] = {
 		COMMON_LONG_OPTS,
 		{ "duration", required_argument, NULL, 'd' },
+		{ "set", required_argument, NULL, OPT_SET },
 		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "max-series", required_argument, NULL, OPT_MAX_SERIES },
@@ -608,74 +660,58 @@ int cmd_monitor(int argc, char **argv)
 					    .max_captures = 20, .max_total_bytes = 512ULL << 20,
 					    .on_trigger_timeout_ns = 60000000000ULL } };
 	struct common_opts o = { 0 };
-	struct recipe *loaded[MONITOR_MAX_RECIPES];
-	struct recipe_set *rs = xcalloc(1, sizeof(*rs));
-	struct prom_pins *pins = prom_pins_new();
+	struct set_source src = { 0 };
+	struct loaded_set ls = { 0 };
 	struct caps c = { 0 };
-	char instance[64];
-	int opt, ret = PK_OK, n = 0, removed;
+	struct monitor *mon;
+	int opt, ret = PK_OK, removed;
 
 	while ((opt = getopt_long(argc, argv, "p:b:d:h", longopts, NULL)) != -1) {
+		if (opt == OPT_SET) {
+			src.file = optarg;
+			continue;
+		}
 		if (opt != '?' && (common_opt(opt, &o) || monitor_opt(opt, &mo)))
 			continue;
-		free(rs);
-		prom_pins_free(pins);
 		if (opt == '?')
 			return cli_bad_option(usage_text, argv, &o);
 		return cli_usage(usage_text, opt == 'h', &o);
 	}
-	if (optind == argc || argc - optind > MONITOR_MAX_RECIPES || o.bad) {
-		free(rs);
-		prom_pins_free(pins);
+	if ((optind == argc && !src.file) || argc - optind > MONITOR_MAX_RECIPES || o.bad)
 		return cli_usage(usage_text, false, &o);
-	}
+	src.args = argv + optind;
+	src.n_args = argc - optind;
+	src.params = o.params;
 	ret = refuse_run_only(&o);
 	if (!ret)
 		ret = check_recorder(&mo);
-	for (int i = optind; i < argc && !ret; i++)
-		if (!(ret = load_recipe(argv[i], &loaded[n])))
-			n++;
-	for (int i = 0; i < n && !ret; i++)
-		for (int j = 0; j < i && !ret; j++)
-			if (!strcmp(loaded[i]->name, loaded[j]->name)) {
-				pk_error("monitor: recipe '%s' is given twice (its metrics would be too)",
-					 loaded[i]->name);
-				ret = PK_ERR_USAGE;
-			}
 	if (!ret)
-		ret = apply_params(loaded, n, o.params);
+		ret = monitor_load(&src, &ls);
 	if (!ret && !(ret = caps_detect(&c, o.tracing_dir)) && !c.readable) {
 		pk_error("%s: cannot read tracefs: monitor needs root", c.tracing_dir);
 		ret = PK_ERR_RUNTIME;
 	}
+	mon = xcalloc(1, sizeof(*mon));
+	*mon = (struct monitor){ .mo = &mo, .src = &src, .o = &o, .c = &c,
+				 .pins = prom_pins_new(), .carry = prom_carry_new() };
 	/* from here on every way out goes through the teardown */
 	install_signals();
-	snprintf(instance, sizeof(instance), "%s_%d", PK_NAME, (int)getpid());
-	if (!ret) {
-		ret = plan_recipes(rs, loaded, n, &c, &o, instance);
-		n = 0;	/* the set has them now */
-	}
+	snprintf(mon->instance, sizeof(mon->instance), "%s_%d", PK_NAME, (int)getpid());
+	if (!ret)
+		ret = monitor_plan(&mon->rs, &ls, &c, &o, mon->instance);
 	if (!ret && mo.pin && sched_setaffinity(0, sizeof(mo.cpus), &mo.cpus)) {
 		pk_error("--cpu: cannot run on those CPUs: %s", strerror(errno));
 		ret = PK_ERR_USAGE;
 	}
 	if (!ret && cleanup_dead_runs(false, &removed))
 		pk_warn("leftovers of dead runs could not all be removed; continuing");
-	rs->pins = pins;
 	if (!ret)
-		ret = monitor(rs, &mo);
-	for (int k = 0; k < rs->n; k++) {
-		sink_close(rs->sink[k]);
-		sink_close(rs->observer[k]);
-		plan_free(&rs->p[k]);
-		recipe_free(rs->r[k]);
-	}
-	for (int k = 0; k < n; k++)
-		recipe_free(loaded[k]);
-	for (int k = 0; k < rs->n_dropped; k++)
-		free(rs->dropped[k]);
-	free(rs);
-	prom_pins_free(pins);
+		ret = run_monitor(mon);
+	recipe_set_clear(&mon->rs);
+	loaded_set_free(&ls);
+	prom_pins_free(mon->pins);
+	prom_carry_free(mon->carry);
+	free(mon);
 	caps_free(&c);
 	common_opts_free(&o);
 	return ret;

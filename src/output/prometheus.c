@@ -18,11 +18,35 @@ struct prom_pins {
 	int n;
 };
 
+/* A counter's value carried over a reload (see prom_carry_keep). */
+struct carried {
+	char *key;		/* name, suffix and labels as written: the series */
+	char *recipe;
+	char *family, *type, *help;
+	double value;
+};
+
+struct prom_carry {
+	struct carried *c;
+	int n;
+};
+
+/* A sample that may be carried: its series, recipe label, family and value. */
+struct kept {
+	char *key, *recipe;
+	int fam;
+	double value;
+};
+
 struct prom {
 	struct family *fam;
 	int n_fam;
 	int max_series;		/* per recipe's table (ports): the rest folded into "other" */
 	struct prom_pins *pins;	/* the caller's, across renders; NULL: none kept */
+	struct prom_carry *carry;	/* the caller's: counters from before a reload */
+	bool *carry_seen;	/* per carried series: sampled anew in this prom */
+	struct kept *kept;
+	int n_kept;
 };
 
 struct prom_pins *prom_pins_new(void)
@@ -89,6 +113,12 @@ void prom_free(struct prom *m)
 {
 	if (!m)
 		return;
+	for (int i = 0; i < m->n_kept; i++) {
+		free(m->kept[i].key);
+		free(m->kept[i].recipe);
+	}
+	free(m->kept);
+	free(m->carry_seen);
 	for (int i = 0; i < m->n_fam; i++) {
 		free(m->fam[i].name);
 		free(m->fam[i].type);
@@ -135,33 +165,90 @@ static void add_value(struct strbuf *sb, double v)
 		sb_addf(sb, "%.9g", v);
 }
 
+/* Counters, and a histogram's or summary's sums and counts, go on across a reload. */
+static bool carryable(const struct family *f, const char *suffix)
+{
+	return !strcmp(f->type, "counter") || !strcmp(f->type, "histogram") ||
+	       (!strcmp(f->type, "summary") && *suffix);
+}
+
+static double carried_value(struct prom *m, const char *key)
+{
+	for (int i = 0; m->carry && i < m->carry->n; i++)
+		if (!strcmp(m->carry->c[i].key, key)) {
+			if (!m->carry_seen)
+				m->carry_seen = xcalloc(m->carry->n, sizeof(bool));
+			m->carry_seen[i] = true;
+			return m->carry->c[i].value;
+		}
+	return 0;
+}
+
+static void keep_sample(struct prom *m, const struct family *f, const char *key,
+			const char *recipe, double value)
+{
+	m->kept = xrealloc(m->kept, (m->n_kept + 1) * sizeof(*m->kept));
+	m->kept[m->n_kept++] = (struct kept){ .key = xstrdup(key), .recipe = xstrdup(recipe),
+					      .fam = (int)(f - m->fam), .value = value };
+}
+
 void prom_sample(struct prom *m, const char *name, const char *type, const char *help,
 		 const char *suffix, double value, ...)
 {
 	struct family *f = family(m, name, type, help);
-	const char *label;
+	struct strbuf key = { 0 };
+	const char *label, *recipe = NULL;
 	va_list ap;
 	int n = 0;
 
-	sb_addf(&f->samples, "%s%s", name, suffix);
+	sb_addf(&key, "%s%s", name, suffix);
 	va_start(ap, value);
 	while ((label = va_arg(ap, const char *))) {
 		const char *v = va_arg(ap, const char *);
 
-		sb_addf(&f->samples, "%s%s=\"", n++ ? "," : "{", label);
-		add_label_value(&f->samples, v ? v : "");
-		sb_addf(&f->samples, "\"");
+		sb_addf(&key, "%s%s=\"", n++ ? "," : "{", label);
+		add_label_value(&key, v ? v : "");
+		sb_addf(&key, "\"");
+		if (!strcmp(label, "recipe"))
+			recipe = v;
 	}
 	va_end(ap);
-	sb_addf(&f->samples, "%s ", n ? "}" : "");
+	sb_addf(&key, "%s", n ? "}" : "");
+	if (recipe && carryable(f, suffix)) {
+		value += carried_value(m, key.buf);
+		keep_sample(m, f, key.buf, recipe, value);
+	}
+	sb_addf(&f->samples, "%s ", key.buf);
 	add_value(&f->samples, value);
 	sb_addf(&f->samples, "\n");
+	sb_release(&key);
 }
 
-char *prom_render(const struct prom *m)
+/* Carried series this prom did not sample (a port quiet since the reload): as they were. */
+static void add_unseen_carried(struct prom *m)
+{
+	for (int i = 0; m->carry && i < m->carry->n; i++) {
+		const struct carried *c = &m->carry->c[i];
+		struct family *f;
+
+		if (m->carry_seen && m->carry_seen[i])
+			continue;
+		f = family(m, c->family, c->type, c->help);
+		sb_addf(&f->samples, "%s ", c->key);
+		add_value(&f->samples, c->value);
+		sb_addf(&f->samples, "\n");
+		keep_sample(m, f, c->key, c->recipe, c->value);
+	}
+	free(m->carry_seen);
+	m->carry_seen = NULL;
+	m->carry = NULL;	/* once per prom */
+}
+
+char *prom_render(struct prom *m)
 {
 	struct strbuf sb = { 0 };
 
+	add_unseen_carried(m);
 	for (int i = 0; i < m->n_fam; i++) {
 		const struct family *f = &m->fam[i];
 
@@ -172,6 +259,59 @@ char *prom_render(const struct prom *m)
 	if (!sb.buf)
 		sb_addf(&sb, "%s", "");
 	return sb_detach(&sb);
+}
+
+struct prom_carry *prom_carry_new(void)
+{
+	return xcalloc(1, sizeof(struct prom_carry));
+}
+
+static void carried_free(struct carried *c)
+{
+	free(c->key);
+	free(c->recipe);
+	free(c->family);
+	free(c->type);
+	free(c->help);
+}
+
+void prom_carry_free(struct prom_carry *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < c->n; i++)
+		carried_free(&c->c[i]);
+	free(c->c);
+	free(c);
+}
+
+void prom_set_carry(struct prom *m, struct prom_carry *c)
+{
+	m->carry = c;
+}
+
+void prom_carry_keep(struct prom_carry *c, const struct prom *m, const char *recipe, bool keep)
+{
+	int w = 0;
+
+	for (int i = 0; i < c->n; i++) {	/* what was carried of it: replaced or forgotten */
+		if (!strcmp(c->c[i].recipe, recipe))
+			carried_free(&c->c[i]);
+		else
+			c->c[w++] = c->c[i];
+	}
+	c->n = w;
+	for (int i = 0; keep && i < m->n_kept; i++) {
+		const struct kept *k = &m->kept[i];
+		const struct family *f = &m->fam[k->fam];
+
+		if (strcmp(k->recipe, recipe))
+			continue;
+		c->c = xrealloc(c->c, (c->n + 1) * sizeof(*c->c));
+		c->c[c->n++] = (struct carried){ .key = xstrdup(k->key), .recipe = xstrdup(recipe),
+						 .family = xstrdup(f->name), .type = xstrdup(f->type),
+						 .help = xstrdup(f->help), .value = k->value };
+	}
 }
 
 static double number(json_t *obj, const char *key)

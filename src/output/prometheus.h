@@ -43,6 +43,22 @@ struct sink *prom_sink_open(struct prom *m, const struct recipe *r);
 void prom_sample(struct prom *m, const char *family, const char *type, const char *help,
 		 const char *suffix, double value, ...) __attribute__((sentinel));
 /* The exposition text of every family, in the order of their first samples. */
-char *prom_render(const struct prom *m);
+char *prom_render(struct prom *m);
+
+/*
+ * Counters across a monitor's reload (SIGHUP): a recipe kept unchanged gets
+ * a new pipeline whose counts start at zero; its counters, and its
+ * histograms' and summaries' sums and counts, go on from where they were, so
+ * Prometheus sees no reset. Before the reload, prom_carry_keep takes the
+ * values of the recipe's samples in the last prom rendered (keep false: a
+ * changed recipe, whose series start over); every later prom given the carry
+ * adds them to its samples of the same series, and writes those it does not
+ * sample as they were.
+ */
+struct prom_carry;
+struct prom_carry *prom_carry_new(void);
+void prom_carry_free(struct prom_carry *c);
+void prom_set_carry(struct prom *m, struct prom_carry *c);
+void prom_carry_keep(struct prom_carry *c, const struct prom *m, const char *recipe, bool keep);
 
 #endif

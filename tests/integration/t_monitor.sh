@@ -107,6 +107,19 @@ test_monitor_usage_errors() {
 	[ $rc = 2 ] && grep -q "given twice" $WORK/err || fail "a recipe twice: exit $rc, $(cat $WORK/err)"
 	"$PK" monitor tcp-resets --listen nonsense 2>$WORK/err; rc=$?
 	[ $rc = 2 ] || fail "--listen nonsense: exit $rc"
+	# --set FILE: each mistake one line naming FILE:LINE
+	"$PK" monitor --set $WORK/nosuch 2>$WORK/err; rc=$?
+	[ $rc = 2 ] && grep -q "set $WORK/nosuch: No such file" $WORK/err || fail "--set: $(cat $WORK/err)"
+	printf '# recipes\n\ntcp-resets\ntcp-connect port\n' >$WORK/set
+	"$PK" monitor --set $WORK/set 2>$WORK/err; rc=$?
+	[ $rc = 2 ] && grep -q "set:4: 'port' is not NAME=VALUE" $WORK/err || fail "set line: $(cat $WORK/err)"
+	printf 'tcp-resets\ntcp-connect\x1b[31m\n' >$WORK/set
+	"$PK" monitor --set $WORK/set 2>$WORK/err; rc=$?
+	[ $rc = 2 ] && grep -q "set:2: a control byte" $WORK/err || fail "control: $(cat $WORK/err)"
+	[ "$(wc -l <$WORK/err)" = 1 ] || fail "not one line: $(cat $WORK/err)"
+	printf 'tcp-resets\n' >$WORK/set
+	"$PK" monitor tcp-resets --set $WORK/set 2>$WORK/err; rc=$?
+	[ $rc = 2 ] && grep -q "given twice" $WORK/err || fail "twice via --set: $(cat $WORK/err)"
 	assert_clean
 }
 
@@ -329,5 +342,72 @@ test_monitor_guard_sheds_the_costliest_recipe_and_restores_it() {
 	pk_stop INT
 	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(<$out.err)"
 	grep 'overhead guard' $out.err
+	assert_clean
+}
+
+# SIGHUP reloads the set (the command line's recipes and --set FILE, files
+# read again): a recipe whose file and parameters did not change keeps its
+# counters (they go on from where they were, against both namespaces'
+# RetransSegs), a changed one starts over, an added one starts, a set that
+# does not load is refused and the running one goes on; one instance all along.
+test_monitor_reload_keeps_the_counters_of_unchanged_recipes() {
+	local out=$WORK/out prom=$WORK/probekit.prom set=$WORK/set r0 r1 r2 retrans
+	netns_pair
+	server $NS_B $V4_B 5131
+	cp "$REPO"/recipes/tcp-retrans.json "$REPO"/recipes/tcp-resets.json \
+		"$REPO"/recipes/tcp-connect.json $WORK/
+	echo "$WORK/tcp-retrans.json port=5131   # the lossy flow" >$set
+	r0=$(( $(retrans_segs $NS_A) + $(retrans_segs $NS_B) ))
+	pk_start $out monitor $WORK/tcp-resets.json --set $set --textfile $WORK --every 0.2 \
+		--max-cpu off
+	add_loss $NS_B 12 5131
+	client $NS_A $V4_B 5131 100 | grep -q '^done' || fail "client"
+	r1=$(( $(retrans_segs $NS_A) + $(retrans_segs $NS_B) ))
+	[ $((r1 - r0)) -gt 0 ] || fail "no retransmissions induced"
+	wait_for "$((r1 - r0)) retransmissions before the reload" metrics_say $prom \
+		'probekit_events_total{recipe="tcp-retrans",event="retrans"}' $((r1 - r0))
+	ip netns exec $NS_A "$TOOLS/tcpflow" connects $V4_B 5132 1 0 30 >/dev/null
+	wait_for "a reset sent" metrics_say $prom \
+		'probekit_events_total{recipe="tcp-resets",event="sent"}' 1
+	kill -HUP $PK_PID
+	wait_for "the first reload" metrics_say $prom probekit_reloads_total 1
+	metrics_say $prom 'probekit_events_total{recipe="tcp-retrans",event="retrans"}' $((r1 - r0)) ||
+		fail "an unchanged recipe's counter did not go on: $(grep 'retrans"' $prom)"
+	metrics_say $prom 'probekit_events_total{recipe="tcp-resets",event="sent"}' 1 ||
+		fail "tcp-resets lost its count"
+	client $NS_A $V4_B 5131 100 | grep -q '^done' || fail "client after the reload"
+	r2=$(( $(retrans_segs $NS_A) + $(retrans_segs $NS_B) ))
+	retrans=$((r2 - r0))
+	echo "kernel: RetransSegs +$((r1 - r0)) before the reload, +$((r2 - r1)) after"
+	wait_for "$retrans retransmissions in all, across the reload" metrics_say $prom \
+		'probekit_events_total{recipe="tcp-retrans",event="retrans"}' $retrans
+	# tcp-resets changes (its file), tcp-connect is added (the set file)
+	sed -i 's/"description": "/"description": "Edited. /' $WORK/tcp-resets.json
+	echo "$WORK/tcp-connect.json port=5132" >>$set
+	kill -HUP $PK_PID
+	wait_for "the second reload" metrics_say $prom probekit_reloads_total 2
+	metrics_say $prom 'probekit_events_total{recipe="tcp-resets",event="sent"}' 0 ||
+		fail "a changed recipe's counter did not start over"
+	metrics_say $prom 'probekit_recipe_up{recipe="tcp-connect"}' 1 || fail "tcp-connect not added"
+	metrics_say $prom 'probekit_events_total{recipe="tcp-retrans",event="retrans"}' $retrans ||
+		fail "tcp-retrans's counter after the second reload"
+	grep -q 'changed (counters start over): tcp-resets; added: tcp-connect' $out.err ||
+		fail "the log: $(grep reloaded $out.err)"
+	ip netns exec $NS_A "$TOOLS/tcpflow" connects $V4_B 5132 2 0 30 >/dev/null
+	wait_for "the added recipe counts" metrics_say $prom \
+		'probekit_attempts_total{recipe="tcp-connect",analysis="connect",result="refused"}' 2
+	# a set that does not load: refused, nothing changes
+	echo '{"probekit": 1' >$WORK/broken.json
+	echo "$WORK/broken.json" >>$set
+	kill -HUP $PK_PID
+	wait_for "the refusal" grep -q 'reload refused' $out.err
+	sleep 0.5
+	metrics_say $prom probekit_reloads_total 2 || fail "a refused reload counted"
+	metrics_say $prom 'probekit_recipe_up{recipe="tcp-connect"}' 1 || fail "the set changed"
+	[ "$(ls $T/instances | grep -c '^probekit_')" = 1 ] || fail "not one instance: $(ls $T/instances)"
+	[ -z "$(cat $T/set_event)" ] || fail "events in the top-level buffer"
+	promtool check metrics <$prom || fail "promtool"
+	pk_stop TERM
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
 	assert_clean
 }

@@ -62,7 +62,56 @@ static void latency_buckets_are_cumulative_and_always_the_same(void)
 	prom_free(m);
 }
 
+static void counters_carry_over_a_reload(void)
+{
+	struct prom_carry *c = prom_carry_new();
+	struct prom *m = prom_new();
+	char *text;
+
+	/* before the reload: a, kept; b, changed; a gauge and a summary's quantile are not counters */
+	prom_sample(m, "ev_total", "counter", "E", "", 5, "recipe", "a", "event", "x", NULL);
+	prom_sample(m, "ev_total", "counter", "E", "", 9, "recipe", "a", "event", "quiet", NULL);
+	prom_sample(m, "ev_total", "counter", "E", "", 7, "recipe", "b", "event", "x", NULL);
+	prom_sample(m, "up", "gauge", "U", "", 1, "recipe", "a", NULL);
+	prom_sample(m, "rq_seconds", "summary", "R", "", 0.25, "recipe", "a", "quantile", "0.5", NULL);
+	prom_sample(m, "rq_seconds", "summary", "R", "_count", 40, "recipe", "a", NULL);
+	free(prom_render(m));
+	prom_carry_keep(c, m, "a", true);
+	prom_carry_keep(c, m, "b", false);
+	prom_free(m);
+	/* after: the new pipelines count from zero */
+	m = prom_new();
+	prom_set_carry(m, c);
+	prom_sample(m, "ev_total", "counter", "E", "", 2, "recipe", "a", "event", "x", NULL);
+	prom_sample(m, "ev_total", "counter", "E", "", 1, "recipe", "b", "event", "x", NULL);
+	prom_sample(m, "up", "gauge", "U", "", 1, "recipe", "a", NULL);
+	prom_sample(m, "rq_seconds", "summary", "R", "", 0.5, "recipe", "a", "quantile", "0.5", NULL);
+	prom_sample(m, "rq_seconds", "summary", "R", "_count", 3, "recipe", "a", NULL);
+	text = prom_render(m);
+	CHECK_CONTAINS(text, "ev_total{recipe=\"a\",event=\"x\"} 7\n");
+	CHECK_CONTAINS(text, "ev_total{recipe=\"a\",event=\"quiet\"} 9\n");	/* not sampled: as it was */
+	CHECK_CONTAINS(text, "ev_total{recipe=\"b\",event=\"x\"} 1\n");	/* changed: from zero */
+	CHECK_CONTAINS(text, "up{recipe=\"a\"} 1\n");
+	CHECK_CONTAINS(text, "rq_seconds{recipe=\"a\",quantile=\"0.5\"} 0.5\n");
+	CHECK_CONTAINS(text, "rq_seconds_count{recipe=\"a\"} 43\n");
+	free(text);
+	/* a second reload keeps what the last render showed (not the carry added twice) */
+	prom_carry_keep(c, m, "a", true);
+	prom_free(m);
+	m = prom_new();
+	prom_set_carry(m, c);
+	prom_sample(m, "ev_total", "counter", "E", "", 1, "recipe", "a", "event", "x", NULL);
+	text = prom_render(m);
+	CHECK_CONTAINS(text, "ev_total{recipe=\"a\",event=\"x\"} 8\n");
+	CHECK_CONTAINS(text, "ev_total{recipe=\"a\",event=\"quiet\"} 9\n");
+	free(text);
+	prom_free(m);
+	prom_carry_free(c);
+}
+
 const struct unit_test prometheus_tests[] = {
+	{ "prometheus: counters carry over a reload; changed recipes start over",
+	  counters_carry_over_a_reload },
 	{ "prometheus: a family's samples together, label values escaped",
 	  families_are_written_together_and_labels_escaped },
 	{ "prometheus: latency buckets cumulative, the same set every time",
