@@ -10,7 +10,7 @@ CC        ?= cc
 STATIC_PKGS := libtracefs libtraceevent jansson libseccomp libnl-3.0
 PKGS      := $(STATIC_PKGS) libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm
 WARN      := -Wall -Wextra -Werror -D_GNU_SOURCE
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Isrc $(PKG_CFLAGS) \
@@ -99,7 +99,7 @@ static: probekit-static
 
 probekit-static: $(SRCS) $(wildcard src/*/*.h)
 	@mkdir -p build
-	$(CC) $(ALL_CFLAGS) -DPK_NO_HTTP -static -o $@ $(SRCS) $(shell pkg-config --static --libs $(STATIC_PKGS))
+	$(CC) $(ALL_CFLAGS) -DPK_NO_HTTP -static -o $@ $(SRCS) $(shell pkg-config --static --libs $(STATIC_PKGS)) -lm
 
 build/fuzz/%.o: src/%.c
 	@mkdir -p $(@D)

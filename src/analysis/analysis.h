@@ -25,6 +25,7 @@ struct analysis_opts {
 	char **groups;		/* -g, NULL-terminated */
 	const char *role;	/* --role: server or client */
 	bool explain;		/* --explain: follow slow pairs with where the wait went */
+	int label_series;	/* monitor: events per remote address and per process, at most this many values each (0: none) */
 };
 
 /* What the report needs to know of the run. */

@@ -256,6 +256,13 @@ static json_t *summary_json(const void *self, const struct format_ctx *fc)
 	if (c->cfg->n_more)
 		json_object_set_new(obj, "more", more_json(c, fc));
 	json_object_set_new(obj, "snmp", ratios_json(c));
+	if (c->n_labels) {
+		json_t *labels = json_array();
+
+		for (int i = 0; i < c->n_labels; i++)
+			json_array_append_new(labels, label_table_json(&c->labels[i], fc));
+		json_object_set_new(obj, "labels", labels);
+	}
 	return obj;
 }
 
@@ -405,8 +412,16 @@ static void summary_text(const void *self, const struct format_ctx *fc, FILE *f)
 
 static int counts_op_init(struct analysis *a)
 {
-	a->state = xcalloc(1, sizeof(struct counts));
-	counts_init(a->state, a->recipe, a->cfg);
+	struct counts *c = xcalloc(1, sizeof(struct counts));
+	int raddr = recipe_field_index(a->recipe, "raddr"), cap = a->opts ? a->opts->label_series : 0;
+
+	a->state = c;
+	counts_init(c, a->recipe, a->cfg);
+	if (cap > 0 && raddr >= 0)
+		label_table_init(&c->labels[c->n_labels++], "raddr", raddr, cap, a->recipe->n_events);
+	if (cap > 0)
+		label_table_init(&c->labels[c->n_labels++], "comm", FIELD_COMM, cap,
+				 a->recipe->n_events);
 	return PK_OK;
 }
 
@@ -427,11 +442,19 @@ static void counts_op_uses(const struct analysis *a, int event, bool *fields)
 		columns_use(cfg->more[k].group_by, cfg->more[k].n_group_by, fields);
 	if (cfg->sum_field)
 		fields[cfg->sum_field] = true;
+	for (int i = 0; i < ((const struct counts *)a->state)->n_labels; i++)
+		fields[((const struct counts *)a->state)->labels[i].field] = true;
 }
 
 static void counts_op_feed(struct analysis *a, struct record *rec)
 {
-	counts_add(a->state, rec->values, rec->event);
+	struct counts *c = a->state;
+
+	counts_add(c, rec->values, rec->event);
+	if (a->recipe->events[rec->event].unlisted)
+		return;
+	for (int i = 0; i < c->n_labels; i++)
+		label_table_add(&c->labels[i], &rec->values[c->labels[i].field], rec->event);
 }
 
 /* Tracing is off, the instance still there: what the kernel counted. */
@@ -462,6 +485,10 @@ static void counts_op_report(struct analysis *a, const struct run_info *info)
 
 static void counts_op_free(struct analysis *a)
 {
+	struct counts *c = a->state;
+
+	for (int i = 0; c && i < c->n_labels; i++)
+		label_table_free(&c->labels[i]);
 	if (a->state)
 		counts_free(a->state);
 	free(a->state);

@@ -9,6 +9,7 @@
  */
 #include "analysis/analysis.h"
 #include "analysis/grouptab.h"
+#include "analysis/labels.h"
 #include "kernel/snmp.h"
 
 struct snmp_ratio {
@@ -52,6 +53,9 @@ struct counts {
 	bool kernel;
 	uint64_t kernel_dropped;
 	int kernel_unread;
+	/* monitor: listed events per remote address and per process (bounded) */
+	struct label_table labels[2];
+	int n_labels;
 };
 
 extern const struct analysis_ops counts_analysis;

@@ -44,8 +44,9 @@ static const char usage_text[] =
 	"      --textfile DIR      write DIR/probekit.prom (atomically: a new file renamed\n"
 	"                          over the old) for node_exporter's textfile collector\n"
 	"      --every SECONDS     how often the metrics are made anew (default 5)\n"
-	"      --max-series N      request/response: at most N server ports per recipe\n"
-	"                          (default 100); the rest are summed as port=\"other\"\n"
+	"      --max-series N      at most N server ports (request/response), remote\n"
+	"                          addresses and process names per recipe get series of\n"
+	"                          their own (default 100); the rest are summed as \"other\"\n"
 	"      --record DIR        flight recorder: keep the last --before seconds of every\n"
 	"                          recipe's events and pairs in memory; when a --trigger\n"
 	"                          fires, write DIR/probekit-capture-TIME.ndjson with the\n"
@@ -323,7 +324,7 @@ static int start_set(struct monitor *mon)
 	int ret;
 
 	rs->pins = mon->pins;
-	mon->an = (struct analysis_opts){ 0 };
+	mon->an = (struct analysis_opts){ .label_series = mo->max_series };
 	if (mo->rec.dir) {
 		if (!(mon->fl = open_recorder(rs, mo, &mon->an, &ret)))
 			return ret;

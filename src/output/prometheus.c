@@ -321,11 +321,51 @@ static double number(json_t *obj, const char *key)
 	return json_is_number(v) ? json_number_value(v) : 0;
 }
 
-/* The summary: events per recipe event, lost events. */
-static void summary(struct prom *m, const char *recipe, json_t *obj)
+/* One row of a label table: its non-zero counts per event. */
+static void label_row(struct prom *m, const char *family, const char *help, const char *recipe,
+		      const char *label, const char *value, json_t *per_event)
 {
 	const char *ev;
 	json_t *n;
+
+	json_object_foreach(per_event, ev, n)
+		if (json_number_value(n) > 0)
+			prom_sample(m, family, "counter", help, "", json_number_value(n),
+				    "recipe", recipe, "event", ev, label, value, NULL);
+}
+
+/* Events per remote address or per process: the first values seen, then "other". */
+static void label_table(struct prom *m, const char *recipe, json_t *t)
+{
+	const char *label = json_string_value(json_object_get(t, "label"));
+	bool remote = label && !strcmp(label, "raddr");
+	const char *family = remote ? "probekit_events_by_remote_total" :
+				      "probekit_events_by_process_total";
+	const char *help = remote ? "Events per remote address (the first --max-series; the rest "
+				    "in raddr=\"other\")" :
+				    "Events per process name (the first --max-series; the rest in "
+				    "comm=\"other\")";
+	json_t *row;
+	size_t i;
+
+	if (!label)
+		return;
+	json_array_foreach(json_object_get(t, "rows"), i, row)
+		label_row(m, family, help, recipe, label,
+			  json_string_value(json_object_get(row, "value")),
+			  json_object_get(row, "per_event"));
+	label_row(m, family, help, recipe, label, "other", json_object_get(t, "other"));
+	prom_sample(m, "probekit_label_values_folded", "gauge",
+		    "Distinct label values beyond --max-series, counted in \"other\" (estimated)",
+		    "", number(t, "folded"), "recipe", recipe, "label", label, NULL);
+}
+
+/* The summary: events per recipe event, lost events; per remote address and process. */
+static void summary(struct prom *m, const char *recipe, json_t *obj)
+{
+	const char *ev;
+	json_t *n, *t;
+	size_t i;
 
 	json_object_foreach(json_object_get(obj, "per_event"), ev, n)
 		prom_sample(m, "probekit_events_total", "counter",
@@ -334,6 +374,8 @@ static void summary(struct prom *m, const char *recipe, json_t *obj)
 	prom_sample(m, "probekit_recipe_lost_events_total", "counter",
 		    "Events the ring buffer lost while this recipe traced (all recipes share it)", "",
 		    number(obj, "lost"), "recipe", recipe, NULL);
+	json_array_foreach(json_object_get(obj, "labels"), i, t)
+		label_table(m, recipe, t);
 }
 
 /*

@@ -411,3 +411,82 @@ test_monitor_reload_keeps_the_counters_of_unchanged_recipes() {
 	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
 	assert_clean
 }
+
+# Cardinality: 10,000 connects from 1,000 addresses of NS_A (each from an
+# ephemeral port of its own) to a closed port of NS_B: the server sends
+# 10,000 resets (its Tcp:OutRsts) to 1,000 remote addresses and 10,000
+# remote ports. The metrics label events by remote address and by process:
+# 50 addresses (--max-series) get series, the rest sum in raddr="other" and
+# are counted as folded; no port is a label. Memory is bounded by caps (the
+# summary's per-flow tables hold 4,096 groups, then an overflow group; label
+# tables --max-series values): once they are full, after 5,000 connects, the
+# monitor's resident memory stays where it is for the next 5,000.
+connect_from_many() {	# FIRST COUNT: connects from 10.233.x.y, cycling through 1,000 addresses
+	ip netns exec $NS_A python3 - "$1" "$2" "$V4_B" <<-'PY'
+	import socket, sys
+	first, count, dst = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+	for k in range(first, first + count):
+	    i = k % 1000
+	    s = socket.socket()
+	    s.bind((f"10.233.{i // 250}.{i % 250 + 1}", 0))
+	    s.settimeout(5)
+	    try:
+	        s.connect((dst, 5998))
+	    except OSError:
+	        pass
+	    s.close()
+	PY
+}
+
+test_monitor_series_stay_bounded_under_ten_thousand_peers() {
+	local out=$WORK/out prom=$WORK/probekit.prom rst0 rst sent other named folded rss1 rss2
+	netns_pair
+	python3 -c "
+for i in range(1000): print(f'addr add 10.233.{i // 250}.{i % 250 + 1}/32 dev va$ID')" >$WORK/addrs
+	ip -n $NS_A -batch $WORK/addrs || fail "addresses"
+	ip -n $NS_B route add 10.233.0.0/16 dev vb$ID || fail "route"
+	rst0=$(tcp_mib $NS_B OutRsts)
+	# ASan's quarantine would hold freed memory for a while: RSS would grow with time, not peers
+	ASAN_OPTIONS=quarantine_size_mb=1 pk_start $out monitor tcp-resets --max-series 50 \
+		--textfile $WORK --every 0.3 --max-cpu off
+	connect_from_many 0 5000
+	wait_for "5000 resets counted" metrics_say $prom \
+		'probekit_events_total{recipe="tcp-resets",event="sent"}' 5000
+	sleep 1
+	rss1=$(metric $prom probekit_resident_memory_bytes)
+	connect_from_many 5000 5000
+	rst=$(( $(tcp_mib $NS_B OutRsts) - rst0 ))
+	[ $rst = 10000 ] || fail "the server sent $rst resets, not 10000"
+	wait_for "10000 resets counted" metrics_say $prom \
+		'probekit_events_total{recipe="tcp-resets",event="sent"}' 10000
+	sleep 1
+	rss2=$(metric $prom probekit_resident_memory_bytes)
+	read -r named sent other folded < <(python3 - $prom <<-'PY'
+	import re, sys
+	named, sent, other, folded = set(), 0, 0, 0
+	for line in open(sys.argv[1]):
+	    m = re.match(r'probekit_events_by_remote_total\{recipe="tcp-resets",event="sent",raddr="([^"]*)"\} (\d+)', line)
+	    if m:
+	        sent += int(m.group(2))
+	        if m.group(1) == "other":
+	            other = int(m.group(2))
+	        else:
+	            named.add(m.group(1))
+	    m = re.match(r'probekit_label_values_folded\{recipe="tcp-resets",label="raddr"\} (\S+)', line)
+	    if m:
+	        folded = float(m.group(1))
+	print(len(named), sent, other, int(folded))
+	PY
+	)
+	echo "kernel: OutRsts +$rst; metrics: $named addresses with series, $sent resets by address ($other in other), ~$folded addresses folded; RSS $rss1 -> $rss2 bytes; $(grep -vc '^#' $prom) series in all"
+	[ "$sent" = 10000 ] || fail "resets by address sum to $sent"
+	[ "$named" -le 50 ] && [ "$named" -ge 45 ] || fail "$named addresses with series (cap 50)"
+	[ "$folded" -ge 900 ] && [ "$folded" -le 1010 ] || fail "folded estimate $folded (about 951)"
+	grep -q 'rport=\|lport=' $prom && fail "a port became a label"
+	[ "$(grep -vc '^#' $prom)" -lt 400 ] || fail "too many series: $(grep -vc '^#' $prom)"
+	[ $((rss2 - rss1)) -lt $((512 * 1024)) ] || fail "RSS grew by $((rss2 - rss1)) bytes"
+	promtool check metrics <$prom || fail "promtool"
+	pk_stop INT
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	assert_clean
+}
