@@ -42,7 +42,7 @@ FUZZERS      := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuz
 
 PHONY_BENCH := bench-overhead
 .PHONY: all asan static bench-decode bench-reqresp bench-startup $(PHONY_BENCH) check check-unit check-integration check-static \
-	check-vm check-fuzz fuzz deps install uninstall clean
+	check-vm check-fuzz check-soak soak fuzz deps install uninstall clean
 
 all: probekit
 
@@ -123,13 +123,23 @@ fuzz: $(FUZZERS) build/fuzz/gen_pages
 check-fuzz: $(FUZZERS) build/fuzz/gen_pages
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-10} tests/fuzz/run.sh $(FUZZERS)
 
-check: check-unit check-integration check-static check-fuzz bench-decode bench-reqresp bench-startup check-vm
+check: check-unit check-integration check-soak check-static check-fuzz bench-decode bench-reqresp bench-startup check-vm
 
 check-unit: build/asan/unit-tests
 	cd tests && ../build/asan/unit-tests
 
 check-integration: probekit-asan $(TOOLS)
 	PROBEKIT=$(CURDIR)/probekit-asan TOOLS=$(CURDIR)/build/tools tests/integration/run.sh
+
+# The monitor under mixed traffic, scrapes, bad requests and reloads: a short
+# run of the ASan build in check (its quarantine kept small, or freed memory
+# would look like growth), the long one (SOAK_SECONDS, default 1800) on -O2.
+check-soak: probekit-asan $(TOOLS)
+	ASAN_OPTIONS=quarantine_size_mb=1 PROBEKIT=$(CURDIR)/probekit-asan \
+	  TOOLS=$(CURDIR)/build/tools tests/soak/soak.sh 60
+
+soak: probekit $(TOOLS)
+	PROBEKIT=$(CURDIR)/probekit TOOLS=$(CURDIR)/build/tools tests/soak/soak.sh $${SOAK_SECONDS:-1800}
 
 # ns per event for read + decode + pair, on generated ring-buffer pages (-O2 build)
 # what a tracer costs a real server (redis from Debian's packages, unpacked into .cache/bench):

@@ -24,7 +24,10 @@ static size_t entry_size(uint32_t len)
 void flight_ring_init(struct flight_ring *r, size_t bytes)
 {
 	*r = (struct flight_ring){ .cap = bytes & ~(size_t)7 };
-	r->buf = xcalloc(1, r->cap);	/* pages become resident as the ring fills */
+	r->buf = xcalloc(1, r->cap);
+	/* resident from the start: the ring cycles through all of it anyway, and the
+	 * memory a monitor holds should not creep up over its first hours */
+	memset(r->buf, 0xff, r->cap);
 }
 
 void flight_ring_free(struct flight_ring *r)

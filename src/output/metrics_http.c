@@ -106,8 +106,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (strcmp(url, "/metrics"))
 		return refuse(h, c, MHD_HTTP_NOT_FOUND, "only /metrics\n");
 	pthread_mutex_lock(&h->lock);
-	h->served++;
-	ret = reply(c, MHD_HTTP_OK, h->text ? h->text : "", head);	/* copied under the lock */
+	if (h->text) {
+		h->served++;
+		ret = reply(c, MHD_HTTP_OK, h->text, head);	/* copied under the lock */
+	} else {	/* not tracing yet: an empty 200 would be a target with no series */
+		ret = reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, "not tracing yet\n", head);
+	}
 	pthread_mutex_unlock(&h->lock);
 	return ret;
 }
