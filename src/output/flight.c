@@ -37,6 +37,19 @@ struct flight_recipe {
 	int k;
 	bool observer;
 	struct sink *ndjson;	/* formats into the scratch buffer */
+	struct format_ctx fc;	/* the recipe's, for lines formatted later */
+};
+
+/*
+ * A ring entry: the record as decoded, its values copied and their strings
+ * after them (formatting waits for a capture: a line per event cost 1.4 us,
+ * a copy costs a tenth of that).
+ */
+struct kept_record {
+	uint64_t ts;
+	int32_t event, cpu;
+	int32_t n_values;
+	const char *type, *analysis;	/* static strings and the recipe's names */
 };
 
 struct pending {
@@ -58,9 +71,12 @@ struct flight {
 	struct flight_trigger *trig;
 	int n_trig;
 	struct flight_ring ring;
-	char *scratch;
+	char *scratch;			/* a line formatted: a capture's, the firing one */
 	FILE *scratch_f;
-	bool last_line_ok;		/* the scratch holds the last record's line */
+	uint8_t *blob;			/* the entry being kept */
+	size_t blob_cap;
+	struct value *values;		/* a kept record's values, to format it */
+	int values_cap;
 	uint64_t now_ts;		/* the newest event's time */
 	struct pending p;
 	int64_t last_fire_mono;		/* of the last capture; 0: none yet */
@@ -130,6 +146,9 @@ struct flight *flight_open(const struct flight_opts *o, const struct recipe *con
 	fl->ctx = xcalloc(2 * n, sizeof(*fl->ctx));
 	fl->scratch = xcalloc(1, SCRATCH_BYTES);
 	fl->scratch_f = fmemopen(fl->scratch, SCRATCH_BYTES, "w");
+	/* fully buffered: unbuffered, every character was a call into fmemopen (4 us an event) */
+	if (fl->scratch_f)
+		setvbuf(fl->scratch_f, NULL, _IOFBF, SCRATCH_BYTES);
 	if (!fl->scratch_f) {
 		pk_error("--record: fmemopen: %s", strerror(errno));
 		flight_close(fl);
@@ -140,6 +159,7 @@ struct flight *flight_open(const struct flight_opts *o, const struct recipe *con
 	for (int k = 0; k < 2 * n; k++) {
 		fl->ctx[k] = (struct flight_recipe){ .fl = fl, .k = k % n, .observer = k >= n };
 		fl->ctx[k].ndjson = sink_open(&ndjson_sink, recipes[k % n], fl->scratch_f, false);
+		fl->ctx[k].ndjson->skip_absent = true;	/* half an event line is nulls, else */
 	}
 	return fl;
 }
@@ -150,25 +170,90 @@ void flight_set_plan(struct flight *fl, int k, json_t *plan)
 	fl->plans[k] = json_incref(plan);
 }
 
-/* Keep the record's NDJSON line; forget what is older than anyone needs. */
+/* The record as an entry: values, then the bytes of their strings. */
+static uint32_t pack(struct flight *fl, const struct record *rec, const char *type,
+		     const char *analysis)
+{
+	size_t vbytes = (size_t)rec->n_values * sizeof(struct value), need, at;
+	struct kept_record h = { .ts = rec->ts, .event = rec->event, .cpu = rec->cpu,
+				 .n_values = rec->n_values, .type = type, .analysis = analysis };
+	struct value *v;
+
+	need = sizeof(h) + vbytes;
+	for (int i = 0; i < rec->n_values; i++)
+		if (rec->values[i].present && rec->values[i].str)
+			need += rec->values[i].len;
+	if (need > fl->blob_cap) {	/* grows to the largest record once */
+		fl->blob_cap = need * 2;
+		fl->blob = xrealloc(fl->blob, fl->blob_cap);
+	}
+	memcpy(fl->blob, &h, sizeof(h));
+	v = (struct value *)(fl->blob + sizeof(h));
+	memcpy(v, rec->values, vbytes);
+	at = sizeof(h) + vbytes;
+	for (int i = 0; i < rec->n_values; i++)
+		if (v[i].present && v[i].str) {
+			memcpy(fl->blob + at, v[i].str, v[i].len);
+			v[i].str = (const char *)(uintptr_t)(at + 1);	/* an offset, 0 stays NULL */
+			at += v[i].len;
+		} else {
+			v[i].str = NULL;
+		}
+	return (uint32_t)at;
+}
+
+/* A kept entry back as a record (its strings pointing into the entry). */
+static struct record unpack(struct flight *fl, const char *blob)
+{
+	struct kept_record h;
+	struct record rec;
+
+	memcpy(&h, blob, sizeof(h));
+	if (h.n_values > fl->values_cap) {
+		fl->values_cap = h.n_values;
+		fl->values = xrealloc(fl->values, h.n_values * sizeof(*fl->values));
+	}
+	memcpy(fl->values, blob + sizeof(h), h.n_values * sizeof(*fl->values));
+	for (int i = 0; i < h.n_values; i++)
+		if (fl->values[i].str)
+			fl->values[i].str = blob + ((uintptr_t)fl->values[i].str - 1);
+	rec = (struct record){ .event = h.event, .ts = h.ts, .cpu = h.cpu, .values = fl->values,
+			       .n_values = h.n_values };
+	return rec;
+}
+
+/* The entry's NDJSON line into the scratch (NUL-terminated); its length, 0 if too long. */
+static long format_line(struct flight *fl, int k, const char *blob)
+{
+	struct flight_recipe *fr = &fl->ctx[k];
+	struct kept_record h;
+	struct record rec = unpack(fl, blob);
+	long len;
+
+	memcpy(&h, blob, sizeof(h));
+	fr->ndjson->fc = fr->fc;
+	rewind(fl->scratch_f);
+	clearerr(fl->scratch_f);
+	ndjson_sink.record(fr->ndjson, &rec, h.type, h.analysis);
+	fflush(fl->scratch_f);
+	len = ftell(fl->scratch_f);
+	if (ferror(fl->scratch_f) || len <= 0 || len >= SCRATCH_BYTES - 1) {
+		fl->too_long++;
+		return 0;
+	}
+	fl->scratch[len] = '\0';
+	return len;
+}
+
+/* Keep the record; forget what is older than anyone needs. */
 static void keep(struct flight *fl, struct flight_recipe *fr, const struct format_ctx *fc,
 		 const struct record *rec, const char *type, const char *analysis)
 {
-	long len;
+	uint32_t len;
 	uint64_t from;
 
-	fr->ndjson->fc = *fc;
-	rewind(fl->scratch_f);
-	clearerr(fl->scratch_f);
-	ndjson_sink.record(fr->ndjson, rec, type, analysis);
-	fflush(fl->scratch_f);
-	len = ftell(fl->scratch_f);
-	fl->last_line_ok = !ferror(fl->scratch_f) && len > 0 && len < SCRATCH_BYTES - 1;
-	if (!fl->last_line_ok) {
-		fl->too_long++;
-		return;
-	}
-	fl->scratch[len] = '\0';	/* for a trigger that copies it */
+	fl->ctx[fr->k].fc = *fc;	/* the pipeline's: the same for both of its sinks */
+	len = pack(fl, rec, type, analysis);
 	if (rec->ts > fl->now_ts)
 		fl->now_ts = rec->ts;
 	from = fl->now_ts > fl->o.before_ns ? fl->now_ts - fl->o.before_ns : 0;
@@ -179,7 +264,7 @@ static void keep(struct flight *fl, struct flight_recipe *fr, const struct forma
 			from = want;
 	}
 	flight_ring_trim(&fl->ring, from);
-	flight_ring_push(&fl->ring, rec->ts, fr->k, fl->scratch, (uint32_t)len);
+	flight_ring_push(&fl->ring, rec->ts, fr->k, (const char *)fl->blob, len);
 }
 
 static void fire(struct flight *fl, struct flight_trigger *t)
@@ -196,8 +281,9 @@ static void fire(struct flight *fl, struct flight_trigger *t)
 		fl->suppressed++;
 		return;
 	}
-	fl->p = (struct pending){ .active = true, .t = t, .fire_ts = fl->now_ts, .fire_mono = now,
-				  .line = fl->last_line_ok ? xstrdup(fl->scratch) : NULL };
+	fl->p = (struct pending){ .active = true, .t = t, .fire_ts = fl->now_ts, .fire_mono = now };
+	if (format_line(fl, t->recipe, (const char *)fl->blob))	/* the entry just kept */
+		fl->p.line = xstrdup(fl->scratch);
 	clock_gettime(CLOCK_REALTIME, &fl->p.wall);
 	fl->last_fire_mono = now;
 }
@@ -348,21 +434,24 @@ static json_t *header(const struct flight *fl, uint64_t from, uint64_t n_events,
 	return h;
 }
 
-static void write_lines(const struct flight *fl, FILE *f, uint64_t from, uint64_t to)
+/* The window's entries as lines, each with its recipe first. */
+static void write_lines(struct flight *fl, FILE *f, uint64_t from, uint64_t to)
 {
 	struct flight_entry en;
 	uint64_t pos = 0;
 	size_t off = 0;
 
-	while (flight_ring_next(&fl->ring, &pos, &off, &en))
-		if (en.ts >= from && en.ts <= to) {
-			const char *name = fl->recipes[en.recipe]->name;
+	while (flight_ring_next(&fl->ring, &pos, &off, &en)) {
+		const char *name = fl->recipes[en.recipe]->name;
+		long len;
 
-			fputs("{\"recipe\":", f);
-			jw_string(f, name, strlen(name));
-			fputc(',', f);
-			fwrite(en.line + 1, 1, en.len - 1, f);	/* the line without its '{' */
-		}
+		if (en.ts < from || en.ts > to || !(len = format_line(fl, en.recipe, en.line)))
+			continue;
+		fputs("{\"recipe\":", f);
+		jw_string(f, name, strlen(name));
+		fputc(',', f);
+		fwrite(fl->scratch + 1, 1, len - 1, f);	/* the line without its '{' */
+	}
 }
 
 static char *capture_name(const struct timespec *wall)
@@ -456,6 +545,9 @@ static void run_hook(struct flight *fl, const char *path)
 		signal(SIGHUP, SIG_DFL);
 		if (null >= 0)
 			dup2(null, 0);
+		/* nothing of the monitor's: an open trace_pipe_raw would keep the
+		 * instance from being removed while the command runs */
+		close_range(3, ~0U, 0);
 		execle("/bin/sh", "sh", "-c", fl->o.on_trigger, "sh", path, (char *)NULL, env);
 		_exit(127);
 	}
@@ -550,6 +642,8 @@ void flight_close(struct flight *fl)
 	if (fl->scratch_f)
 		fclose(fl->scratch_f);
 	free(fl->scratch);
+	free(fl->blob);
+	free(fl->values);
 	flight_ring_free(&fl->ring);
 	free(fl);
 }

@@ -336,14 +336,28 @@ static void write_raw_text(FILE *f, const char *s, size_t len)
 	jw_string(f, buf, strlen(buf));
 }
 
+/* A decimal integer without printf's parsing (every number of every event line). */
+static void write_int(FILE *f, int64_t n)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t u = n < 0 ? -(uint64_t)n : (uint64_t)n;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (n < 0)
+		*--p = '-';
+	fwrite_unlocked(p, 1, buf + sizeof(buf) - p, f);
+}
+
 void format_json_write(const struct format_ctx *fc, int field, const struct value *v, FILE *f)
 {
 	struct json_val j;
 
 	json_classify(fc, field, v, &j);
 	switch (j.kind) {
-	case JK_NULL: fputs("null", f); return;
-	case JK_INT: fprintf(f, "%lld", (long long)j.num); return;
+	case JK_NULL: fwrite_unlocked("null", 1, 4, f); return;
+	case JK_INT: write_int(f, (int64_t)j.num); return;
 	case JK_RAW_TEXT:
 		write_raw_text(f, j.s, j.len);
 		return;

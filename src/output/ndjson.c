@@ -25,10 +25,10 @@ static void ndjson_record(struct sink *s, const struct record *rec, const char *
 	jw_key(s->f, "event", false);
 	jw_string(s->f, event, strlen(event));
 	jw_key(s->f, "ts_ns", false);
-	fprintf(s->f, "%" PRId64, (int64_t)rec->values[FIELD_TIME].num);
+	fprintf(s->f, "%" PRId64, (int64_t)rec->values[FIELD_TIME].num);	/* once a line */
 	for (int f = 0; f < r->n_fields; f++) {
 		if (f == FIELD_EVENT || (f == FIELD_LATENCY && !analysis) ||
-		    (f == FIELD_OWNER && !r->owner))
+		    (f == FIELD_OWNER && !r->owner) || (s->skip_absent && !rec->values[f].present))
 			continue;
 		jw_key(s->f, r->fields[f].name, false);
 		format_json_write(&s->fc, f, &rec->values[f], s->f);

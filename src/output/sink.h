@@ -36,6 +36,7 @@ struct sink {
 	struct format_ctx fc;
 	FILE *f;
 	bool quiet;		/* no record lines: results only */
+	bool skip_absent;	/* NDJSON: fields without a value left out (the flight recorder) */
 	int *widths;		/* text: per column */
 	void *ctx;		/* the sink's own (prometheus: the metrics being built) */
 };

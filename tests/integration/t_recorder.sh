@@ -195,7 +195,12 @@ test_recorder_runs_the_trigger_command_bounded_in_time() {
 	wait_for "the command ran" test -s $WORK/hookpath
 	f=$(cat $WORK/hookpath)
 	[ -f "$f" ] && cmp -s "$f" $WORK/hooked || fail "the command did not get the capture's path"
-	pgrep -f 'exec sleep 60|^sleep 60' >/dev/null || fail "the command is not running"
+	local hook
+	hook=$(pgrep -x -f 'sleep 60') || fail "the command is not running"
+	# it holds nothing of the monitor's: an inherited trace_pipe_raw would keep
+	# the instance from being removed while the command runs
+	[ -z "$(ls -l /proc/$hook/fd | grep -E 'tracing|pipe:')" ] ||
+		fail "the command inherited the monitor's files: $(ls -l /proc/$hook/fd)"
 	wait_for "the command killed after its 2 s" grep -q 'ran out of time' $out.err
 	pgrep -x -f 'sleep 60' >/dev/null && fail "the command's process group outlived its time"
 	# tracing went on while the command ran: a second reset made a second capture

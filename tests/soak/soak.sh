@@ -16,6 +16,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../integration/lib.sh"
 trap cleanup EXIT
+trap "exit 1" INT TERM	# cleanup runs on these too
 SECS=${1:-${SOAK_SECONDS:-1800}}
 [ "$(id -u)" = 0 ] || { echo "soak: needs root (tracefs, namespaces)"; exit 77; }
 [ -d $T/instances ] || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
