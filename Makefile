@@ -135,7 +135,7 @@ check-integration: probekit-asan $(TOOLS)
 # run of the ASan build in check (its quarantine kept small, or freed memory
 # would look like growth), the long one (SOAK_SECONDS, default 1800) on -O2.
 check-soak: probekit-asan $(TOOLS)
-	ASAN_OPTIONS=quarantine_size_mb=1 PROBEKIT=$(CURDIR)/probekit-asan \
+	ASAN_OPTIONS=quarantine_size_mb=1 SOAK_BUFFER_KB=32768 PROBEKIT=$(CURDIR)/probekit-asan \
 	  TOOLS=$(CURDIR)/build/tools tests/soak/soak.sh 60
 
 soak: probekit $(TOOLS)

@@ -4,7 +4,8 @@
 # one with 30 ms answers, bulk transfers (GSO skbs of many segments), IPv4
 # and IPv6, refused connects, resets; the endpoint scraped every 2 s (and
 # `promtool check metrics` on a scrape every 30 s), bad requests among the
-# scrapes, a SIGHUP every 5 minutes; the flight recorder writing captures.
+# scrapes, a SIGHUP every 5 minutes (once, midway, in a run under 10); the
+# flight recorder writing captures.
 # Checks at the end: resident memory did not grow once warm (after a
 # warm-up that fills the summary's bounded tables; the last third of the
 # run against the middle third), retransmissions counted (no more
@@ -40,7 +41,7 @@ pk_start $out monitor tcp-retrans tcp-connect tcp-resets tcp-reqresp \
 	-p tcp-reqresp:port=5305 --listen 127.0.0.1:$mport --textfile $WORK --every 1 \
 	--record $cap --trigger 'tcp-reqresp total > 25ms' --trigger 'tcp-retrans:retrans > 20/1s' \
 	--capture-interval 60 --max-captures 5 --captures-mb 64 --record-mb 16 --before 5 --after 1 \
-	--max-cpu off
+	--max-cpu off -b ${SOAK_BUFFER_KB:-8192}	# the warm-up's bursts: a slow (ASan) build keeps up
 wait_for "the first metrics" curl -sf --max-time 5 -o /dev/null http://127.0.0.1:$mport/metrics
 # Warm-up: the tables a run keeps for its summary are bounded (4,096 flows,
 # 4,096 connections' statistics, then overflow): fill them first, so that
@@ -58,7 +59,8 @@ for k in range(4500):		# one request each, on a connection of its own
     s.sendall(b"q" * 100); s.recv(1); s.close()
 PY
 end=$((SECONDS + SECS))
-rss=() bad=0 scrapes=0 hups=0 next_hup=$((SECONDS + 300)) next_check=$((SECONDS + 30))
+every_hup=$(( SECS < 600 ? SECS / 2 : 300 ))	# a short run reloads once, midway
+rss=() bad=0 scrapes=0 hups=0 next_hup=$((SECONDS + every_hup)) next_check=$((SECONDS + 30))
 # traffic: each round a few seconds, every shape
 traffic() {
 	while [ $SECONDS -lt $end ]; do
@@ -92,7 +94,7 @@ while [ $SECONDS -lt $end ]; do
 	if [ $SECONDS -ge $next_hup ]; then
 		kill -HUP $PK_PID
 		hups=$((hups + 1))
-		next_hup=$((SECONDS + 300))
+		next_hup=$((SECONDS + every_hup))
 	fi
 	sleep 2
 done
@@ -118,6 +120,7 @@ lost=$(awk '$1 == "probekit_lost_events_total" { print $2 }' $WORK/scrape)
 echo "$SECS s: $scrapes scrapes, $bad bad requests ($refused counted 4xx), $hups reloads, lost events $lost"
 echo "retransmissions: kernel +$((r1 - r0)), monitor $counted; captures: $(ls $cap | wc -l) kept"
 [ "$refused" -ge "$bad" ] || fail "4xx counted $refused, sent $bad"
+[ $hups -ge 1 ] && grep -q "probekit monitor: reloaded" $out.err || fail "no reload: $hups sent"
 # an event is one retransmitted skb, RetransSegs counts segments (a bulk
 # transfer's GSO skbs carry several): at least one, at most all of them
 [ "$lost" = 0 ] && [ "$counted" -gt 0 ] && [ "$counted" -le $((r1 - r0)) ] ||
