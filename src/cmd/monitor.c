@@ -155,6 +155,8 @@ struct monitor {
 	struct prom_carry *carry;	/* counters of recipes a reload kept */
 	uint64_t records_base, lost_base;	/* of the engines before the last reload */
 	int reloads;
+	int64_t deadline;		/* -d: when the monitor ends, reloads or not (0: never) */
+	struct flight_carry fcarry;	/* the recorder's counters and command across reloads */
 };
 
 static void recipe_metrics(struct monitor *mon, struct prom *m)
@@ -319,15 +321,22 @@ static int start_set(struct monitor *mon)
 {
 	const struct monitor_opts *mo = mon->mo;
 	struct recipe_set *rs = &mon->rs;
-	struct engine_opts eo = { .analysis = &mon->an, .duration_ns = mo->duration_ns,
-				  .stop = &stop_signal, .max_cpu = mo->max_cpu };
+	struct engine_opts eo = { .analysis = &mon->an, .stop = &stop_signal,
+				  .max_cpu = mo->max_cpu };
+	int64_t now = clock_ns(CLOCK_MONOTONIC);
 	int ret;
+
+	if (mo->duration_ns && !mon->deadline)
+		mon->deadline = now + (int64_t)mo->duration_ns;
+	if (mon->deadline)	/* what is left of -d: a reload does not start it over */
+		eo.duration_ns = mon->deadline > now ? (uint64_t)(mon->deadline - now) : 1;
 
 	rs->pins = mon->pins;
 	mon->an = (struct analysis_opts){ .label_series = mo->max_series };
 	if (mo->rec.dir) {
 		if (!(mon->fl = open_recorder(rs, mo, &mon->an, &ret)))
 			return ret;
+		flight_take_carry(mon->fl, &mon->fcarry);
 		eo.observers = rs->observer;
 	} else {
 		for (int k = 0; k < rs->n; k++)
@@ -341,12 +350,16 @@ static int start_set(struct monitor *mon)
 }
 
 /* Tracing off, the kernel's state given back, the summaries printed; the set freed. */
-static int stop_set(struct monitor *mon)
+static int stop_set(struct monitor *mon, bool reloading)
 {
 	int ret;
 
 	engine_report(mon->e);
-	flight_close(mon->fl);	/* after the drain: a pending capture gets what came */
+	/* after the drain: a pending capture gets what came */
+	if (reloading)
+		flight_close_carry(mon->fl, &mon->fcarry);
+	else
+		flight_close(mon->fl);
 	ret = engine_close(mon->e);
 	mon->e = NULL;
 	mon->fl = NULL;
@@ -434,7 +447,7 @@ static int reload(struct monitor *mon)
 	mon->lost_base += engine_lost(mon->e);
 	mon->reloads++;
 	printf("probekit monitor: reload: the summaries until now\n");
-	if ((ret = stop_set(mon)) || (ret = monitor_plan(&mon->rs, &ls, mon->c, mon->o,
+	if ((ret = stop_set(mon, true)) || (ret = monitor_plan(&mon->rs, &ls, mon->c, mon->o,
 							mon->instance)) || (ret = start_set(mon))) {
 		pk_error("reload: the new set cannot run (the lines above): the monitor ends");
 		free(summary);
@@ -486,7 +499,7 @@ static int run_monitor(struct monitor *mon)
 	if (mo->textfile)
 		remove_textfile(mo->textfile);
 	if (mon->e) {
-		int closed = stop_set(mon);
+		int closed = stop_set(mon, false);
 
 		ret = ret ? ret : closed;
 	}

@@ -131,7 +131,7 @@ static char *fingerprint(const struct recipe *r)
 	sb_addn(&sb, text ? text : "", text ? len : 0);
 	free(text);
 	for (int i = 0; i < r->n_params; i++)
-		sb_addf(&sb, "%c%s=%s", '\0', r->params[i].name,
+		sb_addf(&sb, "\n%s=%s", r->params[i].name,	/* compared with strcmp: no NUL */
 			r->params[i].value ? r->params[i].value : "");
 	if (!sb.buf)
 		sb_addf(&sb, "%s", "");

@@ -143,7 +143,7 @@ static struct kind *kind_of(struct report *rp, const char *recipe, const char *t
 }
 
 /* One timeline line: time from the trigger, recipe, type, event, then the fields that have a value. */
-static void print_line(json_t *o, int64_t rel)
+static void print_line(json_t *o, double rel)
 {
 	const char *key;
 	json_t *v;
@@ -177,7 +177,10 @@ static void print_line(json_t *o, int64_t rel)
 static void take_line(struct report *rp, json_t *o, long off)
 {
 	json_t *ts = json_object_get(o, "ts_ns");
-	int64_t rel = json_integer_value(ts) - rp->fired;
+	int64_t rel;
+
+	if (__builtin_sub_overflow((int64_t)json_integer_value(ts), rp->fired, &rel))
+		rel = INT64_MAX;	/* a capture from elsewhere: nonsense times stay far away */
 	struct kind *k = kind_of(rp, str(o, "recipe"), str(o, "type"), str(o, "event"));
 
 	rp->lines++;
@@ -187,7 +190,7 @@ static void take_line(struct report *rp, json_t *o, long off)
 		k->before++;
 	else
 		k->after++;
-	if (!json_is_integer(ts) || (!rp->all && (uint64_t)llabs(rel) > rp->around_ns))
+	if (!json_is_integer(ts) || (!rp->all && (rel == INT64_MIN || (uint64_t)llabs(rel) > rp->around_ns)))
 		return;
 	if (rp->n_refs == rp->cap_refs) {
 		rp->cap_refs = rp->cap_refs ? 2 * rp->cap_refs : 1024;
@@ -220,14 +223,14 @@ static void print_timeline(struct report *rp, FILE *f)
 		ssize_t len;
 		json_t *o;
 
-		if (!marked && rp->refs[i].ts >= rp->fired) {
+		if (!marked && rp->refs[i].ts >= rp->fired) {	/* compared, never subtracted */
 			printf("  %+11.6f  ---- the trigger fired ----\n", 0.0);
 			marked = true;
 		}
 		if (fseek(f, rp->refs[i].off, SEEK_SET) || (len = getline(&line, &cap, f)) <= 0 ||
 		    !(o = json_loadb(line, (size_t)len, 0, NULL)))
 			continue;
-		print_line(o, rp->refs[i].ts - rp->fired);
+		print_line(o, (double)rp->refs[i].ts - (double)rp->fired);
 		if (fired_by) {
 			json_object_del(o, "recipe");
 			if (json_equal(o, fired_by))

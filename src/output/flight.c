@@ -107,7 +107,8 @@ static void remove_dead_partials(const char *dir)
 		int pid = dot ? atoi(dot + 1) : 0;
 
 		if (strncmp(de->d_name, "." CAPTURE_PREFIX, strlen(CAPTURE_PREFIX) + 1) || pid <= 0 ||
-		    strncmp(dot - 4, ".tmp", 4) || (kill(pid, 0) == 0 || errno != ESRCH))
+		    strncmp(dot - 4, ".tmp", 4) ||
+		    (pid != getpid() && (kill(pid, 0) == 0 || errno != ESRCH)))	/* ours: PID reused */
 			continue;
 		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
 			pk_warn("--record: removed %s/%s, a capture a dead run left half-written", dir,
@@ -429,8 +430,7 @@ static json_t *header(const struct flight *fl, uint64_t from, uint64_t n_events,
 		      "after_s", fl->o.after_ns / 1e9, "events", (json_int_t)n_events,
 		      "cut_short", cut_short,
 		      /* the ring pushed out events the window wanted: its start is missing */
-		      "incomplete", fl->ring.evicted && fl->ring.count &&
-				    flight_ring_oldest(&fl->ring) > from);
+		      "incomplete", fl->ring.evicted && fl->ring.evicted_ts >= from);
 	return h;
 }
 
@@ -547,7 +547,9 @@ static void run_hook(struct flight *fl, const char *path)
 			dup2(null, 0);
 		/* nothing of the monitor's: an open trace_pipe_raw would keep the
 		 * instance from being removed while the command runs */
-		close_range(3, ~0U, 0);
+		if (close_range(3, ~0U, 0) < 0)	/* before 5.9 */
+			for (int fd = 3; fd < 4096; fd++)
+				close(fd);
 		execle("/bin/sh", "sh", "-c", fl->o.on_trigger, "sh", path, (char *)NULL, env);
 		_exit(127);
 	}
@@ -613,6 +615,40 @@ void flight_metrics(const struct flight *fl, struct prom *m)
 		    (double)fl->ring.evicted, NULL);
 }
 
+static void flight_free(struct flight *fl);
+
+void flight_close_carry(struct flight *fl, struct flight_carry *c)
+{
+	if (!fl)
+		return;
+	if (fl->p.active)
+		write_capture(fl, true);
+	c->captures = fl->captures;
+	c->suppressed = fl->suppressed;
+	c->failed = fl->failed;
+	c->evicted = fl->ring.evicted;
+	for (int i = 0; i < fl->n_trig && i < FLIGHT_MAX_TRIGGERS; i++)
+		c->fired[i] = fl->trig[i].fired;
+	c->last_fire_mono = fl->last_fire_mono;
+	c->hook = fl->hook;
+	c->hook_deadline = fl->hook_deadline;
+	fl->hook = 0;	/* the next recorder reaps it */
+	flight_free(fl);
+}
+
+void flight_take_carry(struct flight *fl, const struct flight_carry *c)
+{
+	fl->captures = c->captures;
+	fl->suppressed = c->suppressed;
+	fl->failed = c->failed;
+	fl->ring.evicted = c->evicted;
+	for (int i = 0; i < fl->n_trig && i < FLIGHT_MAX_TRIGGERS; i++)
+		fl->trig[i].fired = c->fired[i];
+	fl->last_fire_mono = c->last_fire_mono;
+	fl->hook = c->hook;
+	fl->hook_deadline = c->hook_deadline;
+}
+
 void flight_close(struct flight *fl)
 {
 	int64_t until;
@@ -629,6 +665,11 @@ void flight_close(struct flight *fl)
 		if (fl->hook > 0)
 			usleep(50000);
 	}
+	flight_free(fl);
+}
+
+static void flight_free(struct flight *fl)
+{
 	for (int i = 0; i < fl->n_trig; i++)
 		flight_trigger_free(&fl->trig[i]);
 	free(fl->trig);

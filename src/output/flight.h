@@ -52,4 +52,21 @@ void flight_metrics(const struct flight *fl, struct prom *m);
 /* The end: a pending capture is written with what there is; the command gets a few seconds. */
 void flight_close(struct flight *fl);
 
+/*
+ * What a reload carries from one recorder to the next (the triggers are the
+ * same): counters, so the metrics see no reset; the capture interval's clock;
+ * a command still running, left to its own time limit.
+ */
+#define FLIGHT_MAX_TRIGGERS 32
+struct flight_carry {
+	uint64_t captures, suppressed, failed, evicted;
+	uint64_t fired[FLIGHT_MAX_TRIGGERS];
+	int64_t last_fire_mono;
+	int hook;			/* pid, 0: none */
+	int64_t hook_deadline;
+};
+/* flight_close for a reload: c gets what the next recorder takes over (c may hold an older carry: it adds up). */
+void flight_close_carry(struct flight *fl, struct flight_carry *c);
+void flight_take_carry(struct flight *fl, const struct flight_carry *c);
+
 #endif

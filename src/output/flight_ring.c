@@ -82,6 +82,8 @@ bool flight_ring_push(struct flight_ring *r, uint64_t ts, int recipe, const char
 		return false;
 	}
 	while ((off = room(r, need)) == (size_t)-1) {
+		if (at(r, r->head)->ts > r->evicted_ts)
+			r->evicted_ts = at(r, r->head)->ts;
 		drop_oldest(r);
 		r->evicted++;
 	}

@@ -18,6 +18,7 @@ struct flight_ring {
 	size_t wrap;		/* wrapped (tail <= head): where the upper part's entries end */
 	uint64_t count;
 	uint64_t evicted;	/* pushed out for room (not by age) */
+	uint64_t evicted_ts;	/* the newest of them */
 	uint64_t too_big;	/* lines larger than the ring */
 };
 

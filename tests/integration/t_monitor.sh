@@ -404,6 +404,15 @@ test_monitor_reload_keeps_the_counters_of_unchanged_recipes() {
 	sleep 0.5
 	metrics_say $prom probekit_reloads_total 2 || fail "a refused reload counted"
 	metrics_say $prom 'probekit_recipe_up{recipe="tcp-connect"}' 1 || fail "the set changed"
+	# a parameter alone changes (tcp-connect's port): that recipe starts over, the others go on
+	sed -i -e "s|^$WORK/broken.json\$||" -e "s|tcp-connect.json port=5132|tcp-connect.json port=5133|" $set
+	kill -HUP $PK_PID
+	wait_for "the third reload" metrics_say $prom probekit_reloads_total 3
+	metrics_say $prom \
+		'probekit_attempts_total{recipe="tcp-connect",analysis="connect",result="refused"}' 0 ||
+		fail "a recipe whose parameter changed kept its counter: $(grep 'refused' $prom)"
+	metrics_say $prom 'probekit_events_total{recipe="tcp-retrans",event="retrans"}' $retrans ||
+		fail "tcp-retrans's counter after the third reload"
 	[ "$(ls $T/instances | grep -c '^probekit_')" = 1 ] || fail "not one instance: $(ls $T/instances)"
 	[ -z "$(cat $T/set_event)" ] || fail "events in the top-level buffer"
 	promtool check metrics <$prom || fail "promtool"

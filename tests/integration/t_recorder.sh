@@ -189,20 +189,20 @@ test_recorder_runs_the_trigger_command_bounded_in_time() {
 	netns_pair
 	pk_start $out monitor tcp-resets --record $cap --trigger 'tcp-resets:sent' --after 0 \
 		--capture-interval 0 --max-cpu off \
-		--on-trigger "cp \"\$1\" $WORK/hooked; echo \"\$PROBEKIT_CAPTURE\" >$WORK/hookpath; exec sleep 60" \
+		--on-trigger "cp \"\$1\" $WORK/hooked; echo \"\$PROBEKIT_CAPTURE\" >$WORK/hookpath; exec sleep 60.$ID" \
 		--on-trigger-timeout 2
 	ip netns exec $NS_A "$TOOLS/tcpflow" connects $V4_B 5206 1 0 30 >/dev/null
 	wait_for "the command ran" test -s $WORK/hookpath
 	f=$(cat $WORK/hookpath)
 	[ -f "$f" ] && cmp -s "$f" $WORK/hooked || fail "the command did not get the capture's path"
 	local hook
-	hook=$(pgrep -x -f 'sleep 60') || fail "the command is not running"
+	hook=$(pgrep -x -f "sleep 60.$ID") || fail "the command is not running"
 	# it holds nothing of the monitor's: an inherited trace_pipe_raw would keep
 	# the instance from being removed while the command runs
 	[ -z "$(ls -l /proc/$hook/fd | grep -E 'tracing|pipe:')" ] ||
 		fail "the command inherited the monitor's files: $(ls -l /proc/$hook/fd)"
 	wait_for "the command killed after its 2 s" grep -q 'ran out of time' $out.err
-	pgrep -x -f 'sleep 60' >/dev/null && fail "the command's process group outlived its time"
+	pgrep -x -f "sleep 60.$ID" >/dev/null && fail "the command's process group outlived its time"
 	# tracing went on while the command ran: a second reset made a second capture
 	ip netns exec $NS_A "$TOOLS/tcpflow" connects $V4_B 5206 1 0 30 >/dev/null
 	wait_for "a second capture" n_captures $cap 2
