@@ -42,7 +42,7 @@ FUZZERS      := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuz
 
 PHONY_BENCH := bench-overhead
 .PHONY: all asan static bench-decode bench-reqresp bench-startup $(PHONY_BENCH) check check-unit check-integration check-static \
-	check-vm check-fuzz check-soak soak fuzz deps install uninstall clean
+	check-vm check-fuzz check-soak soak fuzz deps install uninstall clean deb check-deb
 
 all: probekit
 
@@ -123,7 +123,7 @@ fuzz: $(FUZZERS) build/fuzz/gen_pages
 check-fuzz: $(FUZZERS) build/fuzz/gen_pages
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-10} tests/fuzz/run.sh $(FUZZERS)
 
-check: check-unit check-integration check-soak check-static check-fuzz bench-decode bench-reqresp bench-startup check-vm
+check: check-unit check-integration check-soak check-static check-deb check-fuzz bench-decode bench-reqresp bench-startup check-vm
 
 check-unit: build/asan/unit-tests
 	cd tests && ../build/asan/unit-tests
@@ -169,6 +169,23 @@ check-static: probekit-static
 	@./probekit-static --version | grep -q '^probekit ' && ./probekit-static list >/dev/null
 	@echo "ok   probekit-static is static and runs"
 
+# The Debian package (debian/): dpkg-buildpackage in a copy of the tree's files
+# (tracked, and untracked ones git does not ignore) in build/deb/src, so neither
+# the tree nor the other targets' build/ see its output; probekit_*.deb,
+# .buildinfo and .changes land in build/deb/ (the copy's parent directory).
+deb:
+	rm -rf build/deb && mkdir -p build/deb/src
+	git ls-files -co --exclude-standard -z | \
+	  tar --null --no-recursion --ignore-failed-read -T - -cf - 2>/dev/null | tar -C build/deb/src -xf -
+	cd build/deb/src && dpkg-buildpackage -us -uc -b
+	@ls build/deb/*.deb build/deb/*.changes
+
+# The package: lintian (no errors, no warnings), then installed, the unit's
+# command run as systemd would, purged (tests/deb/install-test.sh; root).
+check-deb: deb
+	lintian --fail-on error,warning build/deb/probekit_*.changes
+	tests/deb/install-test.sh build/deb/probekit_*_*.deb
+
 # Real-kernel tests (kprobes, kretprobes, error_log, capabilities) in qemu VMs: Debian's
 # 5.10, 6.1 and 6.12 kernels (PROBEKIT_VM_SUITES="bullseye bookworm trixie").
 check-vm: probekit-static build/tools/tcpflow-static build/tools/syscaller
@@ -180,7 +197,8 @@ deps:
 	@if command -v apt-get >/dev/null; then \
 	  apt-get update -qq && apt-get install -y -qq gcc make pkg-config libtracefs-dev \
 	    libtraceevent-dev libjansson-dev libseccomp-dev libnl-3-dev libmicrohttpd-dev clang libclang-rt-dev nftables iproute2 procps python3 util-linux \
-	    qemu-system-x86 busybox-static cpio xz-utils binutils prometheus; \
+	    qemu-system-x86 busybox-static cpio xz-utils binutils prometheus \
+	    debhelper dpkg-dev fakeroot lintian; \
 	elif command -v dnf >/dev/null; then \
 	  dnf install -y gcc make pkgconf-pkg-config libtracefs-devel libtraceevent-devel \
 	    jansson-devel libseccomp-devel libnl3-devel libmicrohttpd-devel clang compiler-rt nftables iproute procps-ng libasan libubsan python3 util-linux \
