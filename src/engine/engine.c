@@ -452,10 +452,14 @@ static bool read_by_another(struct engine *e, const struct pipeline *pl, int ev)
 static int sheddable(struct engine *e)
 {
 	int n = 0;
+	uint64_t decoded = 0;
 
-	FOR_EACH_PIPE(e, pl)
+	FOR_EACH_PIPE(e, pl) {
 		n += !pl->shed;
-	return e->live ? n : 0;
+		decoded += pl->shed ? 0 : pl->decoded;
+	}
+	/* nothing decoded lately: the cost is not a recipe's, turning one off would not help */
+	return e->live && decoded ? n : 0;
 }
 
 /* The costliest recipe stops: not fed, its events off where no other recipe reads them. */

@@ -350,8 +350,8 @@ static int capture_filter(const struct dirent *de)
 	return is_capture_name(de->d_name);
 }
 
-/* Room for one more capture of about `bytes`: the oldest captures go (names sort by time). */
-static void make_room(struct flight *fl, uint64_t bytes)
+/* Room for `coming` more captures of about `bytes`: the oldest go (names sort by time). */
+static void make_room(struct flight *fl, uint64_t bytes, int coming)
 {
 	struct dirent **list;
 	int n = scandir(fl->o.dir, &list, capture_filter, by_name);
@@ -369,7 +369,7 @@ static void make_room(struct flight *fl, uint64_t bytes)
 		free(path);
 	}
 	for (int i = 0; i < n; i++) {
-		if (n - i >= fl->o.max_captures || total > fl->o.max_total_bytes) {
+		if (n - i + coming > fl->o.max_captures || total > fl->o.max_total_bytes) {
 			char *path = xasprintf("%s/%s", fl->o.dir, list[i]->d_name);
 
 			if (unlink(path) == 0) {
@@ -477,7 +477,7 @@ static void write_capture(struct flight *fl, bool cut_short)
 	FILE *f;
 	bool ok;
 
-	make_room(fl, bytes);
+	make_room(fl, bytes, 1);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 	f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	ok = f != NULL;
@@ -492,6 +492,7 @@ static void write_capture(struct flight *fl, bool cut_short)
 	/* the final name appears only once the whole capture is on disk */
 	if (ok && rename(tmp, path) == 0) {
 		fl->captures++;
+		make_room(fl, 0, 0);	/* the bound held against an estimate: now against the file */
 		fprintf(stderr, "probekit monitor: capture %s: %s (%" PRIu64 " events)\n", path,
 			fl->p.t->text, n);
 		run_hook(fl, path);

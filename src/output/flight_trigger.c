@@ -133,12 +133,16 @@ bool flight_trigger_parse(struct flight_trigger *t, const char *text,
 				   "N/TIME (e.g. 10/1s)");
 	} else {
 		t->field = gt == 2 ? recipe_field_index(r, tok[1]) : default_field(r);
-		ok = gt > 0 && gt <= 2 && t->field >= 0 && parse_duration_ns(tok[gt + 1], &t->over_ns);
+		ok = gt > 0 && gt <= 2 && t->field >= 0 &&
+		     r->fields[t->field].format == FMT_DURATION &&
+		     parse_duration_ns(tok[gt + 1], &t->over_ns);
 		if (!ok)
 			fail(text, gt < 0 ? "a recipe's trigger is RECIPE [FIELD] > TIME (or name an "
 					    "event: RECIPE:EVENT)" :
 				   t->field < 0 ? "the recipe has no field of that name" :
-						  "not a time after '>' (e.g. 200ms)");
+				   r->fields[t->field].format != FMT_DURATION ?
+					   "that field is not a time (compare times: latency, total...)" :
+					   "not a time after '>' (e.g. 200ms)");
 	}
 	free(copy);
 	if (!ok)

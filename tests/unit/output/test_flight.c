@@ -140,6 +140,7 @@ static void triggers_parse_and_match(void)
 			{ "tcp-resets", "RECIPE [FIELD] > TIME" },
 			{ "tcp-reqresp nosuch > 1s", "no field of that name" },
 			{ "tcp-reqresp > soon", "not a time" },
+			{ "tcp-reqresp bytes_in > 1s", "that field is not a time" },
 			{ "tcp-reqresp > 1s > 2s", "not RECIPE" },
 			{ "tcp-resets:sent\x1b[31m", "not one printable line" },
 		};
