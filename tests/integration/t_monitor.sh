@@ -421,15 +421,15 @@ test_monitor_reload_keeps_the_counters_of_unchanged_recipes() {
 	assert_clean
 }
 
-# Cardinality: 10,000 connects from 1,000 addresses of NS_A (each from an
+# Cardinality: 15,000 connects from 1,000 addresses of NS_A (each from an
 # ephemeral port of its own) to a closed port of NS_B: the server sends
-# 10,000 resets (its Tcp:OutRsts) to 1,000 remote addresses and 10,000
+# 15,000 resets (its Tcp:OutRsts) to 1,000 remote addresses and 15,000
 # remote ports. The metrics label events by remote address and by process:
 # 50 addresses (--max-series) get series, the rest sum in raddr="other" and
 # are counted as folded; no port is a label. Memory is bounded by caps (the
 # summary's per-flow tables hold 4,096 groups, then an overflow group; label
 # tables --max-series values): once they are full, after 5,000 connects, the
-# monitor's resident memory stays where it is for the next 5,000.
+# monitor's resident memory stays where it is for the next 10,000.
 connect_from_many() {	# FIRST COUNT: connects from 10.233.x.y, cycling through 1,000 addresses
 	ip netns exec $NS_A python3 - "$1" "$2" "$V4_B" <<-'PY'
 	import socket, sys
@@ -463,11 +463,11 @@ for i in range(1000): print(f'addr add 10.233.{i // 250}.{i % 250 + 1}/32 dev va
 		'probekit_events_total{recipe="tcp-resets",event="sent"}' 5000
 	sleep 1
 	rss1=$(metric $prom probekit_resident_memory_bytes)
-	connect_from_many 5000 5000
+	connect_from_many 5000 10000
 	rst=$(( $(tcp_mib $NS_B OutRsts) - rst0 ))
-	[ $rst = 10000 ] || fail "the server sent $rst resets, not 10000"
-	wait_for "10000 resets counted" metrics_say $prom \
-		'probekit_events_total{recipe="tcp-resets",event="sent"}' 10000
+	[ $rst = 15000 ] || fail "the server sent $rst resets, not 15000"
+	wait_for "15000 resets counted" metrics_say $prom \
+		'probekit_events_total{recipe="tcp-resets",event="sent"}' 15000
 	sleep 1
 	rss2=$(metric $prom probekit_resident_memory_bytes)
 	read -r named sent other folded < <(python3 - $prom <<-'PY'
@@ -488,12 +488,14 @@ for i in range(1000): print(f'addr add 10.233.{i // 250}.{i % 250 + 1}/32 dev va
 	PY
 	)
 	echo "kernel: OutRsts +$rst; metrics: $named addresses with series, $sent resets by address ($other in other), ~$folded addresses folded; RSS $rss1 -> $rss2 bytes; $(grep -vc '^#' $prom) series in all"
-	[ "$sent" = 10000 ] || fail "resets by address sum to $sent"
+	[ "$sent" = 15000 ] || fail "resets by address sum to $sent"
 	[ "$named" -le 50 ] && [ "$named" -ge 45 ] || fail "$named addresses with series (cap 50)"
 	[ "$folded" -ge 900 ] && [ "$folded" -le 1010 ] || fail "folded estimate $folded (about 951)"
 	grep -q 'rport=\|lport=' $prom && fail "a port became a label"
 	[ "$(grep -vc '^#' $prom)" -lt 400 ] || fail "too many series: $(grep -vc '^#' $prom)"
-	[ $((rss2 - rss1)) -lt $((512 * 1024)) ] || fail "RSS grew by $((rss2 - rss1)) bytes"
+	# ASan's allocator moves by a few hundred KiB either way; 140 bytes kept per
+	# peer would be 2 MiB
+	[ $((rss2 - rss1)) -lt $((2 * 1024 * 1024)) ] || fail "RSS grew by $((rss2 - rss1)) bytes"
 	promtool check metrics <$prom || fail "promtool"
 	pk_stop INT
 	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
