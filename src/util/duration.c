@@ -15,11 +15,17 @@ bool parse_duration_ns(const char *text, uint64_t *ns)
 	char *end;
 	double v = strtod(text, &end);
 
-	if (end == text || v < 0)
+	/* "!(v >= 0)" also refuses NaN, which compares false with everything */
+	if (end == text || !(v >= 0))
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
 		if (!strcmp(end, units[i].unit)) {
-			*ns = (uint64_t)(v * units[i].scale + 0.5);
+			double scaled = v * units[i].scale + 0.5;
+
+			/* beyond 2^64 ns (584 years, or inf) the cast is undefined */
+			if (!(scaled < 18446744073709549568.0))
+				return false;
+			*ns = (uint64_t)scaled;
 			return true;
 		}
 	return false;

@@ -51,8 +51,13 @@ for bin in "${bins[@]}"; do
 		pass=$((pass + 1))
 	else
 		echo "FAIL fuzz $name: exit $rc after ${execs:-?} executions ($crashes crash reports, $leaks leaks)"
-		grep -A12 -m1 'ERROR:\|deadly signal' "$log" | sed 's/^/    /'
-		ls "$work/artifacts/$name-"* 2>/dev/null | sed 's/^/    input: /'
+		# the run closed the target's stderr: run each input again to show
+		# the sanitizer's report
+		for art in "$work/artifacts/$name-"*; do
+			[ -e "$art" ] || continue
+			echo "    input: $art"
+			"$bin" "$art" 2>&1 | grep -A12 -m1 'ERROR:\|runtime error\|deadly signal' | sed 's/^/    /'
+		done
 		failed=$((failed + 1))
 	fi
 done
