@@ -34,7 +34,8 @@ static const char usage_text[] =
 	"SIGTERM (or -d); write their metrics in Prometheus's text format; print each\n"
 	"recipe's summary at the end. A recipe this kernel cannot run is reported and\n"
 	"skipped. SIGHUP reads the recipes (and FILE) again: recipes whose file and\n"
-	"parameters are unchanged keep their counters. Needs root.\n\n"
+	"parameters are unchanged keep their counters; a set that does not load or plan\n"
+	"is refused and the running one goes on. Needs root.\n\n"
 	"      --set FILE          recipes to run, one per line: RECIPE [NAME=VALUE...]\n"
 	"                          ('#' starts a comment); read again at SIGHUP\n"
 	"  -p, --param NAME=VALUE  set the parameter NAME of every recipe that has it;\n"
@@ -83,7 +84,6 @@ enum { OPT_TEXTFILE = 2000, OPT_SET, OPT_EVERY, OPT_LISTEN, OPT_MAX_SERIES, OPT_
        OPT_BEFORE, OPT_AFTER, OPT_RECORD_MB, OPT_CAPTURE_INTERVAL, OPT_MAX_CAPTURES,
        OPT_CAPTURES_MB, OPT_ON_TRIGGER, OPT_ON_TRIGGER_TIMEOUT };
 
-#define MONITOR_MAX_TRIGGERS 32
 
 
 static volatile sig_atomic_t stop_signal, reload_signal;
@@ -112,175 +112,15 @@ static void install_signals(void)
 	sigaction(SIGHUP, &hup, NULL);
 }
 
-struct monitor_opts {
-	const char *listen;	/* ADDR:PORT */
-	const char *textfile;	/* directory */
-	uint64_t every_ns;
-	int max_series;
-	uint64_t duration_ns;
-	double max_cpu;
-	bool pin;
-	cpu_set_t cpus;
-	struct flight_opts rec;		/* --record: rec.dir set */
-	char *triggers[MONITOR_MAX_TRIGGERS + 1];
-	int n_triggers;
-};
-
-static uint64_t resident_bytes(void)
-{
-	unsigned long size = 0, resident = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (f) {
-		if (fscanf(f, "%lu %lu", &size, &resident) != 2)
-			resident = 0;
-		fclose(f);
-	}
-	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
-}
-
-/* What lives across reloads, and the set that runs now. */
-struct monitor {
-	const struct monitor_opts *mo;
-	const struct set_source *src;
-	const struct common_opts *o;
-	struct caps *c;
-	char instance[64];
-	struct recipe_set rs;
-	struct engine *e;
-	struct flight *fl;
-	struct analysis_opts an;
-	struct metrics_http *http;
-	struct prom_pins *pins;
-	struct prom_carry *carry;	/* counters of recipes a reload kept */
-	uint64_t records_base, lost_base;	/* of the engines before the last reload */
-	int reloads;
-	int64_t deadline;		/* -d: when the monitor ends, reloads or not (0: never) */
-	struct flight_carry fcarry;	/* the recorder's counters and command across reloads */
-};
-
-static void recipe_metrics(struct monitor *mon, struct prom *m)
-{
-	struct recipe_set *rs = &mon->rs;
-
-	for (int k = 0; k < rs->n; k++) {
-		struct sink *s = prom_sink_open(m, rs->r[k]);
-		int times;
-		bool shed = engine_recipe_shed(mon->e, k, &times);
-
-		prom_sample(m, "probekit_recipe_up", "gauge",
-			    "1 while the recipe traces, 0 when the kernel refused it", "",
-			    engine_recipe_runs(mon->e, k), "recipe", rs->r[k]->name, NULL);
-		prom_sample(m, "probekit_recipe_shed", "gauge",
-			    "1 while the overhead guard has the recipe turned off", "", shed,
-			    "recipe", rs->r[k]->name, NULL);
-		prom_sample(m, "probekit_recipe_sheds_total", "counter",
-			    "Times the overhead guard turned the recipe off", "", times,
-			    "recipe", rs->r[k]->name, NULL);
-		engine_snapshot(mon->e, k, s);
-		sink_close(s);
-	}
-	for (int k = 0; k < rs->n_dropped; k++)
-		prom_sample(m, "probekit_recipe_up", "gauge",
-			    "1 while the recipe traces, 0 when the kernel refused it", "", 0,
-			    "recipe", rs->dropped[k], NULL);
-}
-
-/* Every recipe's metrics, then the monitor's own: samples, to render. */
-static struct prom *metrics(struct monitor *mon)
-{
-	struct prom *m = prom_new();
-
-	prom_set_max_series(m, mon->mo->max_series);
-	prom_set_pins(m, mon->pins);
-	prom_set_carry(m, mon->carry);
-	recipe_metrics(mon, m);
-	prom_sample(m, "probekit_records_read_total", "counter",
-		    "Ring-buffer records the monitor read", "",
-		    (double)(mon->records_base + engine_records(mon->e)), NULL);
-	prom_sample(m, "probekit_lost_events_total", "counter",
-		    "Events the ring buffer lost (all recipes)", "",
-		    (double)(mon->lost_base + engine_lost(mon->e)), NULL);
-	prom_sample(m, "probekit_reloads_total", "counter",
-		    "Times the recipe set was reloaded (SIGHUP)", "", mon->reloads, NULL);
-	prom_sample(m, "probekit_cpu_seconds_total", "counter",
-		    "CPU time the monitor used (user and system)", "",
-		    clock_ns(CLOCK_PROCESS_CPUTIME_ID) / 1e9, NULL);
-	prom_sample(m, "probekit_resident_memory_bytes", "gauge",
-		    "The monitor's resident memory", "", (double)resident_bytes(), NULL);
-	if (mon->fl)
-		flight_metrics(mon->fl, m);
-	if (mon->http) {
-		prom_sample(m, "probekit_http_requests_total", "counter",
-			    "Requests to the metrics endpoint, answered or refused", "",
-			    (double)metrics_http_served(mon->http), "code", "200", NULL);
-		prom_sample(m, "probekit_http_requests_total", "counter",
-			    "Requests to the metrics endpoint, answered or refused", "",
-			    (double)metrics_http_refused(mon->http), "code", "4xx", NULL);
-	}
-	return m;
-}
-
-/* DIR/probekit.prom, never seen half-written: a new file renamed over it. */
-static void write_textfile(const char *dir, const char *text)
-{
-	char *tmp = xasprintf("%s/.probekit.prom.%d", dir, (int)getpid());
-	char *path = xasprintf("%s/probekit.prom", dir);
-	FILE *f = fopen(tmp, "w");
-	bool ok = f && fputs(text, f) >= 0;
-
-	if (f)
-		ok = !fclose(f) && ok;
-	if (ok && rename(tmp, path) < 0)
-		ok = false;
-	if (!ok) {
-		pk_warn("--textfile: cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
-	}
-	free(tmp);
-	free(path);
-}
-
-static void remove_textfile(const char *dir)
-{
-	char *path = xasprintf("%s/probekit.prom", dir);
-
-	if (unlink(path) < 0 && errno != ENOENT)
-		pk_warn("--textfile: cannot remove %s: %s", path, strerror(errno));
-	free(path);
-}
-
-/* The metrics text to the file and the endpoint; m (if wanted) keeps the samples. */
-static void write_metrics(struct monitor *mon, struct prom **keep)
-{
-	struct prom *m;
-	char *text;
-
-	if (!mon->mo->textfile && !mon->http && !keep)
-		return;
-	m = metrics(mon);
-	text = prom_render(m);
-	if (mon->mo->textfile)
-		write_textfile(mon->mo->textfile, text);
-	if (mon->http)
-		metrics_http_publish(mon->http, text);	/* it keeps the text */
-	else
-		free(text);
-	if (keep)
-		*keep = m;
-	else
-		prom_free(m);
-}
-
 /* Tracing: one line on stderr (the journal's), and readiness for systemd (Type=notify). */
 static void announce(struct monitor *mon)
 {
 	struct strbuf sb = { 0 };
 	char *status, *state;
 
-	for (int k = 0; k < mon->rs.n; k++)
+	for (int k = 0; k < mon->rs->n; k++)
 		if (engine_recipe_runs(mon->e, k))
-			sb_addf(&sb, " %s", mon->rs.r[k]->name);
+			sb_addf(&sb, " %s", mon->rs->r[k]->name);
 	status = sb_detach(&sb);
 	fprintf(stderr, "probekit monitor: tracing%s\n", status);
 	state = xasprintf("READY=1\nSTATUS=tracing%s\nMAINPID=%d", status, (int)getpid());
@@ -320,7 +160,7 @@ static struct flight *open_recorder(struct recipe_set *rs, const struct monitor_
 static int start_set(struct monitor *mon)
 {
 	const struct monitor_opts *mo = mon->mo;
-	struct recipe_set *rs = &mon->rs;
+	struct recipe_set *rs = mon->rs;
 	struct engine_opts eo = { .analysis = &mon->an, .stop = &stop_signal,
 				  .max_cpu = mo->max_cpu };
 	int64_t now = clock_ns(CLOCK_MONOTONIC);
@@ -336,7 +176,15 @@ static int start_set(struct monitor *mon)
 	if (mo->rec.dir) {
 		if (!(mon->fl = open_recorder(rs, mo, &mon->an, &ret)))
 			return ret;
+		if (!mon->reloads)
+			flight_remove_dead_partials(mo->rec.dir);
 		flight_take_carry(mon->fl, &mon->fcarry);
+		if (!mon->reloads)	/* where the history is, and why (the issue of cost) */
+			fprintf(stderr, "probekit monitor: recorder: the last %.3g s of events kept in "
+				"user space as decoded (a %zu MiB ring): every event is read for the "
+				"metrics anyway; a kernel buffer in overwrite mode would write each "
+				"twice, in the traced task's time\n", mo->rec.before_ns / 1e9,
+				mo->rec.ring_bytes >> 20);
 		eo.observers = rs->observer;
 	} else {
 		for (int k = 0; k < rs->n; k++)
@@ -349,12 +197,11 @@ static int start_set(struct monitor *mon)
 	return ret;
 }
 
-/* Tracing off, the kernel's state given back, the summaries printed; the set freed. */
+/* After engine_report (the drain, the summaries): the kernel's state given back; the set freed. */
 static int stop_set(struct monitor *mon, bool reloading)
 {
 	int ret;
 
-	engine_report(mon->e);
 	/* after the drain: a pending capture gets what came */
 	if (reloading)
 		flight_close_carry(mon->fl, &mon->fcarry);
@@ -363,25 +210,25 @@ static int stop_set(struct monitor *mon, bool reloading)
 	ret = engine_close(mon->e);
 	mon->e = NULL;
 	mon->fl = NULL;
-	recipe_set_clear(&mon->rs);
+	recipe_set_clear(mon->rs);
 	return ret;
 }
 
-/* Would the recorder's triggers still name recipes of the new set? */
-static bool triggers_fit(const struct monitor *mon, const struct loaded_set *ls)
+/* Do the recorder's triggers name recipes of the planned set (not one it skipped)? */
+static bool triggers_fit(const struct monitor *mon, const struct recipe_set *next)
 {
 	for (char **t = mon->mo->rec.triggers; mon->mo->rec.dir && t && *t; t++) {
 		struct flight_trigger ft;
 
-		if (!flight_trigger_parse(&ft, *t, (const struct recipe *const *)ls->r, ls->n))
+		if (!flight_trigger_parse(&ft, *t, (const struct recipe *const *)next->r, next->n))
 			return false;
 		flight_trigger_free(&ft);
 	}
 	return true;
 }
 
-/* One line for the log: what the reload kept, restarted, added and removed. */
-static char *reload_summary(const struct recipe_set *rs, const struct loaded_set *ls)
+/* One line for the log: what the reload kept, restarted, added and removed (or skipped). */
+static char *reload_summary(const struct recipe_set *rs, const struct recipe_set *next)
 {
 	struct strbuf kept = { 0 }, changed = { 0 }, gone = { 0 }, added = { 0 };
 	char *line;
@@ -389,18 +236,18 @@ static char *reload_summary(const struct recipe_set *rs, const struct loaded_set
 	for (int k = 0; k < rs->n; k++) {
 		const char *name = rs->r[k]->name;
 
-		sb_addf(loaded_set_has(ls, name, rs->fp[k]) ? &kept :
-			loaded_set_has(ls, name, NULL) ? &changed : &gone, " %s", name);
+		sb_addf(recipe_set_has(next, name, rs->fp[k]) ? &kept :
+			recipe_set_has(next, name, NULL) ? &changed : &gone, " %s", name);
 	}
-	for (int i = 0; i < ls->n; i++) {
+	for (int i = 0; i < next->n; i++) {
 		bool known = false;
 
 		for (int k = 0; k < rs->n && !known; k++)
-			known = !strcmp(rs->r[k]->name, ls->r[i]->name);
+			known = !strcmp(rs->r[k]->name, next->r[i]->name);
 		for (int k = 0; k < rs->n_dropped && !known; k++)
-			known = !strcmp(rs->dropped[k], ls->r[i]->name);
+			known = !strcmp(rs->dropped[k], next->r[i]->name);
 		if (!known)
-			sb_addf(&added, " %s", ls->r[i]->name);
+			sb_addf(&added, " %s", next->r[i]->name);
 	}
 	line = xasprintf("kept (counters go on):%s; changed (counters start over):%s; added:%s; "
 			 "removed:%s", kept.buf ? kept.buf : " none", changed.buf ? changed.buf : " none",
@@ -413,14 +260,17 @@ static char *reload_summary(const struct recipe_set *rs, const struct loaded_set
 }
 
 /*
- * SIGHUP: the set read again (files and --set). A set that does not load is
- * refused and the running one goes on. Otherwise the running set stops (its
- * summaries printed), the counters of recipes whose file and parameters are
- * unchanged are carried over, and the new set starts in a new instance of
- * the same name.
+ * SIGHUP: the set read again (files and --set) and planned while the running
+ * one goes on. A set that does not load or plan, or that no longer holds a
+ * recipe a --trigger names, is refused and the running one goes on.
+ * Otherwise the running set stops (its summaries printed), the counters of
+ * recipes whose file and parameters are unchanged are carried over, and the
+ * new set starts in a new instance of the same name.
  */
 static int reload(struct monitor *mon)
 {
+	struct recipe_set *next = mon->rs == &mon->sets[0] ? &mon->sets[1] : &mon->sets[0];
+	bool keep[MONITOR_MAX_RECIPES];
 	struct loaded_set ls;
 	struct prom *m = NULL;
 	char *summary, *state;
@@ -429,33 +279,40 @@ static int reload(struct monitor *mon)
 	fprintf(stderr, "probekit monitor: SIGHUP: reading the recipes again\n");
 	if (monitor_load(mon->src, &ls))
 		goto refused;
-	if (!triggers_fit(mon, &ls)) {
-		loaded_set_free(&ls);
+	ret = monitor_plan(next, &ls, mon->c, mon->o, mon->instance);
+	if (!ret && !triggers_fit(mon, next))
+		ret = PK_ERR_USAGE;	/* flight_trigger_parse said which and why */
+	if (ret) {
+		recipe_set_clear(next);
 		goto refused;
 	}
+	/* kept: still planned (a recipe the kernel now refuses is not), unchanged */
+	summary = reload_summary(mon->rs, next);
+	for (int k = 0; k < mon->rs->n; k++)
+		keep[k] = recipe_set_has(next, mon->rs->r[k]->name, mon->rs->fp[k]);
 	state = xasprintf("RELOADING=1\nMONOTONIC_USEC=%lld",
 			  (long long)(clock_ns(CLOCK_MONOTONIC) / 1000));
 	sd_notify_state(state);
 	free(state);
-	write_metrics(mon, &m);	/* the last before the reload: what carries over */
-	for (int k = 0; k < mon->rs.n; k++)
-		prom_carry_keep(mon->carry, m, mon->rs.r[k]->name,
-				loaded_set_has(&ls, mon->rs.r[k]->name, mon->rs.fp[k]));
+	printf("probekit monitor: reload: the summaries until now\n");
+	engine_report(mon->e);	/* the drain first: what it reads is carried too */
+	monitor_write_metrics(mon, &m);	/* the last before the reload: what carries over */
+	for (int k = 0; k < mon->rs->n; k++)
+		prom_carry_keep(mon->carry, m, mon->rs->r[k]->name, keep[k]);
 	prom_free(m);
-	summary = reload_summary(&mon->rs, &ls);
 	mon->records_base += engine_records(mon->e);
 	mon->lost_base += engine_lost(mon->e);
 	mon->reloads++;
-	printf("probekit monitor: reload: the summaries until now\n");
-	if ((ret = stop_set(mon, true)) || (ret = monitor_plan(&mon->rs, &ls, mon->c, mon->o,
-							mon->instance)) || (ret = start_set(mon))) {
+	ret = stop_set(mon, true);
+	mon->rs = next;
+	if (ret || (ret = start_set(mon))) {
 		pk_error("reload: the new set cannot run (the lines above): the monitor ends");
 		free(summary);
 		return ret;
 	}
 	fprintf(stderr, "probekit monitor: reloaded: %s\n", summary);
 	free(summary);
-	write_metrics(mon, NULL);
+	monitor_write_metrics(mon, NULL);
 	announce(mon);
 	return PK_OK;
 refused:
@@ -476,7 +333,7 @@ static int run_monitor(struct monitor *mon)
 		metrics_http_stop(mon->http);
 		return ret;
 	}
-	write_metrics(mon, NULL);	/* at once: the file says what runs */
+	monitor_write_metrics(mon, NULL);	/* at once: the file says what runs */
 	announce(mon);
 	next = clock_ns(CLOCK_MONOTONIC) + (int64_t)mo->every_ns;
 	while (engine_poll(mon->e)) {
@@ -488,7 +345,7 @@ static int run_monitor(struct monitor *mon)
 		if (mon->fl)
 			flight_poll(mon->fl);
 		if (clock_ns(CLOCK_MONOTONIC) >= next) {
-			write_metrics(mon, NULL);
+			monitor_write_metrics(mon, NULL);
 			next += (int64_t)mo->every_ns;
 		}
 	}
@@ -497,12 +354,16 @@ static int run_monitor(struct monitor *mon)
 	/* a file left behind would keep saying the recipes trace: node_exporter
 	 * serves whatever is there, so it goes with the monitor */
 	if (mo->textfile)
-		remove_textfile(mo->textfile);
+		monitor_remove_textfile(mo->textfile);
 	if (mon->e) {
-		int closed = stop_set(mon, false);
+		int closed;
+
+		engine_report(mon->e);
+		closed = stop_set(mon, false);
 
 		ret = ret ? ret : closed;
 	}
+	flight_carry_release(&mon->fcarry);	/* a reload's set that never started */
 	return ret;
 }
 
@@ -711,8 +572,9 @@ int cmd_monitor(int argc, char **argv)
 	/* from here on every way out goes through the teardown */
 	install_signals();
 	snprintf(mon->instance, sizeof(mon->instance), "%s_%d", PK_NAME, (int)getpid());
+	mon->rs = &mon->sets[0];
 	if (!ret)
-		ret = monitor_plan(&mon->rs, &ls, &c, &o, mon->instance);
+		ret = monitor_plan(mon->rs, &ls, &c, &o, mon->instance);
 	if (!ret && mo.pin && sched_setaffinity(0, sizeof(mo.cpus), &mo.cpus)) {
 		pk_error("--cpu: cannot run on those CPUs: %s", strerror(errno));
 		ret = PK_ERR_USAGE;
@@ -721,7 +583,8 @@ int cmd_monitor(int argc, char **argv)
 		pk_warn("leftovers of dead runs could not all be removed; continuing");
 	if (!ret)
 		ret = run_monitor(mon);
-	recipe_set_clear(&mon->rs);
+	recipe_set_clear(&mon->sets[0]);
+	recipe_set_clear(&mon->sets[1]);
 	loaded_set_free(&ls);
 	prom_pins_free(mon->pins);
 	prom_carry_free(mon->carry);

@@ -3,16 +3,35 @@
 #define PROBEKIT_CMD_MONITOR_H
 
 /*
- * probekit monitor, in two files: monitor.c (options, the loop, metrics,
- * the flight recorder, reloads) and monitor_set.c (the recipe set: loaded
- * from the command line and --set FILE, planned in the run's instance, told
- * apart across a reload by a fingerprint of each recipe's file and
- * parameters).
+ * probekit monitor, in three files: monitor.c (options, the loop, the
+ * flight recorder, reloads), monitor_metrics.c (what is served and written
+ * for node_exporter) and monitor_set.c (the recipe set: loaded from the
+ * command line and --set FILE, planned in the run's instance, told apart
+ * across a reload by a fingerprint of each recipe's file and parameters).
  */
+#include <sched.h>
+
 #include "cmd/cli.h"
+#include "engine/engine.h"
+#include "output/flight.h"
 #include "output/prometheus.h"
 
 #define MONITOR_MAX_RECIPES 32
+#define MONITOR_MAX_TRIGGERS 32
+
+struct monitor_opts {
+	const char *listen;	/* ADDR:PORT */
+	const char *textfile;	/* directory */
+	uint64_t every_ns;
+	int max_series;
+	uint64_t duration_ns;
+	double max_cpu;
+	bool pin;
+	cpu_set_t cpus;
+	struct flight_opts rec;		/* --record: rec.dir set */
+	char *triggers[MONITOR_MAX_TRIGGERS + 1];
+	int n_triggers;
+};
 
 /* Where the set comes from: read again at every SIGHUP. */
 struct set_source {
@@ -51,9 +70,35 @@ int monitor_plan(struct recipe_set *rs, struct loaded_set *ls, struct caps *c,
 		 const struct common_opts *o, const char *instance);
 /* Sinks, plans, recipes (not the pins). */
 void recipe_set_clear(struct recipe_set *rs);
-/* Is recipe name, with this fingerprint, in the loaded set? */
-bool loaded_set_has(const struct loaded_set *ls, const char *name, const char *fp);
+/* Does the planned set run recipe name (with this fingerprint, unless NULL)? */
+bool recipe_set_has(const struct recipe_set *rs, const char *name, const char *fp);
 /* What a capture's header says of a recipe's plan. */
 json_t *monitor_plan_json(const struct plan *p);
+
+/* What lives across reloads, and the set that runs now. */
+struct monitor {
+	const struct monitor_opts *mo;
+	const struct set_source *src;
+	const struct common_opts *o;
+	struct caps *c;
+	char instance[64];
+	struct recipe_set sets[2];	/* a reload plans the next set while this one runs */
+	struct recipe_set *rs;		/* the one that runs */
+	struct engine *e;
+	struct flight *fl;
+	struct analysis_opts an;
+	struct metrics_http *http;
+	struct prom_pins *pins;
+	struct prom_carry *carry;	/* counters of recipes a reload kept */
+	uint64_t records_base, lost_base;	/* of the engines before the last reload */
+	int reloads;
+	int64_t deadline;		/* -d: when the monitor ends, reloads or not (0: never) */
+	struct flight_carry fcarry;	/* the recorder's counters and command across reloads */
+};
+
+/* The metrics text to the file and the endpoint; *keep (if wanted) gets the samples. */
+void monitor_write_metrics(struct monitor *mon, struct prom **keep);
+/* --textfile: the file goes with the monitor (node_exporter would serve it as current). */
+void monitor_remove_textfile(const char *dir);
 
 #endif

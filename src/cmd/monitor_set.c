@@ -187,11 +187,11 @@ void loaded_set_free(struct loaded_set *ls)
 	ls->n = 0;
 }
 
-bool loaded_set_has(const struct loaded_set *ls, const char *name, const char *fp)
+bool recipe_set_has(const struct recipe_set *rs, const char *name, const char *fp)
 {
-	for (int i = 0; i < ls->n; i++)
-		if (!strcmp(ls->r[i]->name, name))
-			return !fp || (ls->fp[i] && !strcmp(ls->fp[i], fp));
+	for (int i = 0; i < rs->n; i++)
+		if (!strcmp(rs->r[i]->name, name))
+			return !fp || (rs->fp[i] && !strcmp(rs->fp[i], fp));
 	return false;
 }
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The flight recorder: events into the ring, triggers checked as they come,
- * captures written from the loop (never from a sink call), the command run
- * without waiting for it.
+ * captures started from the loop (never from a sink call) and written by a
+ * child process (output/capture_writer.h), the command run without waiting
+ * for either.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "output/capture_writer.h"
 #include "output/flight.h"
 #include "output/flight_ring.h"
 #include "output/flight_trigger.h"
@@ -30,6 +32,12 @@
 /* A capture is written this long after its after-time even if no later event came. */
 #define QUIET_SLACK_NS 1000000000LL
 #define CLOSE_WAIT_NS 5000000000LL
+/* At the end, the captures being written and the command get this long in all (systemd's
+ * TimeoutStopSec is 30 s); at a reload, a pending capture waits this long for the writer. */
+#define STOP_WAIT_NS 20000000000LL
+#define RELOAD_WAIT_NS 5000000000LL
+/* A writer still at it after this long is stuck (a hung disk): killed, the capture counted failed. */
+#define WRITER_LIMIT_NS 300000000000LL
 
 /* One recipe's sink context: the pipeline's, or the observer's. */
 struct flight_recipe {
@@ -83,6 +91,11 @@ struct flight {
 	uint64_t captures, suppressed, folded, failed, too_long;
 	pid_t hook;
 	int64_t hook_deadline;
+	struct capture_writer w;	/* the capture being written, if any */
+	char *w_trigger;
+	uint64_t w_from, w_to, w_events_kept;	/* the child's: its window */
+	json_t *w_header;
+	uint64_t writer_cpu_ns;		/* of the writers reaped: not in this process's time */
 };
 
 static bool check_dir(const char *dir)
@@ -97,7 +110,7 @@ static bool check_dir(const char *dir)
 }
 
 /* Hidden files of runs killed while writing: ".probekit-capture-...tmp.PID", PID gone. */
-static void remove_dead_partials(const char *dir)
+void flight_remove_dead_partials(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -142,7 +155,6 @@ struct flight *flight_open(const struct flight_opts *o, const struct recipe *con
 		*status = PK_ERR_USAGE;
 		return NULL;
 	}
-	remove_dead_partials(o->dir);
 	fl->plans = xcalloc(n, sizeof(*fl->plans));
 	fl->ctx = xcalloc(2 * n, sizeof(*fl->ctx));
 	fl->scratch = xcalloc(1, SCRATCH_BYTES);
@@ -466,47 +478,75 @@ static char *capture_name(const struct timespec *wall)
 
 static void run_hook(struct flight *fl, const char *path);
 
+/* In the writer's child: the header, then the window's lines. */
+static bool fill_capture(void *ctx, FILE *f)
+{
+	struct flight *fl = ctx;
+
+	sink_emit_json(f, fl->w_header);	/* built by the parent: no libc time calls here */
+	write_lines(fl, f, fl->w_from, fl->w_to);
+	return !ferror(f);
+}
+
+/* The pending capture handed to a child process; the loop goes on at once. */
 static void write_capture(struct flight *fl, bool cut_short)
 {
-	uint64_t from = fl->p.fire_ts > fl->o.before_ns ? fl->p.fire_ts - fl->o.before_ns : 0;
-	uint64_t to = fl->p.fire_ts + fl->o.after_ns, bytes, n = window(fl, from, to, &bytes);
+	uint64_t bytes;
 	char *name = capture_name(&fl->p.wall);
 	char *path = xasprintf("%s/%s", fl->o.dir, name);
 	char *tmp = xasprintf("%s/.%s.tmp.%d", fl->o.dir, name, (int)getpid());
-	int fd;
-	FILE *f;
-	bool ok;
 
+	fl->w_from = fl->p.fire_ts > fl->o.before_ns ? fl->p.fire_ts - fl->o.before_ns : 0;
+	fl->w_to = fl->p.fire_ts + fl->o.after_ns;
+	fl->w_events_kept = window(fl, fl->w_from, fl->w_to, &bytes);
 	make_room(fl, bytes, 1);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-	f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	ok = f != NULL;
-	if (f) {
-		sink_emit_json(f, header(fl, from, n, cut_short));
-		write_lines(fl, f, from, to);
-		ok = fflush(f) == 0 && !ferror(f) && fdatasync(fileno(f)) == 0;
-		ok = fclose(f) == 0 && ok;
-	} else if (fd >= 0) {
-		close(fd);
-	}
-	/* the final name appears only once the whole capture is on disk */
-	if (ok && rename(tmp, path) == 0) {
-		fl->captures++;
-		make_room(fl, 0, 0);	/* the bound held against an estimate: now against the file */
-		fprintf(stderr, "probekit monitor: capture %s: %s (%" PRIu64 " events)\n", path,
-			fl->p.t->text, n);
-		run_hook(fl, path);
-	} else {
+	/* the child only formats lines: what needs the time zone lock, or other
+	 * locks a thread (the HTTP server's) may hold at the fork, is done here */
+	fl->w_header = header(fl, fl->w_from, fl->w_events_kept, cut_short);
+	free(fl->w_trigger);
+	fl->w_trigger = xstrdup(fl->p.t->text);
+	if (!capture_writer_start(&fl->w, path, tmp, fill_capture, fl)) {
 		fl->failed++;
-		pk_warn("--record: cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
+		pk_warn("--record: cannot start writing %s/%s: %s", fl->o.dir, name, strerror(errno));
 	}
+	json_decref(fl->w_header);
+	fl->w_header = NULL;
 	fl->p.active = false;
 	free(fl->p.line);
 	fl->p.line = NULL;
 	free(name);
-	free(path);
-	free(tmp);
+}
+
+/* What the writer's end means: a capture counted, said and handed to the command. */
+static void capture_written(struct flight *fl, int got, int err)
+{
+	fl->writer_cpu_ns += fl->w.cpu_ns;
+	if (got > 0) {
+		fl->captures++;
+		make_room(fl, 0, 0);	/* the bound held against an estimate: now against the file */
+		fprintf(stderr, "probekit monitor: capture %s: %s (%" PRIu64 " events)\n", fl->w.path,
+			fl->w_trigger, fl->w_events_kept);
+		run_hook(fl, fl->w.path);
+	} else {
+		fl->failed++;
+		pk_warn("--record: cannot write %s: %s", fl->w.path,
+			err > 0 && err < 250 ? strerror(err) : "the writer was killed");
+	}
+	capture_writer_free(&fl->w);
+}
+
+/* wait_ns 0: a look. A writer stuck past WRITER_LIMIT_NS (a hung disk) is killed. */
+static void reap_writer(struct flight *fl, int64_t wait_ns)
+{
+	int err = 0, got;
+
+	if (!fl->w.pid)
+		return;
+	if (clock_ns(CLOCK_MONOTONIC) - fl->w.started > WRITER_LIMIT_NS)
+		capture_writer_kill(&fl->w);
+	got = wait_ns ? capture_writer_wait(&fl->w, wait_ns, &err) : capture_writer_poll(&fl->w, &err);
+	if (got)
+		capture_written(fl, got, err);
 }
 
 /* ---- --on-trigger ---- */
@@ -591,13 +631,23 @@ void flight_poll(struct flight *fl)
 	int64_t now = clock_ns(CLOCK_MONOTONIC);
 
 	reap_hook(fl, false);
-	if (fl->p.active && (fl->now_ts >= fl->p.fire_ts + fl->o.after_ns ||
+	reap_writer(fl, 0);
+	/* one capture written at a time: the next waits, its window kept */
+	if (fl->p.active && !fl->w.pid && (fl->now_ts >= fl->p.fire_ts + fl->o.after_ns ||
 			     now >= fl->p.fire_mono + (int64_t)fl->o.after_ns + QUIET_SLACK_NS))
 		write_capture(fl, false);
 }
 
+uint64_t flight_writer_cpu_ns(const struct flight *fl)
+{
+	return fl ? fl->writer_cpu_ns : 0;
+}
+
 void flight_metrics(const struct flight *fl, struct prom *m)
 {
+	prom_sample(m, "probekit_capture_writer_cpu_seconds_total", "counter",
+		    "CPU time of the processes that wrote captures (in probekit_cpu_seconds_total)",
+		    "", fl->writer_cpu_ns / 1e9, NULL);
 	for (int i = 0; i < fl->n_trig; i++)
 		prom_sample(m, "probekit_triggers_total", "counter",
 			    "Times a flight recorder trigger fired", "", (double)fl->trig[i].fired,
@@ -618,12 +668,35 @@ void flight_metrics(const struct flight *fl, struct prom *m)
 
 static void flight_free(struct flight *fl);
 
+/*
+ * The pending capture at the end of a recorder, started if the writer is
+ * free by then (the one being written first, until the deadline).
+ */
+static void start_pending(struct flight *fl, int64_t until)
+{
+	int64_t left = until - clock_ns(CLOCK_MONOTONIC);
+
+	if (!fl->p.active)
+		return;
+	if (fl->w.pid && left > 0)
+		reap_writer(fl, left);
+	if (fl->w.pid) {
+		fl->failed++;
+		pk_warn("--record: a capture is dropped: the last one is still being written");
+		fl->p.active = false;
+		return;
+	}
+	/* short only if the after-time has not come (it may have, behind the last) */
+	write_capture(fl, fl->now_ts < fl->p.fire_ts + fl->o.after_ns);
+}
+
+/* A reload: the pending capture started, the writer and the command left running for the next. */
 void flight_close_carry(struct flight *fl, struct flight_carry *c)
 {
 	if (!fl)
 		return;
-	if (fl->p.active)
-		write_capture(fl, true);
+	reap_writer(fl, 0);
+	start_pending(fl, clock_ns(CLOCK_MONOTONIC) + RELOAD_WAIT_NS);
 	c->captures = fl->captures;
 	c->suppressed = fl->suppressed;
 	c->failed = fl->failed;
@@ -634,10 +707,16 @@ void flight_close_carry(struct flight *fl, struct flight_carry *c)
 	c->hook = fl->hook;
 	c->hook_deadline = fl->hook_deadline;
 	fl->hook = 0;	/* the next recorder reaps it */
+	c->w = fl->w;	/* and the writer: its child has its own copy of the ring */
+	c->w_trigger = fl->w_trigger;
+	c->w_events_kept = fl->w_events_kept;
+	c->writer_cpu_ns = fl->writer_cpu_ns;
+	fl->w = (struct capture_writer){ 0 };
+	fl->w_trigger = NULL;
 	flight_free(fl);
 }
 
-void flight_take_carry(struct flight *fl, const struct flight_carry *c)
+void flight_take_carry(struct flight *fl, struct flight_carry *c)
 {
 	fl->captures = c->captures;
 	fl->suppressed = c->suppressed;
@@ -648,25 +727,63 @@ void flight_take_carry(struct flight *fl, const struct flight_carry *c)
 	fl->last_fire_mono = c->last_fire_mono;
 	fl->hook = c->hook;
 	fl->hook_deadline = c->hook_deadline;
+	fl->w = c->w;
+	fl->w_trigger = c->w_trigger;
+	fl->w_events_kept = c->w_events_kept;
+	fl->writer_cpu_ns = c->writer_cpu_ns;
+	/* the recorder owns them now */
+	c->hook = 0;
+	c->w = (struct capture_writer){ 0 };
+	c->w_trigger = NULL;
 }
 
-void flight_close(struct flight *fl)
+/* Wait for the writer (until), then the command (a few seconds, not past until). */
+static void finish(struct flight *fl, int64_t until)
 {
-	int64_t until;
+	int64_t hook_until = clock_ns(CLOCK_MONOTONIC) + CLOSE_WAIT_NS;
 
-	if (!fl)
-		return;
-	if (fl->p.active)
-		write_capture(fl, true);
-	until = clock_ns(CLOCK_MONOTONIC) + CLOSE_WAIT_NS;
-	if (fl->hook > 0 && fl->hook_deadline > until)
-		fl->hook_deadline = until;
+	if (fl->w.pid && until > clock_ns(CLOCK_MONOTONIC))
+		reap_writer(fl, until - clock_ns(CLOCK_MONOTONIC));
+	if (fl->w.pid) {	/* stuck: killed, and not waited for */
+		capture_writer_kill(&fl->w);
+		fl->failed++;
+	}
+	if (hook_until > until)
+		hook_until = until;
+	if (fl->hook > 0 && fl->hook_deadline > hook_until)
+		fl->hook_deadline = hook_until;
 	while (fl->hook > 0) {
 		reap_hook(fl, false);
 		if (fl->hook > 0)
 			usleep(50000);
 	}
+}
+
+/* The end: the capture being written, the pending one, the command; STOP_WAIT_NS in all. */
+void flight_close(struct flight *fl)
+{
+	int64_t until = clock_ns(CLOCK_MONOTONIC) + STOP_WAIT_NS;
+
+	if (!fl)
+		return;
+	reap_writer(fl, 0);
+	start_pending(fl, until);
+	finish(fl, until);
 	flight_free(fl);
+}
+
+/* A carry no recorder took (the reload's set could not start): its writer and command waited for. */
+void flight_carry_release(struct flight_carry *c)
+{
+	struct flight fl = { .w = c->w, .w_trigger = c->w_trigger, .hook = c->hook,
+			     .hook_deadline = c->hook_deadline };
+
+	finish(&fl, clock_ns(CLOCK_MONOTONIC) + STOP_WAIT_NS);
+	capture_writer_free(&fl.w);
+	free(fl.w_trigger);
+	c->hook = 0;
+	c->w = (struct capture_writer){ 0 };
+	c->w_trigger = NULL;
 }
 
 static void flight_free(struct flight *fl)
@@ -687,5 +804,8 @@ static void flight_free(struct flight *fl)
 	free(fl->blob);
 	free(fl->values);
 	flight_ring_free(&fl->ring);
+	capture_writer_free(&fl->w);
+	free(fl->w_trigger);
+	free(fl->p.line);
 	free(fl);
 }

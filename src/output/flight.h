@@ -20,6 +20,7 @@
  */
 #include <stdint.h>
 
+#include "output/capture_writer.h"
 #include "output/prometheus.h"
 #include "output/sink.h"
 
@@ -40,6 +41,12 @@ struct flight;
 /* Triggers parsed against the recipes, dir checked; NULL with *status after a message. */
 struct flight *flight_open(const struct flight_opts *o, const struct recipe *const *recipes,
 			   int n, int *status);
+/*
+ * Once, before the first recorder (not at a reload: a capture of this
+ * monitor may be being written): hidden files of dead runs' captures, and of
+ * an earlier process with this PID, removed.
+ */
+void flight_remove_dead_partials(const char *dir);
 /* What the capture's header says of recipe k's plan (a reference is taken). */
 void flight_set_plan(struct flight *fl, int k, json_t *plan);
 /* Recipe k's pipeline sink (pairs, requests; reports as text to f) and its observer. */
@@ -55,7 +62,8 @@ void flight_close(struct flight *fl);
 /*
  * What a reload carries from one recorder to the next (the triggers are the
  * same): counters, so the metrics see no reset; the capture interval's clock;
- * a command still running, left to its own time limit.
+ * a command still running, left to its own time limit; a capture still
+ * being written (its child has its own copy of the ring).
  */
 #define FLIGHT_MAX_TRIGGERS 32
 struct flight_carry {
@@ -64,9 +72,17 @@ struct flight_carry {
 	int64_t last_fire_mono;
 	int hook;			/* pid, 0: none */
 	int64_t hook_deadline;
+	struct capture_writer w;	/* a capture still being written */
+	char *w_trigger;
+	uint64_t w_events_kept;
+	uint64_t writer_cpu_ns;
 };
 /* flight_close for a reload: c gets what the next recorder takes over (c may hold an older carry: it adds up). */
 void flight_close_carry(struct flight *fl, struct flight_carry *c);
-void flight_take_carry(struct flight *fl, const struct flight_carry *c);
+void flight_take_carry(struct flight *fl, struct flight_carry *c);
+/* The monitor's end with a carry no recorder took: its writer and command waited for. */
+void flight_carry_release(struct flight_carry *c);
+/* CPU time of the capture writers that ended (child processes: not in the monitor's clock). */
+uint64_t flight_writer_cpu_ns(const struct flight *fl);
 
 #endif

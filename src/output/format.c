@@ -11,6 +11,7 @@
 #include "kernel/formats.h"
 #include "output/jsonw.h"
 #include "output/syscalls.h"
+#include "util/clock.h"
 #include "util/textsafe.h"
 
 const char *tcp_state_name(uint64_t state)
@@ -231,12 +232,13 @@ static void iso_time(const struct format_ctx *fc, uint64_t ts, char *buf, size_t
 {
 	struct tm tm;
 	int64_t wall;
-	time_t sec;
 
-	if (!wall_time(fc, ts, &wall) || (sec = wall / 1000000000, !gmtime_r(&sec, &tm))) {
+	/* clock_utc, not gmtime_r: the capture writer, a forked child, formats these */
+	if (!wall_time(fc, ts, &wall) || wall < 0) {
 		snprintf(buf, len, "%" PRIu64, ts);
 		return;
 	}
+	clock_utc(wall / 1000000000, &tm);
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 		 (int)(wall % 1000000000 / 1000));

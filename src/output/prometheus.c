@@ -46,7 +46,7 @@ struct prom {
 	struct prom_carry *carry;	/* the caller's: counters from before a reload */
 	bool *carry_seen;	/* per carried series: sampled anew in this prom */
 	struct kept *kept;
-	int n_kept;
+	int n_kept, kept_cap;
 };
 
 struct prom_pins *prom_pins_new(void)
@@ -172,22 +172,32 @@ static bool carryable(const struct family *f, const char *suffix)
 	       (!strcmp(f->type, "summary") && *suffix);
 }
 
+static int by_key(const void *a, const void *b)
+{
+	return strcmp(((const struct carried *)a)->key, ((const struct carried *)b)->key);
+}
+
+/* The carry is sorted by key (prom_carry_keep): a lookup per sample, not a scan. */
 static double carried_value(struct prom *m, const char *key)
 {
-	for (int i = 0; m->carry && i < m->carry->n; i++)
-		if (!strcmp(m->carry->c[i].key, key)) {
-			if (!m->carry_seen)
-				m->carry_seen = xcalloc(m->carry->n, sizeof(bool));
-			m->carry_seen[i] = true;
-			return m->carry->c[i].value;
-		}
-	return 0;
+	struct carried probe = { .key = (char *)key }, *c;
+
+	if (!m->carry || !m->carry->n ||
+	    !(c = bsearch(&probe, m->carry->c, m->carry->n, sizeof(*c), by_key)))
+		return 0;
+	if (!m->carry_seen)
+		m->carry_seen = xcalloc(m->carry->n, sizeof(bool));
+	m->carry_seen[c - m->carry->c] = true;
+	return c->value;
 }
 
 static void keep_sample(struct prom *m, const struct family *f, const char *key,
 			const char *recipe, double value)
 {
-	m->kept = xrealloc(m->kept, (m->n_kept + 1) * sizeof(*m->kept));
+	if (m->n_kept == m->kept_cap) {
+		m->kept_cap = m->kept_cap ? 2 * m->kept_cap : 64;
+		m->kept = xrealloc(m->kept, m->kept_cap * sizeof(*m->kept));
+	}
 	m->kept[m->n_kept++] = (struct kept){ .key = xstrdup(key), .recipe = xstrdup(recipe),
 					      .fam = (int)(f - m->fam), .value = value };
 }
@@ -312,6 +322,8 @@ void prom_carry_keep(struct prom_carry *c, const struct prom *m, const char *rec
 						 .family = xstrdup(f->name), .type = xstrdup(f->type),
 						 .help = xstrdup(f->help), .value = k->value };
 	}
+	if (c->n)
+		qsort(c->c, c->n, sizeof(*c->c), by_key);
 }
 
 static double number(json_t *obj, const char *key)
@@ -345,19 +357,44 @@ static void label_table(struct prom *m, const char *recipe, json_t *t)
 				    "in raddr=\"other\")" :
 				    "Events per process name (the first --max-series; the rest in "
 				    "comm=\"other\")";
-	json_t *row;
+	json_t *row, *other;
+	char *table;
+	double folded;
 	size_t i;
 
 	if (!label)
 		return;
-	json_array_foreach(json_object_get(t, "rows"), i, row)
-		label_row(m, family, help, recipe, label,
-			  json_string_value(json_object_get(row, "value")),
-			  json_object_get(row, "per_event"));
-	label_row(m, family, help, recipe, label, "other", json_object_get(t, "other"));
+	/* the analysis caps its own table; the pins cap it across reloads too (a
+	 * new table's first values would otherwise add series to the carried ones) */
+	table = xasprintf("%s\nlabel %s", recipe, label);
+	other = json_deep_copy(json_object_get(t, "other"));
+	if (!json_is_object(other)) {
+		json_decref(other);
+		other = json_object();
+	}
+	folded = number(t, "folded");
+	json_array_foreach(json_object_get(t, "rows"), i, row) {
+		const char *value = json_string_value(json_object_get(row, "value"));
+		json_t *per_event = json_object_get(row, "per_event"), *n;
+		const char *ev;
+
+		if (!value)
+			continue;
+		if (!m->pins || pinned(m, table, value)) {
+			label_row(m, family, help, recipe, label, value, per_event);
+			continue;
+		}
+		folded++;
+		json_object_foreach(per_event, ev, n)
+			json_object_set_new(other, ev, json_real(number(other, ev) +
+								 json_number_value(n)));
+	}
+	label_row(m, family, help, recipe, label, "other", other);
 	prom_sample(m, "probekit_label_values_folded", "gauge",
 		    "Distinct label values beyond --max-series, counted in \"other\" (estimated)",
-		    "", number(t, "folded"), "recipe", recipe, "label", label, NULL);
+		    "", folded, "recipe", recipe, "label", label, NULL);
+	json_decref(other);
+	free(table);
 }
 
 /* The summary: events per recipe event, lost events; per remote address and process. */

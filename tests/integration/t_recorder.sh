@@ -211,6 +211,34 @@ test_recorder_runs_the_trigger_command_bounded_in_time() {
 	assert_clean
 }
 
+# A reload is planned before the running set stops: a set that no longer
+# holds the recipe a --trigger names is refused, and the recorder goes on
+# capturing; a set that holds it reloads, and captures go on after it.
+test_recorder_refuses_a_reload_that_drops_a_triggered_recipe() {
+	local out=$WORK/out cap=$WORK/cap set=$WORK/set
+	mkdir $cap
+	netns_pair
+	echo "tcp-resets" >$set
+	pk_start $out monitor --set $set --record $cap --trigger 'tcp-resets:sent' --after 0 \
+		--capture-interval 0 --max-cpu off
+	echo "tcp-retrans" >$set
+	kill -HUP $PK_PID
+	wait_for "the refusal" grep -q 'reload refused' $out.err
+	grep -q "tcp-resets" <(grep -B2 'reload refused' $out.err) ||
+		fail "the refusal does not name the trigger's recipe: $(grep -B2 'reload refused' $out.err)"
+	grep -q 'reloaded' $out.err && fail "the set was reloaded"
+	ip netns exec $NS_A "$TOOLS/tcpflow" connects $V4_B 5207 1 0 30 >/dev/null
+	wait_for "a capture after the refused reload" n_captures $cap 1
+	printf 'tcp-resets\ntcp-retrans port=5207\n' >$set
+	kill -HUP $PK_PID
+	wait_for "the reload" grep -q 'reloaded: kept (counters go on): tcp-resets' $out.err
+	ip netns exec $NS_A "$TOOLS/tcpflow" connects $V4_B 5207 1 0 30 >/dev/null
+	wait_for "a capture after the reload" n_captures $cap 2
+	pk_stop TERM
+	[ $PK_RC = 0 ] || fail "exit $PK_RC: $(cat $out.err)"
+	assert_clean
+}
+
 test_recorder_usage_errors() {
 	local cap=$WORK/cap
 	mkdir $cap

@@ -109,7 +109,71 @@ static void counters_carry_over_a_reload(void)
 	prom_carry_free(c);
 }
 
+/* A summary whose remote-address table holds the addresses given (self), 1 event each. */
+static json_t *labels_json(const void *self, const struct format_ctx *fc)
+{
+	json_t *rows = json_array();
+
+	(void)fc;
+	for (const char *const *a = self; *a; a++)
+		json_array_append_new(rows, json_pack("{s:s, s:{s:i}}", "value", *a,
+						      "per_event", "sent", 1));
+	return json_pack("{s:s, s:{}, s:[{s:s, s:o, s:{s:i}, s:i}]}", "type", "summary",
+			 "per_event", "labels", "label", "raddr", "rows", rows, "other", "sent", 4,
+			 "folded", 3);
+}
+
+static char *render_labels(struct prom_pins *pins, struct prom_carry *c, const char *const *addrs,
+			   bool keep)
+{
+	struct recipe r = { .name = "rst" };
+	struct report_view v = { addrs, labels_json, NULL };
+	struct prom *m = prom_new();
+	struct sink *s;
+	char *text;
+
+	prom_set_max_series(m, 2);
+	prom_set_pins(m, pins);
+	prom_set_carry(m, c);
+	s = prom_sink_open(m, &r);
+	sink_report(s, &v);
+	sink_close(s);
+	text = prom_render(m);
+	if (keep)
+		prom_carry_keep(c, m, "rst", true);
+	prom_free(m);
+	return text;
+}
+
+/*
+ * After a reload the labels table starts empty and takes the first values it
+ * sees: those the carry does not already give series fold into "other", so
+ * reloads do not add series beyond --max-series.
+ */
+static void label_series_stay_capped_across_reloads(void)
+{
+	static const char *const before[] = { "10.0.0.1", "10.0.0.2", NULL };
+	static const char *const after[] = { "10.0.0.2", "10.0.0.3", NULL };
+	struct prom_pins *pins = prom_pins_new();
+	struct prom_carry *c = prom_carry_new();
+	char *text;
+
+	free(render_labels(pins, c, before, true));
+	text = render_labels(pins, c, after, false);
+	CHECK_CONTAINS(text, "{recipe=\"rst\",event=\"sent\",raddr=\"10.0.0.1\"} 1\n");
+	CHECK_CONTAINS(text, "{recipe=\"rst\",event=\"sent\",raddr=\"10.0.0.2\"} 2\n");
+	CHECK(!strstr(text, "10.0.0.3"));
+	/* other: 4 carried, 4 of the new table's own, 1 of 10.0.0.3 */
+	CHECK_CONTAINS(text, "{recipe=\"rst\",event=\"sent\",raddr=\"other\"} 9\n");
+	CHECK_CONTAINS(text, "probekit_label_values_folded{recipe=\"rst\",label=\"raddr\"} 4\n");
+	free(text);
+	prom_carry_free(c);
+	prom_pins_free(pins);
+}
+
 const struct unit_test prometheus_tests[] = {
+	{ "prometheus: label series stay within --max-series across reloads",
+	  label_series_stay_capped_across_reloads },
 	{ "prometheus: counters carry over a reload; changed recipes start over",
 	  counters_carry_over_a_reload },
 	{ "prometheus: a family's samples together, label values escaped",
