@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "output/prometheus.h"
+#include "util/hash.h"
 
 struct family {
 	char *name, *type, *help;
@@ -13,9 +14,19 @@ struct family {
 };
 
 /* The series a table was given (recipe, analysis, role, port): kept for good. */
+/* Rows that have a series: "TABLE\nROW" keys in a hash set, and a count per table. */
+struct pin_table {
+	char *name;
+	int n;
+};
+
 struct prom_pins {
 	char **keys;
 	int n;
+	uint32_t *slots;	/* open addressing: index + 1 into keys, 0 empty */
+	uint32_t n_slots;	/* a power of two, at least twice n */
+	struct pin_table *tables;
+	int n_tables;
 };
 
 /* A counter's value carried over a reload (see prom_carry_keep). */
@@ -60,13 +71,45 @@ void prom_pins_free(struct prom_pins *p)
 		return;
 	for (int i = 0; i < p->n; i++)
 		free(p->keys[i]);
+	for (int i = 0; i < p->n_tables; i++)
+		free(p->tables[i].name);
 	free(p->keys);
+	free(p->slots);
+	free(p->tables);
 	free(p);
 }
 
 void prom_set_pins(struct prom *m, struct prom_pins *p)
 {
 	m->pins = p;
+}
+
+static uint32_t *pin_slot(const struct prom_pins *p, const char *key)
+{
+	uint32_t mask = p->n_slots - 1, i = (uint32_t)hash_bytes(HASH_SEED, key, strlen(key)) & mask;
+
+	while (p->slots[i] && strcmp(p->keys[p->slots[i] - 1], key))
+		i = (i + 1) & mask;
+	return &p->slots[i];
+}
+
+static void pins_grow(struct prom_pins *p)
+{
+	p->n_slots = p->n_slots ? 2 * p->n_slots : 64;
+	free(p->slots);
+	p->slots = xcalloc(p->n_slots, sizeof(*p->slots));
+	for (int i = 0; i < p->n; i++)
+		*pin_slot(p, p->keys[i]) = (uint32_t)i + 1;
+}
+
+static struct pin_table *pin_table(struct prom_pins *p, const char *table)
+{
+	for (int i = 0; i < p->n_tables; i++)	/* a few per recipe */
+		if (!strcmp(p->tables[i].name, table))
+			return &p->tables[i];
+	p->tables = xrealloc(p->tables, (p->n_tables + 1) * sizeof(*p->tables));
+	p->tables[p->n_tables] = (struct pin_table){ .name = xstrdup(table) };
+	return &p->tables[p->n_tables++];
 }
 
 /*
@@ -76,23 +119,22 @@ void prom_set_pins(struct prom *m, struct prom_pins *p)
  */
 static bool pinned(struct prom *m, const char *table, const char *row)
 {
-	size_t tlen = strlen(table);
+	struct prom_pins *p = m->pins;
 	char *key = xasprintf("%s\n%s", table, row);
-	int in_table = 0;
+	struct pin_table *t;
+	uint32_t *slot;
 
-	for (int i = 0; m->pins && i < m->pins->n; i++) {
-		if (!strcmp(m->pins->keys[i], key)) {
-			free(key);
-			return true;
-		}
-		in_table += !strncmp(m->pins->keys[i], table, tlen) && m->pins->keys[i][tlen] == '\n';
-	}
-	if (!m->pins || in_table >= m->max_series) {
+	if (2 * (p->n + 1) > (int)p->n_slots)
+		pins_grow(p);
+	slot = pin_slot(p, key);
+	if (*slot || (t = pin_table(p, table))->n >= m->max_series) {
 		free(key);
-		return false;
+		return *slot != 0;
 	}
-	m->pins->keys = xrealloc(m->pins->keys, (m->pins->n + 1) * sizeof(*m->pins->keys));
-	m->pins->keys[m->pins->n++] = key;
+	t->n++;
+	p->keys = xrealloc(p->keys, (p->n + 1) * sizeof(*p->keys));
+	p->keys[p->n++] = key;
+	*slot = (uint32_t)p->n;
 	return true;
 }
 
