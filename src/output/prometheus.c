@@ -422,11 +422,12 @@ static void label_table(struct prom *m, const char *recipe, json_t *t)
 
 		if (!value)
 			continue;
-		if (!m->pins || pinned(m, table, value)) {
+		/* a process named "other" would make a second series of the folded row's */
+		if (strcmp(value, "other") && (!m->pins || pinned(m, table, value))) {
 			label_row(m, family, help, recipe, label, value, per_event);
 			continue;
 		}
-		folded++;
+		folded += strcmp(value, "other") != 0;
 		json_object_foreach(per_event, ev, n)
 			json_object_set_new(other, ev, json_real(number(other, ev) +
 								 json_number_value(n)));

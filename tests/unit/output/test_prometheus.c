@@ -169,6 +169,23 @@ static void label_series_stay_capped_across_reloads(void)
 	free(text);
 	prom_carry_free(c);
 	prom_pins_free(pins);
+	/* a process named "other" is summed into the folded row, not a second series of it */
+	{
+		static const char *const named_other[] = { "other", "sshd", NULL };
+		struct prom_pins *p2 = prom_pins_new();
+		struct prom_carry *c2 = prom_carry_new();
+		const char *at;
+		int rows = 0;
+
+		text = render_labels(p2, c2, named_other, false);
+		for (at = text; (at = strstr(at, "raddr=\"other\"}")); at++)
+			rows++;
+		CHECK(rows == 1);
+		CHECK_CONTAINS(text, "{recipe=\"rst\",event=\"sent\",raddr=\"other\"} 5\n");
+		free(text);
+		prom_carry_free(c2);
+		prom_pins_free(p2);
+	}
 }
 
 const struct unit_test prometheus_tests[] = {
