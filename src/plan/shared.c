@@ -87,11 +87,21 @@ static const char *last_line(const char *why)
 
 struct tep_event_filter *plan_own_filter(struct tep_handle *tep, const struct planned_event *pe)
 {
-	struct tep_event_filter *f = tep_filter_alloc(tep);
-	char *text = xasprintf("%s/%s:%s", pe->system, pe->name, pe->filter);
-	enum tep_errno err = f ? tep_filter_add_filter_str(f, text) : TEP_ERRNO__MEM_ALLOC_FAILED;
-	char why[512];
+	struct tep_event_filter *f;
+	enum tep_errno err;
+	char why[512], *text;
 
+	/* libtraceevent reads a ',' anywhere as a list of events (1.7 then asks
+	 * malloc for -12 bytes: fuzz_recipe); no filter of ours needs one */
+	if (strchr(pe->filter, ',')) {
+		pk_error("%s.filter: '%s' on %s:%s, shared with another event, is evaluated in user "
+			 "space, where a ',' cannot be parsed", pe->decl->alts[pe->chosen].path,
+			 pe->filter, pe->system, pe->name);
+		return NULL;
+	}
+	f = tep_filter_alloc(tep);
+	text = xasprintf("%s/%s:%s", pe->system, pe->name, pe->filter);
+	err = f ? tep_filter_add_filter_str(f, text) : TEP_ERRNO__MEM_ALLOC_FAILED;
 	free(text);
 	if (!err)
 		return f;

@@ -436,6 +436,47 @@ resets_truth() {	# PORT ALTS...
 	fi
 }
 
+# The monitor on this kernel: two recipes in one instance, their metrics
+# written for node_exporter, and the flight recorder's writer process. Five
+# connects to a closed port (Tcp:OutRsts +5) are counted as received resets
+# per remote address (3 from 127.0.0.1, 2 from ::1); the first fires a
+# capture that holds it; SIGTERM removes the instance and the textfile.
+test_monitor_textfile_and_a_capture() {
+	rm -rf /tmp/mon
+	mkdir -p /tmp/mon/cap
+	rst0=$(tcp_mib OutRsts)
+	pk_start /tmp/out monitor tcp-resets tcp-retrans -p tcp-retrans:port=5361 --textfile /tmp/mon \
+		--every 0.2 --record /tmp/mon/cap --trigger 'tcp-resets:received rport=5362' --after 0 \
+		--capture-interval 0 --max-cpu off
+	tcpflow connects 127.0.0.1 5362 3 0 60 | tail -1
+	tcpflow connects ::1 5362 2 0 60 | tail -1
+	rsts=$(( $(tcp_mib OutRsts) - rst0 ))
+	w=0
+	until grep -q '^probekit_events_by_remote_total{recipe="tcp-resets",event="received",raddr="127.0.0.1"} 3$' /tmp/mon/probekit.prom 2>/dev/null &&
+	      grep -q '^probekit_events_by_remote_total{recipe="tcp-resets",event="received",raddr="::1"} 2$' /tmp/mon/probekit.prom; do
+		[ $w -lt 600 ] || fail "the textfile: $(grep 'received' /tmp/mon/probekit.prom)"
+		sleep 0.1
+		w=$((w + 1))
+	done
+	w=0
+	until ls /tmp/mon/cap | grep -q '^probekit-capture-.*\.ndjson$'; do
+		[ $w -lt 600 ] || fail "no capture: $(ls -A /tmp/mon/cap) $(cat /tmp/out.err)"
+		sleep 0.1
+		w=$((w + 1))
+	done
+	f=/tmp/mon/cap/$(ls /tmp/mon/cap | grep '^probekit-capture-' | head -1)
+	head -1 $f | grep -q '"type":"capture"' || fail "the header: $(head -c 300 $f)"
+	head -1 $f | grep -q '"trigger":"tcp-resets:received rport=5362"' || fail "the trigger"
+	grep '"event":"received"' $f | grep -q '"rport":5362' || fail "the reset is not in the capture"
+	grep -q 'probekit_recipe_up{recipe="tcp-retrans"} 1' /tmp/mon/probekit.prom || fail "tcp-retrans not up"
+	pk_stop TERM
+	echo "Tcp:OutRsts +$rsts; textfile: 3 + 2 received per address; capture of $(wc -l <$f) lines"
+	[ $PKRC = 0 ] || fail "exit $PKRC: $(cat /tmp/out.err)"
+	[ "$rsts" = 5 ] || fail "Tcp:OutRsts +$rsts"
+	[ ! -e /tmp/mon/probekit.prom ] || fail "the textfile outlived the monitor"
+	[ -z "$(ls -A /tmp/mon/cap | grep '^\.')" ] || fail "a hidden file left: $(ls -A /tmp/mon/cap)"
+}
+
 test_resets_kprobe_received() {
 	$PK plan tcp-resets --use received=kprobe | grep -qE '\[2\] kprobe tcp_reset +chosen' ||
 		fail "kprobe not chosen"
