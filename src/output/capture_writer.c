@@ -32,9 +32,6 @@ static void child_setup(pid_t parent)
 	setpriority(PRIO_PROCESS, 0, 10);	/* behind the read loop, on a CPU --cpu shares */
 	if (getppid() != parent)
 		_exit(EXIT_PARENT_GONE);
-	if (close_range(3, ~0U, 0) < 0)	/* before 5.9 */
-		for (int fd = 3; fd < 4096; fd++)
-			close(fd);
 }
 
 static int child_write(const char *path, const char *tmp, pid_t parent, capture_fill_fn fill,
@@ -67,7 +64,7 @@ bool capture_writer_start(struct capture_writer *w, char *path, char *tmp,
 	pid_t parent = getpid(), pid;
 
 	fflush(stderr);	/* nothing buffered is written twice */
-	pid = fork();
+	pid = fork_without_files();
 	if (pid == 0) {
 		child_setup(parent);
 		_exit(child_write(path, tmp, parent, fill, ctx));

@@ -572,10 +572,12 @@ static void run_hook(struct flight *fl, const char *path)
 	env = xcalloc(n + 2, sizeof(*env));
 	memcpy(env, environ, n * sizeof(*env));
 	env[n] = env_path = xasprintf("PROBEKIT_CAPTURE=%s", path);
-	pid = fork();
+	/* nothing of the monitor's: an open trace_pipe_raw would keep the
+	 * instance from being removed while the command runs */
+	pid = fork_without_files();
 	if (pid == 0) {
 		sigset_t none;
-		int null = open("/dev/null", O_RDONLY);
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 		setpgid(0, 0);
 		sigemptyset(&none);
@@ -585,12 +587,7 @@ static void run_hook(struct flight *fl, const char *path)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		if (null >= 0)
-			dup2(null, 0);
-		/* nothing of the monitor's: an open trace_pipe_raw would keep the
-		 * instance from being removed while the command runs */
-		if (close_range(3, ~0U, 0) < 0)	/* before 5.9 */
-			for (int fd = 3; fd < 4096; fd++)
-				close(fd);
+			dup2(null, 0);	/* the copy on 0 is not close-on-exec */
 		execle("/bin/sh", "sh", "-c", fl->o.on_trigger, "sh", path, (char *)NULL, env);
 		_exit(127);
 	}

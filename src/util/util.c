@@ -127,3 +127,26 @@ char *xstrndup(const char *s, size_t n)
 {
 	return check_alloc(strndup(s, n));
 }
+
+int fork_without_files(void)
+{
+	int done[2], pid;
+	char c;
+
+	/* the child's close_range closes the write end: EOF says its files are gone */
+	if (pipe2(done, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		if (close_range(3, ~0U, 0) < 0)	/* before 5.9 */
+			for (int fd = 3; fd < 4096; fd++)
+				close(fd);
+		return 0;
+	}
+	close(done[1]);
+	if (pid > 0)
+		while (read(done[0], &c, 1) < 0 && errno == EINTR)
+			;
+	close(done[0]);
+	return pid;
+}

@@ -43,6 +43,13 @@ void sb_release(struct strbuf *sb);
 
 /* Read a whole small file (tracefs or /proc) into a NUL-terminated buffer. */
 char *read_file(const char *path, size_t *len);
+/*
+ * fork(), the child holding none of the parent's files but 0, 1 and 2; the
+ * parent returns only once the child has closed them (an open trace_pipe_raw
+ * would keep the instance from being removed, and the parent may remove it
+ * at once). -1 with errno if fork failed.
+ */
+int fork_without_files(void);
 bool file_exists(const char *path);
 
 #endif

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "output/capture_writer.h"
@@ -88,8 +90,24 @@ static void writes_whole_or_nothing(void)
 	free(tmp);
 }
 
+/* The child of fork_without_files holds none of the parent's files once the parent goes on. */
+static void forked_child_holds_no_files(void)
+{
+	int fd = open("/dev/null", O_RDONLY), st = -1, pid;
+
+	CHECK(fd > 2);
+	pid = fork_without_files();
+	if (pid == 0)
+		_exit(fcntl(fd, F_GETFD) < 0 && errno == EBADF ? 0 : 1);
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK(fcntl(fd, F_GETFD) >= 0);	/* the parent's stays open */
+	close(fd);
+}
+
 const struct unit_test capture_writer_tests[] = {
 	{ "capture writer: whole under the final name, or nothing; killed after its time",
 	  writes_whole_or_nothing },
+	{ "fork_without_files: the child holds none of the parent's files",
+	  forked_child_holds_no_files },
 	{ NULL, NULL },
 };
