@@ -55,7 +55,11 @@ test_connect_latency_is_the_round_trip_of_the_delay_line() {
 	                             and o['syn_retrans'] == 0 and o['rport'] == 5801 for o in att)
 	lat = sorted(o['latency'] / 1e6 for o in att)
 	print('connect latency p50', lat[len(lat) // 2], 'ms, 2R =', 2 * r)
-	ok &= all(2 * r * 0.996 - 0.2 <= l <= 2 * r + 8 for l in lat)
+	# never under the round trip; over it by what the delay line's process and
+	# the host add: the median within 4 ms, one in ten may be a scheduling
+	# hiccup of the delay line (a busy CI host once made one 51.7 ms for 40)
+	ok &= all(2 * r * 0.996 - 0.2 <= l for l in lat) and lat[len(lat) // 2] <= 2 * r + 4
+	ok &= sum(l > 2 * r + 8 for l in lat) <= 1 and lat[-1] <= 2 * r + 40
 	groups = {g['raddr']: g for g in summ['groups']}
 	ok &= summ['ended'] == 10 and summ['outcomes'][0]['count'] == 10
 	ok &= groups['$D4_B']['outcomes'][0]['time']['count'] == 6
