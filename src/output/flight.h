@@ -10,8 +10,9 @@
  * a header (what fired, the host, the kernel, the recipes and their plans),
  * then the events from before to after, one per line. Captures are at least
  * --capture-interval apart (triggers in between are counted), at most
- * --max-captures and --captures-mb in DIR (the oldest go), written to a
- * hidden file and renamed, named by time. --on-trigger runs a command with
+ * --max-captures and --captures-mb in DIR (the oldest go), written by a
+ * child process (output/capture_writer.h) to a hidden file and renamed,
+ * named by time. --on-trigger runs a command with
  * the capture's path, in its own process group, killed after its time.
  *
  * The recorder is two sinks per recipe: the pipeline's (pairs and requests,
@@ -56,7 +57,7 @@ struct sink *flight_observer(struct flight *fl, int k);
 void flight_poll(struct flight *fl);
 /* The recorder's metrics. */
 void flight_metrics(const struct flight *fl, struct prom *m);
-/* The end: a pending capture is written with what there is; the command gets a few seconds. */
+/* The end: the capture being written, the pending one (with what there is) and the command: 20 s in all. */
 void flight_close(struct flight *fl);
 
 /*
