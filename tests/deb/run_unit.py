@@ -3,6 +3,7 @@
 """Start a Type=notify service the way its unit says, without systemd as PID 1.
 
     run_unit.py UNIT STATEDIR [--metrics URL [--expect LINE]] [--timeout S]
+                [--instance-dir PATTERN]
 
 Reads [Service] of UNIT: EnvironmentFile= (systemd's syntax: KEY=VALUE,
 quotes, '#' comments), ExecStart= ($VAR split at whitespace, ${VAR} one word),
@@ -11,8 +12,9 @@ applies them to a root service), StateDirectory= (made under STATEDIR, as
 systemd makes them under /var/lib). Runs the command in / with systemd's PATH,
 the file's variables and NOTIFY_SOCKET on a datagram socket of its own, and:
 waits for READY=1 (--timeout, default 60 s), polls --metrics URL until it
-answers 200 and holds --expect, sends SIGTERM, waits for the exit and
-STOPPING=1. Prints one "ok"/"FAIL" line per step and "pid PID" once the
+answers 200 and holds --expect, checks that --instance-dir (its "{pid}"
+replaced by the service's pid) exists while the service is ready, sends
+SIGTERM, waits for the exit and STOPPING=1. Prints one "ok"/"FAIL" line per step and "pid PID" once the
 service runs (its tracefs instance is probekit_PID); exit status 0 when every
 step passed. The child is killed on every way out.
 """
@@ -151,6 +153,7 @@ def main():
     ap.add_argument("--metrics")
     ap.add_argument("--expect")
     ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--instance-dir")
     a = ap.parse_args()
 
     settings = unit_service_settings(a.unit)
@@ -211,6 +214,11 @@ def main():
             ok, body = fetch(a.metrics, a.expect, time.time() + a.timeout)
             report(ok, "%s has '%s'" % (a.metrics, a.expect) if ok else
                    "%s: no '%s' within %g s (%s)" % (a.metrics, a.expect, a.timeout, body))
+        if ready and a.instance_dir:
+            # checked here, between READY=1 and SIGTERM, where it must exist: a
+            # watcher polling from outside can miss a fast service's whole life
+            d = a.instance_dir.replace("{pid}", str(proc.pid))
+            report(os.path.isdir(d), "the service traces in its instance %s" % d)
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
             try:
