@@ -457,15 +457,30 @@ static void counts_op_feed(struct analysis *a, struct record *rec)
 		label_table_add(&c->labels[i], &rec->values[c->labels[i].field], rec->event);
 }
 
-/* Tracing is off, the instance still there: what the kernel counted. */
+/* What the kernel counted since the last reading, added (while the instance is there). */
+static void read_kernel_counts(struct analysis *a)
+{
+	struct counts *c = a->state;
+
+	c->kernel = a->n_kernel_counts > 0;
+	if (!c->kernel)
+		return;
+	if (!c->kernel_read)	/* a pair per event: an errno field's sign split */
+		c->kernel_read = xcalloc((size_t)a->n_kernel_counts * 2, sizeof(*c->kernel_read));
+	c->kernel_dropped = 0;
+	c->kernel_unread = 0;
+	for (int i = 0; i < a->n_kernel_counts; i++)
+		counts_read_kernel(c, a->kernel_counts[i], &c->kernel_read[2 * i], a->recipe->n_fields);
+}
+
+/* Tracing is off, the instance still there: the last of what the kernel counted. */
 static void counts_op_stop(struct analysis *a)
 {
 	struct counts *c = a->state;
 
 	snmp_take(&c->snmp_end);
-	c->kernel = a->n_kernel_counts > 0;
-	for (int i = 0; i < a->n_kernel_counts; i++)
-		counts_read_kernel(c, a->kernel_counts[i], a->recipe->n_fields);
+	read_kernel_counts(a);
+	c->stopped = true;
 }
 
 static void counts_op_snapshot(struct analysis *a, const struct run_info *info, struct sink *s)
@@ -473,6 +488,8 @@ static void counts_op_snapshot(struct analysis *a, const struct run_info *info, 
 	struct counts_report rep = { .c = a->state, .info = info };
 	struct report_view v = { &rep, summary_json, summary_text };
 
+	if (!rep.c->stopped)	/* a monitor's metrics: the kernel's counts so far */
+		read_kernel_counts(a);
 	rep.groups = counts_sorted(rep.c, &rep.n);
 	sink_report(s, &v);
 	free(rep.groups);
@@ -489,6 +506,10 @@ static void counts_op_free(struct analysis *a)
 
 	for (int i = 0; c && i < c->n_labels; i++)
 		label_table_free(&c->labels[i]);
+	for (int i = 0; c && c->kernel_read && i < a->n_kernel_counts * 2; i++)
+		hist_delta_free(&c->kernel_read[i]);
+	if (c)
+		free(c->kernel_read);
 	if (a->state)
 		counts_free(a->state);
 	free(a->state);

@@ -10,6 +10,7 @@
 #include "analysis/analysis.h"
 #include "analysis/grouptab.h"
 #include "analysis/labels.h"
+#include "kernel/hist_delta.h"
 #include "kernel/snmp.h"
 
 struct snmp_ratio {
@@ -53,6 +54,9 @@ struct counts {
 	bool kernel;
 	uint64_t kernel_dropped;
 	int kernel_unread;
+	/* each histogram's rows as last read (two per counted event: the sign split) */
+	struct hist_delta *kernel_read;
+	bool stopped;	/* the kernel's last reading is in: the instance may be gone */
 	/* monitor: listed events per remote address and per process (bounded) */
 	struct label_table labels[2];
 	int n_labels;
@@ -68,8 +72,14 @@ void counts_init(struct counts *c, const struct recipe *r, const struct counts_c
 void counts_add(struct counts *c, const struct value *vals, int event);
 /* n events of one group at once (a kernel histogram's row). */
 void counts_add_n(struct counts *c, const struct value *vals, int event, uint64_t n);
-/* Read the kernel's histograms of an event it counted (counts_kernel.c). */
-void counts_read_kernel(struct counts *c, const struct kernel_counts *kc, int n_fields);
+/*
+ * Read the kernel's histograms of an event it counted (counts_kernel.c):
+ * what their rows gained since the last reading (read: that event's pair of
+ * hist_delta) is added. A monitor reads them at every metrics write, a run
+ * once at the end. kernel_dropped is that of this reading: reset it first.
+ */
+void counts_read_kernel(struct counts *c, const struct kernel_counts *kc, struct hist_delta *read,
+			int n_fields);
 /* Groups sorted as the recipe says; caller frees the array (not the groups). */
 struct group **counts_sorted(const struct counts *c, size_t *n);
 /* The same for table k of output.summary.more. */

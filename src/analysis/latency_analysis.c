@@ -18,6 +18,7 @@ struct latency_run {
 	int n_groups;
 	struct latency l;
 	struct explain *explain;	/* --explain: the history slow pairs are explained from */
+	bool stopped;			/* the kernel's histograms read last: the instance may be gone */
 };
 
 /* A report: the whole run, or the interval just ended. */
@@ -356,6 +357,7 @@ static void latency_op_stop(struct analysis *a)
 	run->l.kernel = a->kernel;
 	if (a->kernel)
 		latency_read_kernel(&run->l, a->kernel, a->recipe->n_fields);
+	run->stopped = true;
 }
 
 static void latency_op_snapshot(struct analysis *a, const struct run_info *info, struct sink *s)
@@ -365,6 +367,10 @@ static void latency_op_snapshot(struct analysis *a, const struct run_info *info,
 	struct report_view v = { &lv, summary_json, summary_text };
 
 	(void)info;
+	if (a->kernel && !run->stopped) {	/* a monitor's metrics: the histograms so far */
+		run->l.kernel = a->kernel;
+		latency_read_kernel(&run->l, a->kernel, a->recipe->n_fields);
+	}
 	sink_report(s, &v);
 }
 

@@ -35,7 +35,11 @@ static const char usage_text[] =
 	"recipe's summary at the end. A recipe this kernel cannot run is reported and\n"
 	"skipped. SIGHUP reads the recipes (and FILE) again: recipes whose file and\n"
 	"parameters are unchanged keep their counters; a set that does not load or plan\n"
-	"is refused and the running one goes on. Needs root.\n\n"
+	"is refused and the running one goes on. Needs root (but for --plan).\n\n"
+	"      --plan              change nothing: show how the set would run (each\n"
+	"                          recipe's choices, the tracefs writes, where pairs and\n"
+	"                          the recorder's history are kept and why, what each\n"
+	"                          trigger fires on) and exit\n"
 	"      --set FILE          recipes to run, one per line: RECIPE [NAME=VALUE...]\n"
 	"                          ('#' starts a comment); read again at SIGHUP\n"
 	"  -p, --param NAME=VALUE  set the parameter NAME of every recipe that has it;\n"
@@ -77,12 +81,14 @@ static const char usage_text[] =
 	"                          the budget\n"
 	"      --cpu LIST          run probekit itself only on these CPUs\n"
 	"  -b, --buffer-kb KB      per-CPU ring buffer of the instance (default: kernel's)\n"
+	"      --no-kernel-agg     pair latencies (and count their events) in user space\n"
+	"                          even where the kernel could (with --record they always are)\n"
 	"      --clock CLOCK       trace clock for the instance (default: mono, else global)\n"
 	"      --tracing-dir DIR   use DIR as tracefs (default: find or mount it)\n";
 
 enum { OPT_TEXTFILE = 2000, OPT_SET, OPT_EVERY, OPT_LISTEN, OPT_MAX_SERIES, OPT_RECORD, OPT_TRIGGER,
        OPT_BEFORE, OPT_AFTER, OPT_RECORD_MB, OPT_CAPTURE_INTERVAL, OPT_MAX_CAPTURES,
-       OPT_CAPTURES_MB, OPT_ON_TRIGGER, OPT_ON_TRIGGER_TIMEOUT };
+       OPT_CAPTURES_MB, OPT_ON_TRIGGER, OPT_ON_TRIGGER_TIMEOUT, OPT_PLAN };
 
 
 
@@ -412,6 +418,7 @@ static bool monitor_opt(int opt, struct monitor_opts *mo)
 		pk_error("--cpu %s: not a CPU list (e.g. 3 or 0,2-3)", optarg);
 		return false;
 	case OPT_RECORD: mo->rec.dir = optarg; return true;
+	case OPT_PLAN: mo->dry_run = true; return true;
 	case OPT_ON_TRIGGER: mo->rec.on_trigger = optarg; return true;
 	case OPT_TRIGGER:
 		if (mo->n_triggers < MONITOR_MAX_TRIGGERS) {
@@ -497,8 +504,8 @@ static int check_recorder(struct monitor_opts *mo)
 /* Options of run that a set of recipes cannot take. */
 static int refuse_run_only(const struct common_opts *o)
 {
-	if (o->use || o->explain || o->no_kernel_agg || o->arch) {
-		pk_error("monitor: --use, --explain, --no-kernel-agg and --arch are run's options");
+	if (o->use || o->explain || o->arch) {
+		pk_error("monitor: --use, --explain and --arch are run's options");
 		return PK_ERR_USAGE;
 	}
 	return PK_OK;
@@ -526,6 +533,7 @@ int cmd_monitor(int argc, char **argv)
 		{ "captures-mb", required_argument, NULL, OPT_CAPTURES_MB },
 		{ "on-trigger", required_argument, NULL, OPT_ON_TRIGGER },
 		{ "on-trigger-timeout", required_argument, NULL, OPT_ON_TRIGGER_TIMEOUT },
+		{ "plan", no_argument, NULL, OPT_PLAN },
 		{ 0 }
 	};
 	struct monitor_opts mo = { .every_ns = 5000000000ULL, .max_cpu = 1,
@@ -558,23 +566,33 @@ int cmd_monitor(int argc, char **argv)
 	src.n_args = argc - optind;
 	src.params = o.params;
 	ret = refuse_run_only(&o);
+	o.ask_kernel = !mo.dry_run;	/* --plan checks probe targets itself, as plan does */
+	if (mo.rec.dir)	/* a capture shows every pair, a pair trigger compares each */
+		o.user_pairs = "--record keeps every pair";
 	if (!ret)
 		ret = check_recorder(&mo);
 	if (!ret)
 		ret = monitor_load(&src, &ls);
-	if (!ret && !(ret = caps_detect(&c, o.tracing_dir)) && !c.readable) {
+	if (!ret && !(ret = caps_detect(&c, o.tracing_dir)) && !c.readable && !mo.dry_run) {
 		pk_error("%s: cannot read tracefs: monitor needs root", c.tracing_dir);
 		ret = PK_ERR_RUNTIME;
 	}
 	mon = xcalloc(1, sizeof(*mon));
 	*mon = (struct monitor){ .mo = &mo, .src = &src, .o = &o, .c = &c,
 				 .pins = prom_pins_new(), .carry = prom_carry_new() };
-	/* from here on every way out goes through the teardown */
-	install_signals();
-	snprintf(mon->instance, sizeof(mon->instance), "%s_%d", PK_NAME, (int)getpid());
+	if (mo.dry_run) {	/* as plan says it: the pid is the run's */
+		snprintf(mon->instance, sizeof(mon->instance), "%s_<pid>", PK_NAME);
+	} else {	/* from here on every way out goes through the teardown */
+		install_signals();
+		snprintf(mon->instance, sizeof(mon->instance), "%s_%d", PK_NAME, (int)getpid());
+	}
 	mon->rs = &mon->sets[0];
 	if (!ret)
 		ret = monitor_plan(mon->rs, &ls, &c, &o, mon->instance);
+	if (!ret && mo.dry_run) {
+		ret = monitor_print_plan(mon->rs, &mo);
+		goto out;
+	}
 	if (!ret && mo.pin && sched_setaffinity(0, sizeof(mo.cpus), &mo.cpus)) {
 		pk_error("--cpu: cannot run on those CPUs: %s", strerror(errno));
 		ret = PK_ERR_USAGE;
@@ -583,6 +601,7 @@ int cmd_monitor(int argc, char **argv)
 		pk_warn("leftovers of dead runs could not all be removed; continuing");
 	if (!ret)
 		ret = run_monitor(mon);
+out:
 	recipe_set_clear(&mon->sets[0]);
 	recipe_set_clear(&mon->sets[1]);
 	loaded_set_free(&ls);

@@ -3,11 +3,12 @@
 #define PROBEKIT_CMD_MONITOR_H
 
 /*
- * probekit monitor, in three files: monitor.c (options, the loop, the
+ * probekit monitor, in four files: monitor.c (options, the loop, the
  * flight recorder, reloads), monitor_metrics.c (what is served and written
- * for node_exporter) and monitor_set.c (the recipe set: loaded from the
+ * for node_exporter), monitor_set.c (the recipe set: loaded from the
  * command line and --set FILE, planned in the run's instance, told apart
- * across a reload by a fingerprint of each recipe's file and parameters).
+ * across a reload by a fingerprint of each recipe's file and parameters)
+ * and monitor_dryrun.c (--plan: the set and the monitor's decisions shown).
  */
 #include <sched.h>
 
@@ -31,6 +32,7 @@ struct monitor_opts {
 	struct flight_opts rec;		/* --record: rec.dir set */
 	char *triggers[MONITOR_MAX_TRIGGERS + 1];
 	int n_triggers;
+	bool dry_run;		/* --plan */
 };
 
 /* Where the set comes from: read again at every SIGHUP. */
@@ -72,6 +74,8 @@ int monitor_plan(struct recipe_set *rs, struct loaded_set *ls, struct caps *c,
 void recipe_set_clear(struct recipe_set *rs);
 /* Does the planned set run recipe name (with this fingerprint, unless NULL)? */
 bool recipe_set_has(const struct recipe_set *rs, const char *name, const char *fp);
+/* --plan: the planned set and the monitor's decisions on stdout; PK_ERR_USAGE: a bad trigger. */
+int monitor_print_plan(const struct recipe_set *rs, const struct monitor_opts *mo);
 /* What a capture's header says of a recipe's plan. */
 json_t *monitor_plan_json(const struct plan *p);
 

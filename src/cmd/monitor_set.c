@@ -204,11 +204,11 @@ int monitor_plan(struct recipe_set *rs, struct loaded_set *ls, struct caps *c,
 	for (int k = 0; k < n; k++) {
 		char prefix[16];
 		struct plan_opts po = { .instance = instance, .clock = o->clock,
-					.buffer_kb = o->buffer_kb, .ask_kernel = true,
+					.buffer_kb = o->buffer_kb, .ask_kernel = o->ask_kernel,
 					.no_argn = o->no_argn, .probe_prefix = prefix,
 					.synth_base = k * 100,
-					/* metrics read the state at every write: pairs stay in user space */
-					.no_kernel_agg = true };
+					/* the kernel's histograms are read at every metrics write */
+					.no_kernel_agg = o->no_kernel_agg, .user_pairs = o->user_pairs };
 		struct plan *p = &rs->p[rs->n];
 		int ret;
 

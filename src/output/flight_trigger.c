@@ -150,6 +150,31 @@ bool flight_trigger_parse(struct flight_trigger *t, const char *text,
 	return ok;
 }
 
+void flight_trigger_describe(const struct flight_trigger *t, const struct recipe *const *recipes,
+			     FILE *out)
+{
+	const struct recipe *r = recipes[t->recipe];
+	char time[32], window[32];
+
+	if (t->event < 0) {
+		format_duration(t->over_ns, time, sizeof(time));
+		fprintf(out, "a pair or request of %s whose %s is over %s\n", r->name,
+			r->fields[t->field].name, time);
+		return;
+	}
+	if (t->count) {
+		format_duration(t->window_ns, window, sizeof(window));
+		fprintf(out, "more than %" PRIu64 " events %s of %s within %s", t->count,
+			r->events[t->event].name, r->name, window);
+	} else {
+		fprintf(out, "any event %s of %s", r->events[t->event].name, r->name);
+	}
+	for (int i = 0; i < t->n_cond; i++)	/* the text is one printable line (parse) */
+		fprintf(out, "%s %s printed as \"%s\"", i ? " and" : " whose",
+			r->fields[t->cond[i].field].name, t->cond[i].text);
+	fputc('\n', out);
+}
+
 void flight_trigger_free(struct flight_trigger *t)
 {
 	for (int i = 0; i < t->n_cond; i++)

@@ -17,6 +17,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "output/format.h"
 
@@ -46,6 +47,9 @@ struct flight_trigger {
 bool flight_trigger_parse(struct flight_trigger *t, const char *text,
 			  const struct recipe *const *recipes, int n);
 void flight_trigger_free(struct flight_trigger *t);
+/* What fires it, in one line for people (monitor --plan). */
+void flight_trigger_describe(const struct flight_trigger *t, const struct recipe *const *recipes,
+			     FILE *out);
 /*
  * Does this record fire t? type: "event" for an observed event, else a
  * pair's or request's line. fc formats the values the conditions compare.

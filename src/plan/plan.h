@@ -132,6 +132,11 @@ struct plan {
  */
 int plan_build(struct plan *p, struct recipe *r, struct caps *c, const struct plan_opts *o);
 void plan_print(const struct plan *p);
+/*
+ * A monitor's set, linked (plan_set_link): what was found once, each recipe's
+ * choices, and the tracefs writes of the whole set in the engine's order.
+ */
+void plan_print_set(const struct plan *const *plans, int n);
 /* One line: why a required event cannot run here. */
 void plan_report_unrunnable(const struct plan *p);
 /*

@@ -42,16 +42,11 @@ static void print_write(const char *file, const char *op, const char *text)
 	printf("  %-62s %s %s\n", file, op, text);
 }
 
-static void print_writes(const struct plan *p)
+/* The instance as the first plan of the run makes it (session_open_instance). */
+static void print_instance_writes(const struct plan *p, const char *inst)
 {
-	const char *dyn = p->caps->dynamic_events ? "dynamic_events" : "kprobe_events";
-	char inst[256], file[512];
+	char file[512];
 
-	snprintf(inst, sizeof(inst), "instances/%s", p->instance);
-	printf("tracefs writes of a run, in order (relative to %s):\n", p->caps->tracing_dir);
-	for (int i = 0; i < p->n_ev; i++)
-		if (p->ev[i].probe)
-			print_write(dyn, ">>", p->ev[i].probe);
 	print_write(inst, "mkdir", "");
 	snprintf(file, sizeof(file), "%s/tracing_on", inst);
 	print_write(file, ">", "0");
@@ -72,13 +67,20 @@ static void print_writes(const struct plan *p)
 		snprintf(file, sizeof(file), "%s/buffer_percent", inst);
 		print_write(file, ">", PLAN_WAKE_PERCENT);
 	}
+}
+
+/* One plan's filters and enables (session_enable_events). */
+static void print_event_writes(const struct plan *p, const char *inst)
+{
+	char file[512];
+
 	for (int i = 0; i < p->n_ev; i++) {
 		const struct planned_event *pe = &p->ev[i];
 		char *filter;
 
 		/* a tracepoint several recipe events share: once, with the OR of their filters */
 		if (pe->chosen < 0 || plan_first_sharing(p, i) != i || plan_event_paired_in_kernel(p, i))
-			continue;	/* paired in the kernel: its trigger, below */
+			continue;	/* paired in the kernel: its trigger, above */
 		filter = plan_kernel_filter(p, i);
 		if (filter) {
 			snprintf(file, sizeof(file), "%s/events/%s/%s/filter", inst, pe->system, pe->name);
@@ -88,16 +90,36 @@ static void print_writes(const struct plan *p)
 		snprintf(file, sizeof(file), "%s/events/%s/%s/enable", inst, pe->system, pe->name);
 		print_write(file, ">", "1");
 	}
+}
+
+/* In the engine's order (start_sessions): every probe, the instance, each plan's events. */
+static void print_writes(const struct plan *const *plans, int n)
+{
+	const struct plan *p = plans[0];
+	const char *dyn = p->caps->dynamic_events ? "dynamic_events" : "kprobe_events";
+	char inst[256], file[512];
+
+	snprintf(inst, sizeof(inst), "instances/%s", p->instance);
+	printf("tracefs writes of a run, in order (relative to %s):\n", p->caps->tracing_dir);
+	for (int k = 0; k < n; k++)
+		for (int i = 0; i < plans[k]->n_ev; i++)
+			if (plans[k]->ev[i].probe)
+				print_write(dyn, ">>", plans[k]->ev[i].probe);
+	print_instance_writes(p, inst);
+	for (int k = 0; k < n; k++)
+		print_event_writes(plans[k], inst);
 	snprintf(file, sizeof(file), "%s/tracing_on", inst);
 	print_write(file, ">", "1");
 	printf("at exit:\n");
 	print_write(file, ">", "0");
 	print_write(inst, "rmdir", "");
-	for (int i = 0; i < p->n_ev; i++)
-		if (p->ev[i].probe) {
-			snprintf(file, sizeof(file), "-:%s/%s", p->ev[i].system, p->ev[i].name);
-			print_write(dyn, ">>", file);
-		}
+	for (int k = 0; k < n; k++)
+		for (int i = 0; i < plans[k]->n_ev; i++)
+			if (plans[k]->ev[i].probe) {
+				snprintf(file, sizeof(file), "-:%s/%s", plans[k]->ev[i].system,
+					 plans[k]->ev[i].name);
+				print_write(dyn, ">>", file);
+			}
 }
 
 static bool event_traced(const void *ctx, int ev)
@@ -107,11 +129,9 @@ static bool event_traced(const void *ctx, int ev)
 	return p->ev[ev].chosen >= 0 && plan_when_holds(p, ev);
 }
 
-void plan_print(const struct plan *p)
+/* What was found on this kernel: once per run, whatever the recipes. */
+static void print_kernel(const struct plan *p)
 {
-	const struct recipe *r = p->recipe;
-
-	printf("recipe: %s (%s)\n", r->name, r->path);
 	if (!p->caps->readable)
 		printf("NOTE: %s is not readable by this user: nothing below was checked against "
 		       "the kernel (run plan as root for real choices)\n", p->caps->tracing_dir);
@@ -123,6 +143,13 @@ void plan_print(const struct plan *p)
 		printf("clock: %s%s\n", p->clock,
 		       strcmp(p->clock, "local") ? "" : " (per-CPU: no better clock on this kernel)");
 	printf("fetch args: %s\n", p->argn ? "$argN" : "registers for $argN");
+}
+
+/* One recipe's choices: parameters, events, analyses, what the kernel does for it. */
+static void print_choices(const struct plan *p)
+{
+	const struct recipe *r = p->recipe;
+
 	printf("parameters:");
 	for (int i = 0; i < r->n_params; i++)
 		printf(" %s=%s", r->params[i].name, r->params[i].value ? r->params[i].value : "(unset)");
@@ -158,5 +185,25 @@ void plan_print(const struct plan *p)
 			printf("user-space match: %s == %s (any of %d fields)\n", prm->name, prm->value,
 			       r->match[i].n_fields);
 	}
-	print_writes(p);
+}
+
+void plan_print(const struct plan *p)
+{
+	printf("recipe: %s (%s)\n", p->recipe->name, p->recipe->path);
+	print_kernel(p);
+	print_choices(p);
+	print_writes(&p, 1);
+}
+
+void plan_print_set(const struct plan *const *plans, int n)
+{
+	if (n <= 0)
+		return;
+	print_kernel(plans[0]);
+	for (int k = 0; k < n; k++) {
+		printf("recipe %d of %d: %s (%s)\n", k + 1, n, plans[k]->recipe->name,
+		       plans[k]->recipe->path);
+		print_choices(plans[k]);
+	}
+	print_writes(plans, n);
 }

@@ -123,6 +123,44 @@ test_monitor_usage_errors() {
 	assert_clean
 }
 
+# --plan: the whole set as it would run, the monitor's own decisions, nothing changed.
+test_monitor_plan_shows_the_set_and_changes_nothing() {
+	cd "$REPO" || fail "cd"
+	local before rc plan=$WORK/plan
+	before=$(ls $T/instances | sort)
+	"$PK" monitor --plan tcp-retrans tcp-connect tcp-resets --listen :9464 --record $WORK/rec \
+		--trigger 'tcp-connect latency > 200ms' --trigger 'tcp-resets:sent lport=3306' \
+		--trigger 'tcp-retrans:tlp > 5/1s' >$plan 2>$WORK/err || fail "exit $?: $(cat $WORK/err)"
+	[ "$(ls $T/instances | sort)" = "$before" ] || fail "--plan changed tracefs"
+	[ ! -e $WORK/rec ] || fail "--plan made the record directory"
+	grep -qx 'set: 3 recipes in one instance, one reader: tcp-retrans tcp-connect tcp-resets' $plan ||
+		fail "no set line: $(head -3 $plan)"
+	[ "$(grep -cE '^capabilities: ' $plan)" = 1 ] || fail "the kernel's capabilities not once"
+	[ "$(grep -cE '^  instances/probekit_<pid> +mkdir' $plan)" = 1 ] || fail "not one instance"
+	# tcp-connect's states widen the filter tcp-retrans's events put on the shared tracepoint
+	grep -qE 'inet_sock_set_state/filter > .*newstate == 1\)\).*oldstate == 2 && newstate == 7' $plan ||
+		fail "the shared filter is not the OR of both recipes': $(grep inet_sock_set_state/filter $plan)"
+	grep -qx 'recipe 3 of 3: tcp-resets (./recipes/tcp-resets.json)' $plan || fail "no third recipe"
+	grep -q '^metrics: served at http://127.0.0.1:9464/metrics ' $plan || fail "no metrics line"
+	grep -q '^pairs: made in user space' $plan || fail "no pairs line"
+	grep -q '^history in the kernel: not used: ' $plan || fail "no history decision: $(cat $plan)"
+	grep -qx "trigger 'tcp-resets:sent lport=3306': any event sent of tcp-resets whose lport printed as \"3306\"" \
+		$plan || fail "trigger not described: $(grep ^trigger $plan)"
+	grep -qx "trigger 'tcp-connect latency > 200ms': a pair or request of tcp-connect whose latency is over 200.000 ms" \
+		$plan || fail "latency trigger not described: $(grep ^trigger $plan)"
+	if grep -q 'kprobe_events: no' $plan; then	# tlp is a kprobe: it cannot fire here
+		grep -q '^  it cannot fire on this kernel: event tlp of tcp-retrans is not traced here' $plan ||
+			fail "the tlp trigger is not said to be dead: $(grep -A1 "tlp >" $plan)"
+	fi
+	"$PK" monitor --plan tcp-resets --record $WORK/rec --trigger 'tcp-resets:nosuch' 2>$WORK/err; rc=$?
+	[ $rc = 2 ] && grep -q "the recipe has no event of that name" $WORK/err ||
+		fail "a bad trigger: exit $rc, $(cat $WORK/err)"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$PK" monitor --plan tcp-resets \
+		>$plan 2>&1 || fail "--plan as nobody: $(cat $plan)"
+	grep -q 'not readable by this user' $plan || fail "no note as nobody: $(head -3 $plan)"
+	assert_clean
+}
+
 # A free TCP port on 127.0.0.1 (the kernel's pick, released at once).
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

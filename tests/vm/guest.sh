@@ -477,6 +477,66 @@ test_monitor_textfile_and_a_capture() {
 	[ -z "$(ls -A /tmp/mon/cap | grep '^\.')" ] || fail "a hidden file left: $(ls -A /tmp/mon/cap)"
 }
 
+# The monitor on syscalls: where the kernel has hist triggers it pairs and
+# counts them, and every metrics write reads its histograms: the textfile,
+# read while the monitor runs and again after more writes, says the pairs and
+# exits a run pairing in user space (--no-kernel-agg) saw of the same calls,
+# exactly, nothing counted twice; the program's 20 sleeps of 6 ms are the only
+# calls over 4.096 ms (but for a call TCG delayed). With --record every pair
+# is made in user space.
+prom_value() { grep -m1 "^$1 " /tmp/mon/probekit.prom 2>/dev/null | awk '{ print $2 }'; }
+test_monitor_syscalls_paired_by_the_kernel() {
+	rm -rf /tmp/mon
+	mkdir -p /tmp/mon
+	$PK monitor --plan syscalls -p comm=syscaller >/tmp/plan || fail "monitor --plan"
+	if [ "$(kconfig HIST_TRIGGERS)" = yes ] && [ "$(kconfig SYNTH_EVENTS)" = yes ]; then
+		grep -q "latency time: paired in the kernel" /tmp/plan || fail "plan: $(grep latency /tmp/plan)"
+		grep -q '^pairs: 1 latency is paired in the kernel' /tmp/plan || fail "$(grep ^pairs /tmp/plan)"
+		paired=kernel
+	else
+		grep -q "latency time: paired in user space: this kernel has no hist triggers" /tmp/plan ||
+			fail "plan: $(grep latency /tmp/plan)"
+		paired="user space"
+	fi
+	$PK monitor --plan syscalls -p comm=syscaller --record /tmp/mon/cap --trigger 'syscalls > 1s' \
+		>/tmp/plan || fail "monitor --plan --record"
+	grep -q "latency time: paired in user space: --record keeps every pair" /tmp/plan ||
+		fail "with --record: $(grep 'latency time' /tmp/plan)"
+	$PK run syscalls --json -q --no-kernel-agg -p comm=syscaller >/tmp/user 2>/tmp/user.err &
+	user=$!
+	pk_start /tmp/out monitor syscalls -p comm=syscaller --textfile /tmp/mon --every 0.3 --max-cpu off
+	wait_tracing $user
+	syscaller 2000 100 20 6000 >/tmp/own || fail "syscaller"
+	count='probekit_latency_seconds_count{recipe="syscalls",analysis="time"}'
+	under='probekit_latency_seconds_bucket{recipe="syscalls",analysis="time",le="0.004096"}'
+	exits='probekit_events_total{recipe="syscalls",event="exit"}'
+	w=0 last=
+	# the calls are made: the metrics settle within a few writes, and stay
+	until [ "$(prom_value "$count")" -ge 2120 ] 2>/dev/null &&
+	      [ "$(prom_value "$count") $(prom_value "$exits")" = "$last" ]; do
+		[ $w -lt 60 ] || fail "the textfile: $(grep syscalls /tmp/mon/probekit.prom | grep -v '^#' | head -20)"
+		last="$(prom_value "$count") $(prom_value "$exits")"
+		sleep 1
+		w=$((w + 1))
+	done
+	n=$(prom_value "$count") u=$(prom_value "$under") x=$(prom_value "$exits")
+	pk_stop TERM
+	kill -INT $user
+	wait $user
+	urc=$?
+	[ $PKRC = 0 ] && [ $urc = 0 ] || fail "exit $PKRC/$urc: $(cat /tmp/out.err /tmp/user.err)"
+	up=$(json_num /tmp/user pairs)
+	ux=$(grep -m1 '"type":"summary"' /tmp/user | grep -o '"exit":[0-9]*' | head -1 | cut -d: -f2)
+	echo "monitor ($paired): $n pairs ($((n - u)) over 4.096 ms), $x exits; user space: $up pairs, $ux exits"
+	[ "$n" = "$up" ] && [ "$x" = "$ux" ] || fail "the monitor's $n pairs and $x exits, user space's $up and $ux"
+	[ $((n - u)) -ge 20 ] && [ $((n - u)) -le 22 ] || fail "$((n - u)) pairs over 4.096 ms, want the 20 sleeps"
+	if [ "$paired" = kernel ]; then
+		grep -q 'counted in the kernel (hist triggers)' /tmp/out || fail "summary: $(cat /tmp/out)"
+	fi
+	ls $T/events/synthetic 2>/dev/null | grep -q probekit && fail "synthetic event left"
+	true
+}
+
 test_resets_kprobe_received() {
 	$PK plan tcp-resets --use received=kprobe | grep -qE '\[2\] kprobe tcp_reset +chosen' ||
 		fail "kprobe not chosen"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The text of the kernel's hist files, as 6.1 and 6.12 print them. */
 #include "kernel/hist.h"
+#include "kernel/hist_delta.h"
 #include "test.h"
 
 #include <string.h>
@@ -121,7 +122,49 @@ static void names_of_spaces(void)
 	CHECK(r.keys[3][0] == 2222 && r.hits[3] == 100 && !strcmp(r.names[3], "victim"));
 }
 
+static struct hist_row row_of(int n_keys, uint64_t k0, uint64_t k1, uint64_t hits)
+{
+	struct hist_row r = { .n_keys = n_keys, .keys = { k0, k1 }, .hits = hits };
+
+	return r;
+}
+
+/* A monitor reads a count histogram whole at every write: only what each row gained counts. */
+static void delta_of_rows_read_again(void)
+{
+	struct hist_delta d = { 0 };
+	struct hist_row a = row_of(2, 7, 1, 10), b = row_of(2, 7, 2, 3), c = row_of(1, 7, 1, 4);
+	uint64_t total = 0;
+
+	CHECK(hist_delta_take(&d, &a) == 10 && hist_delta_take(&d, &b) == 3);
+	CHECK(hist_delta_take(&d, &c) == 4);	/* one key fewer: another row */
+	CHECK(hist_delta_take(&d, &a) == 0);
+	a.hits = 15;
+	CHECK(hist_delta_take(&d, &a) == 5 && hist_delta_take(&d, &b) == 0);
+	a.hits = 2;	/* fewer: a new trigger's row, all of them new */
+	CHECK(hist_delta_take(&d, &a) == 2);
+	/* thousands of rows (the table grows), read twice, each gaining its own number */
+	for (uint64_t k = 0; k < 5000; k++) {
+		struct hist_row r = row_of(2, k, k * 31, k + 1);
+
+		total += hist_delta_take(&d, &r);
+	}
+	CHECK(total == 5000ULL * 5001 / 2);
+	total = 0;
+	for (uint64_t k = 0; k < 5000; k++) {
+		struct hist_row r = row_of(2, k, k * 31, 2 * (k + 1));
+
+		total += hist_delta_take(&d, &r);
+	}
+	CHECK(total == 5000ULL * 5001 / 2);
+	CHECK(d.used == 5003);
+	CHECK(hist_delta_take(&d, &b) == 0);
+	hist_delta_free(&d);
+	CHECK(!d.slots && !d.used);
+}
+
 const struct unit_test hist_tests[] = {
+	{ "hist: rows read again give only what they gained", delta_of_rows_read_again },
 	{ "hist: task names of spaces, or none, stay their own rows", names_of_spaces },
 	{ "hist: a synthetic event's histogram, buckets and totals", synthetic_event_histogram },
 	{ "hist: one key; other shapes are refused", start_histogram_and_refusals },
