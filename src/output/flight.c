@@ -2,101 +2,19 @@
 /*
  * The flight recorder: events into the ring, triggers checked as they come,
  * captures started from the loop (never from a sink call) and written by a
- * child process (output/capture_writer.h), the command run without waiting
- * for either.
+ * child process (flight_capture.c), the command run without waiting for
+ * either (flight_hook.c); the recorder's metrics, its carry across a
+ * reload, its end.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "output/capture_writer.h"
-#include "output/flight.h"
-#include "output/flight_ring.h"
-#include "output/flight_trigger.h"
-#include "output/jsonw.h"
+#include "output/flight_impl.h"
 #include "util/clock.h"
-#include "util/textsafe.h"
-
-#define CAPTURE_PREFIX "probekit-capture-"
-#define CAPTURE_SUFFIX ".ndjson"
-#define SCRATCH_BYTES 65536
-/* A capture is written this long after its after-time even if no later event came. */
-#define QUIET_SLACK_NS 1000000000LL
-#define CLOSE_WAIT_NS 5000000000LL
-/* At the end, the captures being written and the command get this long in all (systemd's
- * TimeoutStopSec is 30 s); at a reload, a pending capture waits this long for the writer. */
-#define STOP_WAIT_NS 20000000000LL
-#define RELOAD_WAIT_NS 5000000000LL
-/* A writer still at it after this long is stuck (a hung disk): killed, the capture counted failed. */
-#define WRITER_LIMIT_NS 300000000000LL
-
-/* One recipe's sink context: the pipeline's, or the observer's. */
-struct flight_recipe {
-	struct flight *fl;
-	int k;
-	bool observer;
-	struct sink *ndjson;	/* formats into the scratch buffer */
-	struct format_ctx fc;	/* the recipe's, for lines formatted later */
-};
-
-/*
- * A ring entry: the record as decoded, its values copied and their strings
- * after them (formatting waits for a capture: a line per event cost 1.4 us,
- * a copy costs a tenth of that).
- */
-struct kept_record {
-	uint64_t ts;
-	int32_t event, cpu;
-	int32_t n_values;
-	const char *type, *analysis;	/* static strings and the recipe's names */
-};
-
-struct pending {
-	bool active;
-	const struct flight_trigger *t;
-	uint64_t fire_ts;		/* trace clock */
-	int64_t fire_mono;
-	struct timespec wall;
-	int folded;			/* further triggers while it waited */
-	char *line;			/* the line that fired it */
-};
-
-struct flight {
-	struct flight_opts o;
-	const struct recipe **recipes;	/* a copy of the caller's array */
-	int n;
-	json_t **plans;
-	struct flight_recipe *ctx;	/* 2n: pipeline sinks, then observers */
-	struct flight_trigger *trig;
-	int n_trig;
-	struct flight_ring ring;
-	char *scratch;			/* a line formatted: a capture's, the firing one */
-	FILE *scratch_f;
-	uint8_t *blob;			/* the entry being kept */
-	size_t blob_cap;
-	struct value *values;		/* a kept record's values, to format it */
-	int values_cap;
-	uint64_t now_ts;		/* the newest event's time */
-	struct pending p;
-	int64_t last_fire_mono;		/* of the last capture; 0: none yet */
-	uint64_t captures, suppressed, folded, failed, too_long;
-	pid_t hook;
-	int64_t hook_deadline;
-	struct capture_writer w;	/* the capture being written, if any */
-	char *w_trigger;
-	uint64_t w_from, w_to, w_events_kept;	/* the child's: its window */
-	json_t *w_header;
-	uint64_t writer_cpu_ns;		/* of the writers reaped: not in this process's time */
-};
 
 static bool check_dir(const char *dir)
 {
@@ -107,28 +25,6 @@ static bool check_dir(const char *dir)
 		return false;
 	}
 	return true;
-}
-
-/* Hidden files of runs killed while writing: ".probekit-capture-...tmp.PID", PID gone. */
-void flight_remove_dead_partials(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	while (d && (de = readdir(d))) {
-		const char *dot = strrchr(de->d_name, '.');
-		int pid = dot ? atoi(dot + 1) : 0;
-
-		if (strncmp(de->d_name, "." CAPTURE_PREFIX, strlen(CAPTURE_PREFIX) + 1) || pid <= 0 ||
-		    strncmp(dot - 4, ".tmp", 4) ||
-		    (pid != getpid() && (kill(pid, 0) == 0 || errno != ESRCH)))	/* ours: PID reused */
-			continue;
-		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
-			pk_warn("--record: removed %s/%s, a capture a dead run left half-written", dir,
-				de->d_name);
-	}
-	if (d)
-		closedir(d);
 }
 
 struct flight *flight_open(const struct flight_opts *o, const struct recipe *const *recipes,
@@ -235,8 +131,8 @@ static struct record unpack(struct flight *fl, const char *blob)
 	return rec;
 }
 
-/* The entry's NDJSON line into the scratch (NUL-terminated); its length, 0 if too long. */
-static long format_line(struct flight *fl, int k, const char *blob)
+/* (flight_impl.h) */
+long flight_format_line(struct flight *fl, int k, const char *blob)
 {
 	struct flight_recipe *fr = &fl->ctx[k];
 	struct kept_record h;
@@ -295,7 +191,7 @@ static void fire(struct flight *fl, struct flight_trigger *t)
 		return;
 	}
 	fl->p = (struct pending){ .active = true, .t = t, .fire_ts = fl->now_ts, .fire_mono = now };
-	if (format_line(fl, t->recipe, (const char *)fl->blob))	/* the entry just kept */
+	if (flight_format_line(fl, t->recipe, (const char *)fl->blob))	/* the entry just kept */
 		fl->p.line = xstrdup(fl->scratch);
 	clock_gettime(CLOCK_REALTIME, &fl->p.wall);
 	fl->last_fire_mono = now;
@@ -342,297 +238,16 @@ struct sink *flight_observer(struct flight *fl, int k)
 	return s;
 }
 
-/* ---- captures ---- */
-
-static bool is_capture_name(const char *name)
-{
-	size_t n = strlen(name), s = strlen(CAPTURE_SUFFIX);
-
-	return !strncmp(name, CAPTURE_PREFIX, strlen(CAPTURE_PREFIX)) && n > s &&
-	       !strcmp(name + n - s, CAPTURE_SUFFIX);
-}
-
-static int by_name(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static int capture_filter(const struct dirent *de)
-{
-	return is_capture_name(de->d_name);
-}
-
-/* Room for `coming` more captures of about `bytes`: the oldest go (names sort by time). */
-static void make_room(struct flight *fl, uint64_t bytes, int coming)
-{
-	struct dirent **list;
-	int n = scandir(fl->o.dir, &list, capture_filter, by_name);
-	uint64_t total = bytes, *size;
-
-	if (n < 0)
-		return;
-	size = xcalloc(n ? n : 1, sizeof(*size));
-	for (int i = 0; i < n; i++) {
-		struct stat st;
-		char *path = xasprintf("%s/%s", fl->o.dir, list[i]->d_name);
-
-		size[i] = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
-		total += size[i];
-		free(path);
-	}
-	for (int i = 0; i < n; i++) {
-		if (n - i + coming > fl->o.max_captures || total > fl->o.max_total_bytes) {
-			char *path = xasprintf("%s/%s", fl->o.dir, list[i]->d_name);
-
-			if (unlink(path) == 0) {
-				total -= size[i];
-				pk_warn("--record: removed the oldest capture %s (at most %d captures, "
-					"%.0f MB)", path, fl->o.max_captures,
-					fl->o.max_total_bytes / 1e6);
-			}
-			free(path);
-		}
-		free(list[i]);
-	}
-	free(list);
-	free(size);
-}
-
-/* The entries a capture holds, and their bytes as written. */
-static uint64_t window(const struct flight *fl, uint64_t from, uint64_t to, uint64_t *bytes)
-{
-	struct flight_entry en;
-	uint64_t pos = 0, n = 0;
-	size_t off = 0;
-
-	*bytes = 0;
-	while (flight_ring_next(&fl->ring, &pos, &off, &en))
-		if (en.ts >= from && en.ts <= to) {
-			n++;
-			*bytes += en.len + 16 + strlen(fl->recipes[en.recipe]->name);
-		}
-	return n;
-}
-
-static json_t *header(const struct flight *fl, uint64_t from, uint64_t n_events, bool cut_short)
-{
-	const struct pending *p = &fl->p;
-	struct utsname u;
-	char host[256] = "", when[64];
-	json_t *recipes = json_array(), *h;
-	struct tm tm;
-
-	uname(&u);
-	gethostname(host, sizeof(host) - 1);
-	gmtime_r(&p->wall.tv_sec, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%06ldZ", p->wall.tv_nsec / 1000);
-	for (int k = 0; k < fl->n; k++)
-		json_array_append_new(recipes, json_pack("{s:s,s:O?}", "name", fl->recipes[k]->name,
-							 "plan", fl->plans[k]));
-	h = json_pack("{s:s,s:i,s:s,s:o?,s:s,s:s,s:I,s:i,s:I,s:s,s:{s:s,s:s,s:s},s:o,s:f,s:f,s:I,"
-		      "s:b,s:b}",
-		      "type", "capture", "version", 1, "trigger", p->t->text,
-		      "fired_by", p->line ? json_loads(p->line, 0, NULL) : NULL,
-		      "recipe", fl->recipes[p->t->recipe]->name, "fired_at", when,
-		      "fired_ts_ns", (json_int_t)p->fire_ts, "triggers", 1 + p->folded,
-		      "suppressed_before", (json_int_t)fl->suppressed, "host", host,
-		      "kernel", "sysname", u.sysname, "release", u.release, "version", u.version,
-		      "recipes", recipes, "before_s", fl->o.before_ns / 1e9,
-		      "after_s", fl->o.after_ns / 1e9, "events", (json_int_t)n_events,
-		      "cut_short", cut_short,
-		      /* the ring pushed out events the window wanted: its start is missing */
-		      "incomplete", fl->ring.evicted && fl->ring.evicted_ts >= from);
-	return h;
-}
-
-/* The window's entries as lines, each with its recipe first. */
-static void write_lines(struct flight *fl, FILE *f, uint64_t from, uint64_t to)
-{
-	struct flight_entry en;
-	uint64_t pos = 0;
-	size_t off = 0;
-
-	while (flight_ring_next(&fl->ring, &pos, &off, &en)) {
-		const char *name = fl->recipes[en.recipe]->name;
-		long len;
-
-		if (en.ts < from || en.ts > to || !(len = format_line(fl, en.recipe, en.line)))
-			continue;
-		fputs("{\"recipe\":", f);
-		jw_string(f, name, strlen(name));
-		fputc(',', f);
-		fwrite(fl->scratch + 1, 1, len - 1, f);	/* the line without its '{' */
-	}
-}
-
-static char *capture_name(const struct timespec *wall)
-{
-	struct tm tm;
-	char stamp[64];
-
-	gmtime_r(&wall->tv_sec, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
-	return xasprintf(CAPTURE_PREFIX "%s.%06ldZ" CAPTURE_SUFFIX, stamp, wall->tv_nsec / 1000);
-}
-
-static void run_hook(struct flight *fl, const char *path);
-
-/* In the writer's child: the header, then the window's lines. */
-static bool fill_capture(void *ctx, FILE *f)
-{
-	struct flight *fl = ctx;
-
-	sink_emit_json(f, fl->w_header);	/* built by the parent: no libc time calls here */
-	write_lines(fl, f, fl->w_from, fl->w_to);
-	return !ferror(f);
-}
-
-/* The pending capture handed to a child process; the loop goes on at once. */
-static void write_capture(struct flight *fl, bool cut_short)
-{
-	uint64_t bytes;
-	char *name = capture_name(&fl->p.wall);
-	char *path = xasprintf("%s/%s", fl->o.dir, name);
-	char *tmp = xasprintf("%s/.%s.tmp.%d", fl->o.dir, name, (int)getpid());
-
-	fl->w_from = fl->p.fire_ts > fl->o.before_ns ? fl->p.fire_ts - fl->o.before_ns : 0;
-	fl->w_to = fl->p.fire_ts + fl->o.after_ns;
-	fl->w_events_kept = window(fl, fl->w_from, fl->w_to, &bytes);
-	make_room(fl, bytes, 1);
-	/* the child only formats lines: what needs the time zone lock, or other
-	 * locks a thread (the HTTP server's) may hold at the fork, is done here */
-	fl->w_header = header(fl, fl->w_from, fl->w_events_kept, cut_short);
-	free(fl->w_trigger);
-	fl->w_trigger = xstrdup(fl->p.t->text);
-	if (!capture_writer_start(&fl->w, path, tmp, fill_capture, fl)) {
-		fl->failed++;
-		pk_warn("--record: cannot start writing %s/%s: %s", fl->o.dir, name, strerror(errno));
-	}
-	json_decref(fl->w_header);
-	fl->w_header = NULL;
-	fl->p.active = false;
-	free(fl->p.line);
-	fl->p.line = NULL;
-	free(name);
-}
-
-/* What the writer's end means: a capture counted, said and handed to the command. */
-static void capture_written(struct flight *fl, int got, int err)
-{
-	fl->writer_cpu_ns += fl->w.cpu_ns;
-	if (got > 0) {
-		fl->captures++;
-		make_room(fl, 0, 0);	/* the bound held against an estimate: now against the file */
-		fprintf(stderr, "probekit monitor: capture %s: %s (%" PRIu64 " events)\n", fl->w.path,
-			fl->w_trigger, fl->w_events_kept);
-		run_hook(fl, fl->w.path);
-	} else {
-		fl->failed++;
-		pk_warn("--record: cannot write %s: %s", fl->w.path,
-			err > 0 && err < 250 ? strerror(err) : "the writer was killed");
-	}
-	capture_writer_free(&fl->w);
-}
-
-/* wait_ns 0: a look. A writer stuck past WRITER_LIMIT_NS (a hung disk) is killed. */
-static void reap_writer(struct flight *fl, int64_t wait_ns)
-{
-	int err = 0, got;
-
-	if (!fl->w.pid)
-		return;
-	if (clock_ns(CLOCK_MONOTONIC) - fl->w.started > WRITER_LIMIT_NS)
-		capture_writer_kill(&fl->w);
-	got = wait_ns ? capture_writer_wait(&fl->w, wait_ns, &err) : capture_writer_poll(&fl->w, &err);
-	if (got)
-		capture_written(fl, got, err);
-}
-
-/* ---- --on-trigger ---- */
-
-extern char **environ;
-
-static void run_hook(struct flight *fl, const char *path)
-{
-	char *env_path, **env;
-	int n = 0;
-	pid_t pid;
-
-	if (!fl->o.on_trigger)
-		return;
-	if (fl->hook > 0) {
-		pk_warn("--on-trigger: the command still runs for the last capture; not run for %s",
-			path);
-		return;
-	}
-	/* built before fork: the child only calls what is safe after fork in threads */
-	while (environ[n])
-		n++;
-	env = xcalloc(n + 2, sizeof(*env));
-	memcpy(env, environ, n * sizeof(*env));
-	env[n] = env_path = xasprintf("PROBEKIT_CAPTURE=%s", path);
-	/* nothing of the monitor's: an open trace_pipe_raw would keep the
-	 * instance from being removed while the command runs */
-	pid = fork_without_files();
-	if (pid == 0) {
-		sigset_t none;
-		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-		setpgid(0, 0);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		if (null >= 0)
-			dup2(null, 0);	/* the copy on 0 is not close-on-exec */
-		execle("/bin/sh", "sh", "-c", fl->o.on_trigger, "sh", path, (char *)NULL, env);
-		_exit(127);
-	}
-	if (pid < 0) {
-		pk_warn("--on-trigger: cannot start the command: %s", strerror(errno));
-	} else {
-		setpgid(pid, pid);	/* both sides: whichever runs first */
-		fl->hook = pid;
-		fl->hook_deadline = clock_ns(CLOCK_MONOTONIC) + (int64_t)fl->o.on_trigger_timeout_ns;
-	}
-	free(env_path);
-	free(env);
-}
-
-static void reap_hook(struct flight *fl, bool block)
-{
-	int st;
-	pid_t got;
-
-	if (fl->hook <= 0)
-		return;
-	got = waitpid(fl->hook, &st, block ? 0 : WNOHANG);
-	if (got == 0) {
-		if (clock_ns(CLOCK_MONOTONIC) < fl->hook_deadline)
-			return;
-		kill(-fl->hook, SIGKILL);
-		pk_warn("--on-trigger: the command ran out of time (%.0f s): killed",
-			fl->o.on_trigger_timeout_ns / 1e9);
-		got = waitpid(fl->hook, &st, 0);
-	}
-	if (got == fl->hook && WIFEXITED(st) && WEXITSTATUS(st))
-		pk_warn("--on-trigger: the command exited with %d", WEXITSTATUS(st));
-	fl->hook = 0;
-}
-
 void flight_poll(struct flight *fl)
 {
 	int64_t now = clock_ns(CLOCK_MONOTONIC);
 
-	reap_hook(fl, false);
-	reap_writer(fl, 0);
+	flight_reap_hook(fl, false);
+	flight_reap_writer(fl, 0);
 	/* one capture written at a time: the next waits, its window kept */
 	if (fl->p.active && !fl->w.pid && (fl->now_ts >= fl->p.fire_ts + fl->o.after_ns ||
 			     now >= fl->p.fire_mono + (int64_t)fl->o.after_ns + QUIET_SLACK_NS))
-		write_capture(fl, false);
+		flight_write_capture(fl, false);
 }
 
 uint64_t flight_writer_cpu_ns(const struct flight *fl)
@@ -676,7 +291,7 @@ static void start_pending(struct flight *fl, int64_t until)
 	if (!fl->p.active)
 		return;
 	if (fl->w.pid && left > 0)
-		reap_writer(fl, left);
+		flight_reap_writer(fl, left);
 	if (fl->w.pid) {
 		fl->failed++;
 		pk_warn("--record: a capture is dropped: the last one is still being written");
@@ -684,7 +299,7 @@ static void start_pending(struct flight *fl, int64_t until)
 		return;
 	}
 	/* short only if the after-time has not come (it may have, behind the last) */
-	write_capture(fl, fl->now_ts < fl->p.fire_ts + fl->o.after_ns);
+	flight_write_capture(fl, fl->now_ts < fl->p.fire_ts + fl->o.after_ns);
 }
 
 /* A reload: the pending capture started, the writer and the command left running for the next. */
@@ -692,7 +307,7 @@ void flight_close_carry(struct flight *fl, struct flight_carry *c)
 {
 	if (!fl)
 		return;
-	reap_writer(fl, 0);
+	flight_reap_writer(fl, 0);
 	start_pending(fl, clock_ns(CLOCK_MONOTONIC) + RELOAD_WAIT_NS);
 	c->captures = fl->captures;
 	c->suppressed = fl->suppressed;
@@ -740,7 +355,7 @@ static void finish(struct flight *fl, int64_t until)
 	int64_t hook_until = clock_ns(CLOCK_MONOTONIC) + CLOSE_WAIT_NS;
 
 	if (fl->w.pid && until > clock_ns(CLOCK_MONOTONIC))
-		reap_writer(fl, until - clock_ns(CLOCK_MONOTONIC));
+		flight_reap_writer(fl, until - clock_ns(CLOCK_MONOTONIC));
 	if (fl->w.pid) {	/* stuck: killed, and not waited for */
 		capture_writer_kill(&fl->w);
 		fl->failed++;
@@ -750,7 +365,7 @@ static void finish(struct flight *fl, int64_t until)
 	if (fl->hook > 0 && fl->hook_deadline > hook_until)
 		fl->hook_deadline = hook_until;
 	while (fl->hook > 0) {
-		reap_hook(fl, false);
+		flight_reap_hook(fl, false);
 		if (fl->hook > 0)
 			usleep(50000);
 	}
@@ -763,7 +378,7 @@ void flight_close(struct flight *fl)
 
 	if (!fl)
 		return;
-	reap_writer(fl, 0);
+	flight_reap_writer(fl, 0);
 	start_pending(fl, until);
 	finish(fl, until);
 	flight_free(fl);
