@@ -8,10 +8,12 @@
 #include <string.h>
 #include <event-parse.h>
 
+#include "plan/filter_shape.h"
 #include "plan/plan.h"
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "util/textsafe.h"
 #include "util/util.h"
 
 static bool same_event(const struct planned_event *a, const struct planned_event *b)
@@ -90,13 +92,18 @@ struct tep_event_filter *plan_own_filter(struct tep_handle *tep, const struct pl
 	struct tep_event_filter *f;
 	enum tep_errno err;
 	char why[512], *text;
+	const char *bad;
+	size_t at = 0;
 
-	/* libtraceevent reads a ',' anywhere as a list of events (1.7 then asks
-	 * malloc for -12 bytes: fuzz_recipe); no filter of ours needs one */
-	if (strchr(pe->filter, ',')) {
+	/* libtraceevent 1.7's parser crashes on some texts (a ',', "x == *"):
+	 * only the shape both it and the kernel read reaches it */
+	if ((bad = filter_shape_error(pe->filter, &at))) {
+		char shown[256];
+
+		text_escape(pe->filter, strlen(pe->filter), shown, sizeof(shown));
 		pk_error("%s.filter: '%s' on %s:%s, shared with another event, is evaluated in user "
-			 "space, where a ',' cannot be parsed", pe->decl->alts[pe->chosen].path,
-			 pe->filter, pe->system, pe->name);
+			 "space: at byte %zu: %s", pe->decl->alts[pe->chosen].path, shown,
+			 pe->system, pe->name, at + 1, bad);
 		return NULL;
 	}
 	f = tep_filter_alloc(tep);

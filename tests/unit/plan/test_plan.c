@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Planning against fixture tracefs trees of a 3.10 (EL7), a 4.18 (EL8) and a new kernel. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "plan/filter_shape.h"
 #include "plan/plan.h"
 #include "test.h"
 
@@ -246,7 +249,52 @@ static void refusal_picks_the_next_alternative_and_keeps_pairs(void)
 	recipe_free(r);
 }
 
+/* What a shared filter may be before libtraceevent reads it: the recipes' shapes, not its crashes. */
+static void filter_shapes(void)
+{
+	static const char *const good[] = {
+		"protocol == 6", "sport == 80 || dport == 80", "comm == \"sys caller\"",
+		"((protocol == 6) && (oldstate == 2 && newstate == 1))", "!(state != 7)",
+		"common_pid != 42", "ret > -1", "flags & 0x10", "comm ~ \"sys*\"",
+		"prev_state == 0 || prev_state == 256", "  data_len>0  ", "a==1&&b!=2||c<=3",
+	};
+	static const char *const bad[][2] = {
+		{ "newstate == *", "a number, a word" }, { "old,tate == 2", "a comparison" },
+		{ "a == 1,", "'&&' or '||'" }, { "a === 2", "a number, a word" },
+		{ "(a == 1", "a ')'" }, { "a == \"x", "does not end" }, { "", "a field name" },
+		{ "a == \"x\\\"\"", "a backslash" }, { "1 == a", "a field name" },
+		{ "a == 1 &&", "a field name" }, { "a = 1", "a comparison" },
+	};
+	char deep[2 * FILTER_MAX_DEPTH + 32] = "";
+	size_t at;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		const char *why = filter_shape_error(good[i], &at);
+
+		if (why)
+			fprintf(stderr, "    '%s': %s at %zu\n", good[i], why, at);
+		CHECK(!why);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *why = filter_shape_error(bad[i][0], &at);
+
+		CHECK(why && strstr(why, bad[i][1]));
+		CHECK(at <= strlen(bad[i][0]));
+	}
+	CHECK(filter_shape_error("a == 1 &&", &at) && at == 9);
+	for (int i = 0; i <= FILTER_MAX_DEPTH; i++)
+		strcat(deep, "(");
+	strcat(deep, "a == 1");
+	for (int i = 0; i <= FILTER_MAX_DEPTH; i++)
+		strcat(deep, ")");
+	CHECK(filter_shape_error(deep, &at) != NULL);
+	CHECK(filter_shape_error(deep + 1, &at) != NULL);	/* one ')' too many */
+	deep[strlen(deep) - 1] = '\0';
+	CHECK(!filter_shape_error(deep + 1, &at));
+}
+
 const struct unit_test plan_tests[] = {
+	{ "plan: a shared filter's shape, before libtraceevent reads it", filter_shapes },
 	{ "plan: a refusal picks the next alternative, pairs stay paired",
 	  refusal_picks_the_next_alternative_and_keeps_pairs },
 	{ "plan: tracefs found under debugfs (3.10)", finds_debugfs_tracing_dir },
