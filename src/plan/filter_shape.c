@@ -78,17 +78,12 @@ static bool value(struct scan *sc)
 
 static bool expr(struct scan *sc);
 
-/* ! unary | ( expr ) | FIELD OP VALUE */
-static bool unary(struct scan *sc)
+/* ( expr ) | FIELD OP VALUE */
+static bool primary(struct scan *sc)
 {
-	skip_space(sc);
-	if (*sc->s == '!' && sc->s[1] != '=') {
-		sc->s++;
-		return unary(sc);
-	}
 	if (*sc->s == '(') {
 		if (++sc->depth > FILTER_MAX_DEPTH)
-			return fail(sc, "parentheses nested too deep");
+			return fail(sc, "'!' and parentheses nested too deep");
 		sc->s++;
 		if (!expr(sc))
 			return false;
@@ -106,6 +101,25 @@ static bool unary(struct scan *sc)
 		return false;
 	skip_space(sc);
 	return value(sc);
+}
+
+/* '!'... primary: a run of '!' counts as nesting (libtraceevent recurses on each) */
+static bool unary(struct scan *sc)
+{
+	int bangs = 0;
+	bool ok;
+
+	skip_space(sc);
+	while (*sc->s == '!' && sc->s[1] != '=') {
+		if (++sc->depth > FILTER_MAX_DEPTH)
+			return fail(sc, "'!' and parentheses nested too deep");
+		bangs++;
+		sc->s++;
+		skip_space(sc);
+	}
+	ok = primary(sc);
+	sc->depth -= bangs;
+	return ok;
 }
 
 static bool expr(struct scan *sc)

@@ -265,7 +265,7 @@ static void filter_shapes(void)
 		{ "a == \"x\\\"\"", "a backslash" }, { "1 == a", "a field name" },
 		{ "a == 1 &&", "a field name" }, { "a = 1", "a comparison" },
 	};
-	char deep[2 * FILTER_MAX_DEPTH + 32] = "";
+	char deep[2 * FILTER_MAX_DEPTH + 32] = "", side[16 * (FILTER_MAX_DEPTH + 1)];
 	size_t at;
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
@@ -291,6 +291,15 @@ static void filter_shapes(void)
 	CHECK(filter_shape_error(deep + 1, &at) != NULL);	/* one ')' too many */
 	deep[strlen(deep) - 1] = '\0';
 	CHECK(!filter_shape_error(deep + 1, &at));
+	/* '!' nests too, a run of them no deeper than parentheses; side by side they do not add up */
+	memset(deep, '!', FILTER_MAX_DEPTH + 1);
+	strcpy(deep + FILTER_MAX_DEPTH + 1, "a == 1");
+	CHECK(filter_shape_error(deep, &at) != NULL);
+	CHECK(!filter_shape_error(deep + 1, &at));
+	side[0] = '\0';
+	for (int i = 0; i <= FILTER_MAX_DEPTH; i++)
+		strcat(side, i ? " && !(a == 1)" : "!(a == 1)");
+	CHECK(!filter_shape_error(side, &at));
 }
 
 const struct unit_test plan_tests[] = {
