@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* A filter's shape checked before libtraceevent parses it (see filter_shape.h). */
+/* A shared filter checked before libtraceevent parses it (see filter_shape.h). */
 #include <ctype.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "plan/filter_shape.h"
 
+#define MAX_DIGITS 20
+
 struct scan {
 	const char *s, *start;
 	const char *why;
 	int depth;
+	filter_field_fn kind;
+	void *ctx;
 };
 
 static void skip_space(struct scan *sc)
@@ -25,54 +29,67 @@ static bool fail(struct scan *sc, const char *why)
 	return false;
 }
 
-static bool word(struct scan *sc)
+/* A field of the event's format: its kind, or NONE after saying why. */
+static enum filter_field_kind field(struct scan *sc)
 {
 	const char *b = sc->s;
+	enum filter_field_kind k;
 
+	if (!isalpha((unsigned char)*sc->s) && *sc->s != '_') {
+		fail(sc, "a field name expected");
+		return FILTER_FIELD_NONE;
+	}
 	while (isalnum((unsigned char)*sc->s) || *sc->s == '_')
 		sc->s++;
-	return sc->s > b;
+	k = sc->kind(sc->ctx, b, (size_t)(sc->s - b));
+	if (k == FILTER_FIELD_NONE) {
+		sc->s = b;
+		fail(sc, "not a number or string field of the event");
+	}
+	return k;
 }
 
-static bool field(struct scan *sc)
+/* The longest operator first; "&&" is not '&'. */
+static bool op(struct scan *sc, enum filter_field_kind k)
 {
-	if (!isalpha((unsigned char)*sc->s) && *sc->s != '_')
-		return fail(sc, "a field name expected");
-	return word(sc);
-}
+	static const char *const ops[] = { "==", "!=", "<=", ">=", "<", ">" };
+	size_t n = k == FILTER_FIELD_STRING ? 2 : sizeof(ops) / sizeof(ops[0]);
 
-static bool op(struct scan *sc)
-{
-	static const char *const ops[] = { "==", "!=", "<=", ">=", "<", ">", "&", "~" };
-
-	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (!strncmp(sc->s, ops[i], strlen(ops[i])) &&
-		    !(ops[i][0] == '&' && sc->s[1] == '&')) {
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(sc->s, ops[i], strlen(ops[i]))) {
 			sc->s += strlen(ops[i]);
 			return true;
 		}
-	return fail(sc, "a comparison (== != < <= > >= & ~) expected");
+	return fail(sc, k == FILTER_FIELD_STRING ? "a string field takes == or != only" :
+		    "a comparison (== != < <= > >=) expected");
 }
 
-static bool value(struct scan *sc)
+static bool number(struct scan *sc)
+{
+	const char *b = sc->s;
+
+	while (isdigit((unsigned char)*sc->s))
+		sc->s++;
+	if (sc->s == b || sc->s - b > MAX_DIGITS || isalnum((unsigned char)*sc->s) || *sc->s == '_') {
+		sc->s = b;
+		return fail(sc, "a number field takes a decimal number of at most 20 digits");
+	}
+	return true;
+}
+
+static bool quoted(struct scan *sc)
 {
 	char q = *sc->s;
+	const char *end;
 
-	if (q == '"' || q == '\'') {
-		const char *end = strchr(sc->s + 1, q);
-
-		if (!end)
-			return fail(sc, "a quoted value that does not end");
-		for (const char *c = sc->s + 1; c < end; c++)
-			if (*c == '\\' || (unsigned char)*c < 0x20 || *c == 0x7f)
-				return fail(sc, "a backslash or control byte in a quoted value");
-		sc->s = end + 1;
-		return true;
-	}
-	if (*sc->s == '-')
-		sc->s++;
-	if (!word(sc))
-		return fail(sc, "a number, a word or a quoted string expected");
+	if (q != '"' && q != '\'')
+		return fail(sc, "a string field takes a quoted string");
+	if (!(end = strchr(sc->s + 1, q)))
+		return fail(sc, "a quoted value that does not end");
+	for (const char *c = sc->s + 1; c < end; c++)
+		if (*c == '\\' || (unsigned char)*c < 0x20 || *c == 0x7f)
+			return fail(sc, "a backslash or control byte in a quoted value");
+	sc->s = end + 1;
 	return true;
 }
 
@@ -81,9 +98,12 @@ static bool expr(struct scan *sc);
 /* ( expr ) | FIELD OP VALUE */
 static bool primary(struct scan *sc)
 {
+	enum filter_field_kind k;
+
+	skip_space(sc);
 	if (*sc->s == '(') {
 		if (++sc->depth > FILTER_MAX_DEPTH)
-			return fail(sc, "'!' and parentheses nested too deep");
+			return fail(sc, "parentheses nested too deep");
 		sc->s++;
 		if (!expr(sc))
 			return false;
@@ -94,51 +114,35 @@ static bool primary(struct scan *sc)
 		sc->depth--;
 		return true;
 	}
-	if (!field(sc))
+	if (*sc->s == '!')
+		return fail(sc, "no '!' in a filter evaluated in user space (write != or the "
+			    "opposite comparison)");
+	if ((k = field(sc)) == FILTER_FIELD_NONE)
 		return false;
 	skip_space(sc);
-	if (!op(sc))
+	if (!op(sc, k))
 		return false;
 	skip_space(sc);
-	return value(sc);
-}
-
-/* '!'... primary: a run of '!' counts as nesting (libtraceevent recurses on each) */
-static bool unary(struct scan *sc)
-{
-	int bangs = 0;
-	bool ok;
-
-	skip_space(sc);
-	while (*sc->s == '!' && sc->s[1] != '=') {
-		if (++sc->depth > FILTER_MAX_DEPTH)
-			return fail(sc, "'!' and parentheses nested too deep");
-		bangs++;
-		sc->s++;
-		skip_space(sc);
-	}
-	ok = primary(sc);
-	sc->depth -= bangs;
-	return ok;
+	return k == FILTER_FIELD_STRING ? quoted(sc) : number(sc);
 }
 
 static bool expr(struct scan *sc)
 {
-	if (!unary(sc))
+	if (!primary(sc))
 		return false;
 	for (;;) {
 		skip_space(sc);
 		if (strncmp(sc->s, "&&", 2) && strncmp(sc->s, "||", 2))
 			return true;
 		sc->s += 2;
-		if (!unary(sc))
+		if (!primary(sc))
 			return false;
 	}
 }
 
-const char *filter_shape_error(const char *text, size_t *at)
+const char *filter_shape_error(const char *text, size_t *at, filter_field_fn kind, void *ctx)
 {
-	struct scan sc = { .s = text, .start = text };
+	struct scan sc = { .s = text, .start = text, .kind = kind, .ctx = ctx };
 
 	if (expr(&sc)) {
 		skip_space(&sc);

@@ -3,20 +3,26 @@
 #define PROBEKIT_FILTER_SHAPE_H
 
 /*
- * Is a filter of the shape both the kernel and libtraceevent read:
- * comparisons FIELD OP VALUE (OP one of == != < <= > >= & ~; VALUE a
- * number, a word or a quoted string without quotes or backslashes in it)
- * joined by && and ||, with ! and parentheses (at most FILTER_MAX_DEPTH
- * deep)? A shared event's filter is evaluated by libtraceevent in user
- * space, and its parser (1.7) frees twice on "newstate == *" and asks
- * malloc for -12 bytes on a ',' (both found by fuzz_recipe): only filters
- * of this shape reach it. NULL when it is; else what is wrong, and where
- * (*at: the byte's offset).
+ * A shared event's filter is evaluated by libtraceevent in user space, and
+ * its parser (1.7) frees twice on its error paths ("newstate == *", "x == 1
+ * && y > -1", "comm < \"a\"", "!!(...)"; fuzz_recipe and a review found
+ * them) and asks malloc for -12 bytes on a ','. So only filters it reads
+ * without an error reach it: comparisons FIELD OP VALUE joined by && and ||
+ * in parentheses (at most FILTER_MAX_DEPTH deep), no '!'; FIELD a field of
+ * the event's format; a number field compared (== != < <= > >=) with a
+ * decimal number, a string field tested (== !=) against a quoted string
+ * with no quote, backslash or control byte in it. NULL when the text is
+ * such; else what is wrong, and where (*at: the byte's offset).
  */
 #include <stddef.h>
 
 #define FILTER_MAX_DEPTH 32
 
-const char *filter_shape_error(const char *text, size_t *at);
+enum filter_field_kind { FILTER_FIELD_NONE, FILTER_FIELD_NUMBER, FILTER_FIELD_STRING };
+
+/* The kind of the event's field NAME (len bytes, not NUL-terminated). */
+typedef enum filter_field_kind (*filter_field_fn)(void *ctx, const char *name, size_t len);
+
+const char *filter_shape_error(const char *text, size_t *at, filter_field_fn kind, void *ctx);
 
 #endif

@@ -87,6 +87,25 @@ static const char *last_line(const char *why)
 	return nl && nl[1] ? nl + 1 : why;
 }
 
+/* A field of the event as a filter compares it: a number, a string (a char array), or neither. */
+static enum filter_field_kind field_kind(void *ctx, const char *name, size_t len)
+{
+	struct tep_format_field *f;
+	char buf[128];
+
+	if (!ctx || len >= sizeof(buf))
+		return FILTER_FIELD_NONE;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	if (!(f = tep_find_any_field(ctx, buf)))
+		return FILTER_FIELD_NONE;
+	if (f->flags & TEP_FIELD_IS_STRING)
+		return FILTER_FIELD_STRING;
+	if (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC) || !f->size || f->size > 8)
+		return FILTER_FIELD_NONE;
+	return FILTER_FIELD_NUMBER;
+}
+
 struct tep_event_filter *plan_own_filter(struct tep_handle *tep, const struct planned_event *pe)
 {
 	struct tep_event_filter *f;
@@ -95,9 +114,10 @@ struct tep_event_filter *plan_own_filter(struct tep_handle *tep, const struct pl
 	const char *bad;
 	size_t at = 0;
 
-	/* libtraceevent 1.7's parser crashes on some texts (a ',', "x == *"):
-	 * only the shape both it and the kernel read reaches it */
-	if ((bad = filter_shape_error(pe->filter, &at))) {
+	/* libtraceevent 1.7's parser frees twice on its error paths: only a
+	 * filter it reads without an error reaches it (filter_shape.h) */
+	if ((bad = filter_shape_error(pe->filter, &at, field_kind,
+				      tep_find_event_by_name(tep, pe->system, pe->name)))) {
 		char shown[256];
 
 		text_escape(pe->filter, strlen(pe->filter), shown, sizeof(shown));

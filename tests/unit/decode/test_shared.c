@@ -97,9 +97,9 @@ static void shared_filter_checked_at_plan_time(void)
 	 * would read as a list of events (fuzz_recipe: it asked malloc for -12
 	 * bytes); a '*' its parser frees twice (fuzz_recipe) */
 	static const char *const bad[3][2] = {
-		{ "oldstate === 2 &&", "a number, a word or a quoted string expected" },
-		{ "old,tate == 2 && ", "a comparison (== != < <= > >= & ~) expected" },
-		{ "oldstate == * && ", "a number, a word or a quoted string expected" },
+		{ "oldstate === 2 &&", "a number field takes a decimal number" },
+		{ "old,tate == 2 && ", "not a number or string field of the event" },
+		{ "oldstate == * && ", "a number field takes a decimal number" },
 	};
 
 	for (int i = 0; i < 3; i++) {
