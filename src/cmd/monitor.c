@@ -381,7 +381,16 @@ static bool monitor_opt(int opt, struct monitor_opts *mo)
 
 	switch (opt) {
 	case OPT_TEXTFILE: mo->textfile = optarg; return true;
-	case OPT_LISTEN: mo->listen = optarg; return true;
+	case OPT_LISTEN: {
+		struct sockaddr_storage ss;
+
+		mo->listen = optarg;
+		if (metrics_listen_parse(optarg, &ss))
+			return true;
+		pk_error("--listen %s: not ADDR:PORT ([ADDR]:PORT for IPv6, :PORT for 127.0.0.1)",
+			 optarg);
+		return false;
+	}
 	case OPT_MAX_SERIES:
 		mo->max_series = (int)strtol(optarg, &end, 10);
 		if (end != optarg && !*end && mo->max_series >= 1 && mo->max_series <= 100000)

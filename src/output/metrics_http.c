@@ -3,8 +3,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "output/metrics_http.h"
 #include "util/util.h"
+
+bool metrics_listen_parse(const char *text, struct sockaddr_storage *ss)
+{
+	const char *colon = strrchr(text, ':');
+	char host[64];
+	size_t n = colon ? (size_t)(colon - text) : 0;
+	char *end;
+	long port = colon ? strtol(colon + 1, &end, 10) : -1;
+
+	if (!colon || !colon[1] || *end || port < 1 || port > 65535 || n >= sizeof(host))
+		return false;
+	memcpy(host, text, n);
+	host[n] = '\0';
+	memset(ss, 0, sizeof(*ss));
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+
+		host[n - 1] = '\0';
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		return inet_pton(AF_INET6, host + 1, &a6->sin6_addr) == 1;
+	}
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+
+	a4->sin_family = AF_INET;
+	a4->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, n ? host : "127.0.0.1", &a4->sin_addr) == 1;
+}
 
 #ifdef PK_NO_HTTP
 
@@ -41,8 +72,6 @@ void metrics_http_stop(struct metrics_http *h)
 
 #else
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <microhttpd.h>
@@ -116,35 +145,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return ret;
 }
 
-/* ADDR:PORT, [ADDR6]:PORT or :PORT (loopback) into a socket address. */
-static bool parse_listen(const char *text, struct sockaddr_storage *ss)
-{
-	const char *colon = strrchr(text, ':');
-	char host[64];
-	size_t n = colon ? (size_t)(colon - text) : 0;
-	char *end;
-	long port = colon ? strtol(colon + 1, &end, 10) : -1;
-
-	if (!colon || !colon[1] || *end || port < 1 || port > 65535 || n >= sizeof(host))
-		return false;
-	memcpy(host, text, n);
-	host[n] = '\0';
-	memset(ss, 0, sizeof(*ss));
-	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
-		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-
-		host[n - 1] = '\0';
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)port);
-		return inet_pton(AF_INET6, host + 1, &a6->sin6_addr) == 1;
-	}
-	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-
-	a4->sin_family = AF_INET;
-	a4->sin_port = htons((uint16_t)port);
-	return inet_pton(AF_INET, n ? host : "127.0.0.1", &a4->sin_addr) == 1;
-}
-
 struct metrics_http *metrics_http_start(const char *listen, int *status)
 {
 	struct sockaddr_storage ss;
@@ -152,7 +152,7 @@ struct metrics_http *metrics_http_start(const char *listen, int *status)
 	sigset_t all, old;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
 
-	if (!parse_listen(listen, &ss)) {
+	if (!metrics_listen_parse(listen, &ss)) {
 		pk_error("--listen %s: not ADDR:PORT ([ADDR]:PORT for IPv6, :PORT for 127.0.0.1)",
 			 listen);
 		*status = PK_ERR_USAGE;

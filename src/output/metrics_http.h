@@ -10,7 +10,13 @@
  * for each, a small memory pool per connection (a huge request is refused),
  * GET and HEAD of /metrics only.
  */
+#include <stdbool.h>
+#include <sys/socket.h>
+
 struct metrics_http;
+
+/* ADDR:PORT, [ADDR6]:PORT or :PORT (127.0.0.1) into a socket address; false if it is not one. */
+bool metrics_listen_parse(const char *text, struct sockaddr_storage *ss);
 
 /*
  * Listen on ADDR:PORT ("127.0.0.1:9464", "[::1]:9464"; ":9464" is

@@ -127,11 +127,12 @@ test_monitor_usage_errors() {
 test_monitor_plan_shows_the_set_and_changes_nothing() {
 	cd "$REPO" || fail "cd"
 	local before rc plan=$WORK/plan
-	before=$(ls $T/instances | sort)
+	before=$(ls $T/instances | sort; cat $T/dynamic_events $T/kprobe_events 2>/dev/null)
 	"$PK" monitor --plan tcp-retrans tcp-connect tcp-resets --listen :9464 --record $WORK/rec \
 		--trigger 'tcp-connect latency > 200ms' --trigger 'tcp-resets:sent lport=3306' \
 		--trigger 'tcp-retrans:tlp > 5/1s' >$plan 2>$WORK/err || fail "exit $?: $(cat $WORK/err)"
-	[ "$(ls $T/instances | sort)" = "$before" ] || fail "--plan changed tracefs"
+	[ "$(ls $T/instances | sort; cat $T/dynamic_events $T/kprobe_events 2>/dev/null)" = "$before" ] ||
+		fail "--plan changed tracefs"
 	[ ! -e $WORK/rec ] || fail "--plan made the record directory"
 	grep -qx 'set: 3 recipes in one instance, one reader: tcp-retrans tcp-connect tcp-resets' $plan ||
 		fail "no set line: $(head -3 $plan)"
@@ -155,6 +156,8 @@ test_monitor_plan_shows_the_set_and_changes_nothing() {
 	"$PK" monitor --plan tcp-resets --record $WORK/rec --trigger 'tcp-resets:nosuch' 2>$WORK/err; rc=$?
 	[ $rc = 2 ] && grep -q "the recipe has no event of that name" $WORK/err ||
 		fail "a bad trigger: exit $rc, $(cat $WORK/err)"
+	"$PK" monitor --plan tcp-resets --listen nonsense 2>$WORK/err; rc=$?
+	[ $rc = 2 ] && grep -q -- "--listen nonsense: not ADDR:PORT" $WORK/err || fail "--listen: exit $rc"
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$PK" monitor --plan tcp-resets \
 		>$plan 2>&1 || fail "--plan as nobody: $(cat $plan)"
 	grep -q 'not readable by this user' $plan || fail "no note as nobody: $(head -3 $plan)"
