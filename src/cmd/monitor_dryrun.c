@@ -12,6 +12,7 @@
 #include "engine/guard.h"
 #include "output/flight_trigger.h"
 #include "output/format.h"
+#include "output/metrics_http.h"
 #include "util/textsafe.h"
 
 static void print_metrics(const struct monitor_opts *mo)
@@ -19,7 +20,10 @@ static void print_metrics(const struct monitor_opts *mo)
 	char every[32];
 
 	format_duration(mo->every_ns, every, sizeof(every));
-	if (mo->listen)
+	if (mo->listen && !metrics_http_available())
+		printf("metrics: --listen %s: this build has no HTTP server (the static binary): "
+		       "the monitor would refuse to start; use --textfile\n", mo->listen);
+	else if (mo->listen)
 		printf("metrics: served at http://%s%s/metrics (libmicrohttpd, in a thread of its "
 		       "own: a scrape never waits for tracing, nor tracing for a scrape)\n",
 		       mo->listen[0] == ':' ? "127.0.0.1" : "", mo->listen);

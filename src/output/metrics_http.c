@@ -39,6 +39,11 @@ bool metrics_listen_parse(const char *text, struct sockaddr_storage *ss)
 
 #ifdef PK_NO_HTTP
 
+bool metrics_http_available(void)
+{
+	return false;
+}
+
 struct metrics_http *metrics_http_start(const char *listen, int *status)
 {
 	*status = PK_ERR_USAGE;
@@ -143,6 +148,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	pthread_mutex_unlock(&h->lock);
 	return ret;
+}
+
+bool metrics_http_available(void)
+{
+	return true;
 }
 
 struct metrics_http *metrics_http_start(const char *listen, int *status)

@@ -18,6 +18,8 @@ struct metrics_http;
 /* ADDR:PORT, [ADDR6]:PORT or :PORT (127.0.0.1) into a socket address; false if it is not one. */
 bool metrics_listen_parse(const char *text, struct sockaddr_storage *ss);
 
+/* Does this build serve HTTP (the static binary does not)? */
+bool metrics_http_available(void);
 /*
  * Listen on ADDR:PORT ("127.0.0.1:9464", "[::1]:9464"; ":9464" is
  * 127.0.0.1); NULL after a one-line message, *status PK_ERR_USAGE (not an
