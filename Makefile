@@ -10,7 +10,9 @@ CC        ?= cc
 STATIC_PKGS := libtracefs libtraceevent jansson libseccomp libnl-3.0
 PKGS      := $(STATIC_PKGS) libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm
+# libmicrohttpd is not linked: monitor --listen loads it (dlopen), the other commands
+# do not pay for it and gnutls at start (output/metrics_http.c)
+PKG_LIBS   = $(shell pkg-config --libs $(STATIC_PKGS)) -lm
 WARN      := -Wall -Wextra -Werror -D_GNU_SOURCE
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Isrc $(PKG_CFLAGS) \

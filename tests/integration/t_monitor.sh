@@ -250,8 +250,11 @@ test_prometheus_scrapes_the_monitor() {
 test_metrics_endpoint_refuses_what_it_does_not_serve() {
 	local out=$WORK/out mport code
 	mport=$(free_port)
+	# the HTTP library (and gnutls with it) is loaded by --listen alone, not linked
+	readelf -d "$PK" | grep -q 'NEEDED.*libmicrohttpd' && fail "probekit is linked with libmicrohttpd"
 	pk_start $out monitor tcp-resets --listen 127.0.0.1:$mport --every 0.2 --max-cpu off
 	wait_for "the endpoint" curl -sf -o /dev/null http://127.0.0.1:$mport/metrics
+	grep -q 'libmicrohttpd\.so' /proc/$PK_PID/maps || fail "--listen runs without libmicrohttpd mapped"
 	code=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$mport/)
 	[ "$code" = 404 ] || fail "GET /: $code"
 	code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d x=1 http://127.0.0.1:$mport/metrics)
