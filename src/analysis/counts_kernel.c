@@ -32,6 +32,13 @@ static void count_row(void *ctx, const struct hist_row *row)
 		if (h->fields[k] >= 0)
 			kernel_row_value(row, k, h->fields[k], &rd->vals[h->fields[k]]);
 	counts_add_n(rd->c, rd->vals, rd->event, gained);
+	/* a monitor's per-process (per-address) series, where the histogram keys by it */
+	for (int i = 0; i < rd->c->n_labels; i++)
+		for (int k = 0; k < h->n_keys; k++)
+			if (h->fields[k] == rd->c->labels[i].field &&
+			    !rd->c->recipe->events[rd->event].unlisted)
+				label_table_add_n(&rd->c->labels[i], &rd->vals[h->fields[k]], rd->event,
+						  gained);
 }
 
 void counts_read_kernel(struct counts *c, const struct kernel_counts *kc, struct hist_delta *read,

@@ -64,6 +64,11 @@ void label_table_add(struct label_table *t, const struct value *v, int event)
 	t->counts[(size_t)row_of(t, v) * t->n_events + event]++;
 }
 
+void label_table_add_n(struct label_table *t, const struct value *v, int event, uint64_t n)
+{
+	t->counts[(size_t)row_of(t, v) * t->n_events + event] += n;
+}
+
 double label_table_folded(const struct label_table *t)
 {
 	int zero = 0;

@@ -31,6 +31,8 @@ struct label_table {
 
 void label_table_init(struct label_table *t, const char *name, int field, int cap, int n_events);
 void label_table_add(struct label_table *t, const struct value *v, int event);
+/* n events of one value at once (a kernel count histogram's row). */
+void label_table_add_n(struct label_table *t, const struct value *v, int event, uint64_t n);
 /* Distinct values folded into "other" (estimated; exact while few). */
 double label_table_folded(const struct label_table *t);
 /* {"label": name, "rows": [{"value": text, "per_event": {...}}...], "other": {...}, "folded": n} */

@@ -52,10 +52,10 @@ static void print_pairs(const struct recipe_set *rs, const struct monitor_opts *
 	else
 		printf("pairs: %d latenc%s paired in the kernel (above): %s histograms (and the counts "
 		       "of %s events) are read at every metrics write; %s events never reach "
-		       "probekit, so they cost it nothing and have no per-process or per-address "
-		       "series\n", in_kernel, in_kernel == 1 ? "y is" : "ies are",
-		       in_kernel == 1 ? "its" : "their", in_kernel == 1 ? "its" : "their",
-		       in_kernel == 1 ? "its" : "their");
+		       "probekit, so they cost it nothing, and their per-process and per-address "
+		       "series are there only where the summary groups by them\n", in_kernel,
+		       in_kernel == 1 ? "y is" : "ies are", in_kernel == 1 ? "its" : "their",
+		       in_kernel == 1 ? "its" : "their", in_kernel == 1 ? "its" : "their");
 }
 
 static void print_guard(const struct monitor_opts *mo)

@@ -481,7 +481,8 @@ test_monitor_textfile_and_a_capture() {
 # counts them, and every metrics write reads its histograms: the textfile,
 # read while the monitor runs and again after more writes, says the pairs and
 # exits a run pairing in user space (--no-kernel-agg) saw of the same calls,
-# exactly, nothing counted twice; the program's 20 sleeps of 6 ms are over
+# exactly, nothing counted twice, all of them in the program's per-process
+# series; the program's 20 sleeps of 6 ms are over
 # 4.096 ms, with at most 20 other calls TCG delayed. With --record every pair
 # is made in user space.
 prom_value() { grep -m1 "^$1 " /tmp/mon/probekit.prom 2>/dev/null | awk '{ print $2 }'; }
@@ -520,6 +521,7 @@ test_monitor_syscalls_paired_by_the_kernel() {
 		w=$((w + 1))
 	done
 	n=$(prom_value "$count") u=$(prom_value "$under") x=$(prom_value "$exits")
+	byp=$(prom_value 'probekit_events_by_process_total{recipe="syscalls",event="exit",comm="syscaller"}')
 	pk_stop TERM
 	kill -INT $user
 	wait $user
@@ -529,6 +531,8 @@ test_monitor_syscalls_paired_by_the_kernel() {
 	ux=$(grep -m1 '"type":"summary"' /tmp/user | grep -o '"exit":[0-9]*' | head -1 | cut -d: -f2)
 	echo "monitor ($paired): $n pairs ($((n - u)) over 4.096 ms), $x exits; user space: $up pairs, $ux exits"
 	[ "$n" = "$up" ] && [ "$x" = "$ux" ] || fail "the monitor's $n pairs and $x exits, user space's $up and $ux"
+	# the per-process series: from the records, or from the count histograms' comm key
+	[ "$byp" = "$x" ] || fail "syscaller's exits per process: $byp of $x"
 	# the sleeps, and a few of the other calls TCG's host may have held up
 	[ $((n - u)) -ge 20 ] && [ $((n - u)) -le 40 ] || fail "$((n - u)) pairs over 4.096 ms, want the 20 sleeps"
 	if [ "$paired" = kernel ]; then
