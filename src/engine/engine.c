@@ -96,13 +96,22 @@ static void on_record(void *ctx, void *data, int size, unsigned long long ts, in
 	}
 }
 
-/* A gap in the events (a page said some were lost, a pause): analyses with state must know. */
+/* A pipeline's gap in the events: its enrichers and analyses with state must know. */
+static void pipe_lost(struct pipeline *pl)
+{
+	for (int i = 0; i < pl->n_enrichers; i++)
+		if (pl->enrichers[i].ops->lost)
+			pl->enrichers[i].ops->lost(pl->enrichers[i].state);
+	FOR_EACH_ANALYSIS(pl, a)
+		if (a->ops->lost)
+			a->ops->lost(a);
+}
+
+/* A gap in the events (a page said some were lost, a pause). */
 static void all_lost(struct engine *e)
 {
 	FOR_EACH_PIPE(e, pl)
-		FOR_EACH_ANALYSIS(pl, a)
-			if (a->ops->lost)
-				a->ops->lost(a);
+		pipe_lost(pl);
 }
 
 static void on_loss(void *ctx)
@@ -496,9 +505,7 @@ static struct pipeline *restore_last(struct engine *e)
 		if (pl->switched_off[i] && session_event_switch(s, i, true))
 			pl->switched_off[i] = false;
 	pl->shed = false;
-	FOR_EACH_ANALYSIS(pl, a)
-		if (a->ops->lost)
-			a->ops->lost(a);
+	pipe_lost(pl);
 	return pl;
 }
 

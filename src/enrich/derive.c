@@ -2,7 +2,10 @@
 /*
  * The derive enricher: remembered fields from a direct-mapped table per
  * derived field (a key's slot is overwritten by a colliding key: the value is
- * then unknown, never another key's), and cases, first that holds.
+ * then unknown, never another key's), and cases, first that holds. Lost
+ * events make every remembered value unknown: the record that changed it may
+ * be among them (tcp-retrans: a congestion state before the loss would
+ * classify a retransmission after it).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 
 struct remembered {
 	uint64_t hash;		/* 0: empty */
+	uint64_t epoch;		/* remembered before this many losses: stale if not the current */
 	struct value v;
 };
 
@@ -20,6 +24,7 @@ struct derive_state {
 	const struct recipe *recipe;
 	const struct derive_cfg *cfg;
 	struct remembered *tables;	/* REMEMBER_SLOTS per derived field */
+	uint64_t epoch;			/* losses so far: forgetting costs nothing per slot */
 };
 
 static void *derive_open(const struct enrich_env *env)
@@ -60,13 +65,14 @@ static void remember(struct derive_state *st, int i, struct record *rec)
 	slot = &st->tables[(size_t)i * REMEMBER_SLOTS + (h & (REMEMBER_SLOTS - 1))];
 	for (int k = 0; k < d->n_set_by; k++)
 		if (rec->event == d->set_by[k]) {
-			*slot = (struct remembered){ h, { .present = true, .num = d->set_to[k] } };
+			*slot = (struct remembered){ h, st->epoch,
+						     { .present = true, .num = d->set_to[k] } };
 			return;
 		}
 	if (rec->event == d->from) {
 		if (rec->values[d->field].present)
-			*slot = (struct remembered){ h, rec->values[d->field] };
-	} else if (!rec->values[d->field].present && slot->hash == h) {
+			*slot = (struct remembered){ h, st->epoch, rec->values[d->field] };
+	} else if (!rec->values[d->field].present && slot->hash == h && slot->epoch == st->epoch) {
 		rec->values[d->field] = slot->v;
 	}
 }
@@ -120,9 +126,15 @@ static void derive_close(void *state)
 	free(st);
 }
 
+static void derive_lost(void *state)
+{
+	((struct derive_state *)state)->epoch++;
+}
+
 const struct enricher_ops derive_enricher = {
 	.name = "derive",
 	.open = derive_open,
 	.enrich = derive_enrich,
 	.close = derive_close,
+	.lost = derive_lost,
 };

@@ -30,6 +30,8 @@ struct enricher_ops {
 	void (*uses)(void *state, int event, bool *fields);
 	/* Optional: what it has to say at the end of the run (before the analyses' reports). */
 	void (*report)(void *state, struct sink *sink);
+	/* Optional: events were lost (or not traced for a while): what it remembered may be stale. */
+	void (*lost)(void *state);
 };
 
 extern const struct enricher_ops comm_enricher;

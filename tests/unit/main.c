@@ -71,7 +71,7 @@ int main(void)
 {
 	const struct unit_test *tables[] = {
 		recipe_tests, plan_tests, kagg_tests, fetcharg_tests, format_tests, decode_tests, shared_tests, counts_tests,
-		latency_tests, explain_tests, reader_tests, hist_tests, untrusted_tests, comm_tests, owner_tests, owner_table_tests, jsonw_tests, engine_tests, reqresp_tests, symbols_tests, cpulist_tests, duration_tests, guard_tests, prometheus_tests, flight_tests, capture_writer_tests, labels_tests,
+		latency_tests, explain_tests, reader_tests, hist_tests, untrusted_tests, comm_tests, derive_tests, owner_tests, owner_table_tests, jsonw_tests, engine_tests, reqresp_tests, symbols_tests, cpulist_tests, duration_tests, guard_tests, prometheus_tests, flight_tests, capture_writer_tests, labels_tests,
 	};
 	int passed = 0, failed = 0;
 

@@ -41,7 +41,7 @@ struct unit_test {
 
 /* Each test file exports a NULL-terminated table. */
 extern const struct unit_test recipe_tests[], plan_tests[], kagg_tests[], fetcharg_tests[], format_tests[],
-	decode_tests[], shared_tests[], counts_tests[], latency_tests[], explain_tests[], reader_tests[], hist_tests[], untrusted_tests[], comm_tests[], owner_tests[], owner_table_tests[],
+	decode_tests[], shared_tests[], counts_tests[], latency_tests[], explain_tests[], reader_tests[], hist_tests[], untrusted_tests[], comm_tests[], derive_tests[], owner_tests[], owner_table_tests[],
 	jsonw_tests[], engine_tests[], reqresp_tests[], symbols_tests[], cpulist_tests[], duration_tests[], guard_tests[], prometheus_tests[], flight_tests[], capture_writer_tests[], labels_tests[];
 
 /* Helpers shared by the test files (main.c). */
