@@ -12,7 +12,7 @@ PKGS      := $(STATIC_PKGS) libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # libmicrohttpd is not linked: monitor --listen loads it (dlopen), the other commands
 # do not pay for it and gnutls at start (output/metrics_http.c)
-PKG_LIBS   = $(shell pkg-config --libs $(STATIC_PKGS)) -lm
+PKG_LIBS   = $(shell pkg-config --libs $(STATIC_PKGS)) -lm -ldl
 WARN      := -Wall -Wextra -Werror -D_GNU_SOURCE
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Isrc $(PKG_CFLAGS) \

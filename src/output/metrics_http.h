@@ -23,7 +23,8 @@ bool metrics_http_available(void);
 /*
  * Listen on ADDR:PORT ("127.0.0.1:9464", "[::1]:9464"; ":9464" is
  * 127.0.0.1); NULL after a one-line message, *status PK_ERR_USAGE (not an
- * address, a build without libmicrohttpd) or PK_ERR_RUNTIME (in use).
+ * address, a build without libmicrohttpd) or PK_ERR_RUNTIME (in use, or
+ * libmicrohttpd.so.12 cannot be loaded).
  */
 struct metrics_http *metrics_http_start(const char *listen, int *status);
 /* The text the next scrapes get (taken over; freed when replaced). */

@@ -64,31 +64,44 @@ static bool op(struct scan *sc, enum filter_field_kind k)
 		    "a comparison (== != < <= > >=) expected");
 }
 
+/* Decimal, no leading zero (the kernel reads 010 as octal, 08 not at all), within 64 bits. */
 static bool number(struct scan *sc)
 {
+	static const char max[] = "18446744073709551615";
 	const char *b = sc->s;
+	size_t n;
 
 	while (isdigit((unsigned char)*sc->s))
 		sc->s++;
-	if (sc->s == b || sc->s - b > MAX_DIGITS || isalnum((unsigned char)*sc->s) || *sc->s == '_') {
+	n = (size_t)(sc->s - b);
+	if (!n || (n > 1 && *b == '0') || n > sizeof(max) - 1 ||
+	    (n == sizeof(max) - 1 && strncmp(b, max, n) > 0) || isalnum((unsigned char)*sc->s) ||
+	    *sc->s == '_') {
 		sc->s = b;
-		return fail(sc, "a number field takes a decimal number of at most 20 digits");
+		return fail(sc, "a number field takes a decimal number (no leading zero, at most "
+			    "18446744073709551615)");
 	}
 	return true;
 }
 
+/*
+ * "..." of printable ASCII but '"', '\' and ',': libtraceevent reads a byte
+ * over 0x7f as the end of its token (then a NULL), a ',' anywhere as a list
+ * of events, and a one-character '...' as a number.
+ */
 static bool quoted(struct scan *sc)
 {
-	char q = *sc->s;
 	const char *end;
 
-	if (q != '"' && q != '\'')
-		return fail(sc, "a string field takes a quoted string");
-	if (!(end = strchr(sc->s + 1, q)))
+	if (*sc->s != '"')
+		return fail(sc, "a string field takes a string in double quotes");
+	if (!(end = strchr(sc->s + 1, '"')))
 		return fail(sc, "a quoted value that does not end");
 	for (const char *c = sc->s + 1; c < end; c++)
-		if (*c == '\\' || (unsigned char)*c < 0x20 || *c == 0x7f)
-			return fail(sc, "a backslash or control byte in a quoted value");
+		if (*c == '\\' || *c == ',' || (unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e) {
+			sc->s = c;
+			return fail(sc, "a quoted value of printable ASCII but '\\' and ','");
+		}
 	sc->s = end + 1;
 	return true;
 }
@@ -126,14 +139,23 @@ static bool primary(struct scan *sc)
 	return k == FILTER_FIELD_STRING ? quoted(sc) : number(sc);
 }
 
+/*
+ * One operator per level: libtraceevent reads "a || b && c" as (a || b) && c,
+ * the kernel as a || (b && c); parentheses say which.
+ */
 static bool expr(struct scan *sc)
 {
+	char joined = 0;
+
 	if (!primary(sc))
 		return false;
 	for (;;) {
 		skip_space(sc);
 		if (strncmp(sc->s, "&&", 2) && strncmp(sc->s, "||", 2))
 			return true;
+		if (joined && *sc->s != joined)
+			return fail(sc, "'&&' and '||' mixed without parentheses");
+		joined = *sc->s;
 		sc->s += 2;
 		if (!primary(sc))
 			return false;

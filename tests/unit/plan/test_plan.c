@@ -272,25 +272,31 @@ static void filter_shapes(void)
 {
 	static const char *const good[] = {
 		"protocol == 6", "sport == 80 || dport == 80", "comm == \"sys caller\"",
-		"((protocol == 6) && (oldstate == 2 && newstate == 1))", "next_comm != 'x'",
+		"((protocol == 6) && (oldstate == 2 && newstate == 1))", "next_comm != \"x\"",
 		"common_pid != 42", "prev_state == 0 || prev_state == 256", "  data_len>0  ",
-		"a==1&&b!=2||c<=3", "ret >= 18446744073709551615",
+		"(a==1&&b!=2)||c<=3", "ret >= 18446744073709551615", "a == 0", "comm == \"\"",
 	};
 	static const char *const bad[][2] = {
 		{ "newstate == *", "a decimal number" }, { "old,tate == 2", "a comparison" },
 		{ "a == 1,", "'&&' or '||'" }, { "a === 2", "a decimal number" },
 		{ "(a == 1", "a ')'" }, { "comm == \"x", "does not end" }, { "", "a field name" },
-		{ "comm == \"x\\\"\"", "a backslash" }, { "1 == a", "a field name" },
+		{ "comm == \"x\\\"\"", "printable ASCII" }, { "1 == a", "a field name" },
 		{ "a == 1 &&", "a field name" }, { "a = 1", "a comparison" },
 		/* libtraceevent 1.7 frees twice on each of these after an && or || */
 		{ "newstate == 1 && sport > -1", "a decimal number" },
 		{ "oldstate == 1 && newstate >= newstate", "a decimal number" },
 		{ "newstate == 1 && comm < \"abc\"", "== or != only" },
 		{ "(newstate == 7) && !!(newstate == 2)", "no '!'" },
-		{ "a == 1 && comm == abc", "a quoted string" }, { "comm == 5", "a quoted string" },
+		{ "a == 1 && comm == abc", "double quotes" }, { "comm == 5", "double quotes" },
 		{ "nosuch == 1", "not a number or string field" }, { "flags & 16", "a comparison" },
 		{ "comm ~ \"a*\"", "== or != only" }, { "a == 0x10", "a decimal number" },
-		{ "a == 123456789012345678901", "at most 20 digits" },
+		{ "a == 123456789012345678901", "at most 18446744073709551615" },
+		{ "a == 18446744073709551616", "at most 18446744073709551615" },
+		{ "a == 08", "no leading zero" }, { "a == 010", "no leading zero" },
+		/* a second review: a byte over 0x7f (NULL read), a quoted ',' (malloc of
+		 * -12), 'x' (a number), && and || mixed (read otherwise than the kernel) */
+		{ "comm == \"caf\xc3\xa9\"", "printable ASCII" }, { "comm == \"a,b\"", "printable ASCII" },
+		{ "comm == 'x'", "double quotes" }, { "a == 1 || b == 2 && c == 3", "mixed" },
 	};
 	char deep[2 * FILTER_MAX_DEPTH + 32] = "";
 	size_t at;
