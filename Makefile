@@ -15,7 +15,8 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(STATIC_PKGS)) -lm -ldl
 WARN      := -Wall -Wextra -Werror -D_GNU_SOURCE
 CFLAGS    ?= -O2 -g
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Isrc $(PKG_CFLAGS) \
+# CPPFLAGS and LDFLAGS as packagers set them (dpkg-buildflags: fortify, relro/now)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -Isrc $(PKG_CFLAGS) \
              -DPK_RECIPE_DIR='"$(DATADIR)/recipes"' -MMD -MP
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
@@ -49,7 +50,7 @@ PHONY_BENCH := bench-overhead
 all: probekit
 
 probekit: $(CMD_OBJS) $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(LIB): $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^

@@ -477,6 +477,19 @@ test_monitor_textfile_and_a_capture() {
 	[ -z "$(ls -A /tmp/mon/cap | grep '^\.')" ] || fail "a hidden file left: $(ls -A /tmp/mon/cap)"
 }
 
+# The plan pairs latency NAME in the kernel where it has hist triggers and
+# synthetic events, else says why not; $paired says which.
+plan_pairs() {	# PLAN_FILE LATENCY
+	if [ "$(kconfig HIST_TRIGGERS)" = yes ] && [ "$(kconfig SYNTH_EVENTS)" = yes ]; then
+		grep -q "latency $2: paired in the kernel" $1 || fail "plan: $(grep latency $1)"
+		paired=kernel
+	else
+		grep -q "latency $2: paired in user space: this kernel has no hist triggers" $1 ||
+			fail "plan: $(grep latency $1)"
+		paired="user space"
+	fi
+}
+
 # The monitor on syscalls: where the kernel has hist triggers it pairs and
 # counts them, and every metrics write reads its histograms: the textfile,
 # read while the monitor runs and again after more writes, and after a reload
@@ -500,14 +513,9 @@ test_monitor_syscalls_paired_by_the_kernel() {
 	rm -rf /tmp/mon
 	mkdir -p /tmp/mon
 	$PK monitor --plan syscalls -p comm=syscaller >/tmp/plan || fail "monitor --plan"
-	if [ "$(kconfig HIST_TRIGGERS)" = yes ] && [ "$(kconfig SYNTH_EVENTS)" = yes ]; then
-		grep -q "latency time: paired in the kernel" /tmp/plan || fail "plan: $(grep latency /tmp/plan)"
+	plan_pairs /tmp/plan time
+	if [ "$paired" = kernel ]; then
 		grep -q '^pairs: 1 latency is paired in the kernel' /tmp/plan || fail "$(grep ^pairs /tmp/plan)"
-		paired=kernel
-	else
-		grep -q "latency time: paired in user space: this kernel has no hist triggers" /tmp/plan ||
-			fail "plan: $(grep latency /tmp/plan)"
-		paired="user space"
 	fi
 	$PK monitor --plan syscalls -p comm=syscaller --record /tmp/mon/cap --trigger 'syscalls > 1s' \
 		>/tmp/plan || fail "monitor --plan --record"
@@ -647,14 +655,7 @@ group_p50() { latency_json "$1" | grep -o '"lport":5001,"stats":{[^}]*}' | grep 
 test_kernel_pairs_agree_with_user_space() {
 	R=/recipes/vmtest-kagg.json
 	$PK plan $R -p port=5001 >/tmp/plan || fail "plan"
-	if [ "$(kconfig HIST_TRIGGERS)" = yes ] && [ "$(kconfig SYNTH_EVENTS)" = yes ]; then
-		grep -q "latency wait: paired in the kernel" /tmp/plan || fail "plan: $(grep latency /tmp/plan)"
-		paired=kernel
-	else
-		grep -q "latency wait: paired in user space: this kernel has no hist triggers" /tmp/plan ||
-			fail "plan: $(grep latency /tmp/plan)"
-		paired="user space"
-	fi
+	plan_pairs /tmp/plan wait
 	tcpflow qp-server 127.0.0.1 5001 20:0 120 >/tmp/srv.5001 &
 	w=0
 	until grep -q '^listening' /tmp/srv.5001 2>/dev/null; do
@@ -740,15 +741,10 @@ syscalls_check() {	# FILE LABEL PAIRED COUNTED OWN_NS -> p50 in $p50
 test_syscalls_exact_counts_errors_and_times() {
 	$PK plan syscalls -p comm=syscaller >/tmp/plan || fail "plan"
 	grep 'latency time\|^summary' /tmp/plan
-	if [ "$(kconfig HIST_TRIGGERS)" = yes ] && [ "$(kconfig SYNTH_EVENTS)" = yes ]; then
-		grep -q "latency time: paired in the kernel" /tmp/plan || fail "plan: not paired in the kernel"
+	plan_pairs /tmp/plan time
+	if [ "$paired" = kernel ]; then
 		grep -q "summary: event exit counted in the kernel (hist triggers keyed by its groups, one for each sign" /tmp/plan ||
 			fail "plan: not counted in the kernel"
-		paired=kernel
-	else
-		grep -q "latency time: paired in user space: this kernel has no hist triggers" /tmp/plan ||
-			fail "plan: $(grep latency /tmp/plan)"
-		paired="user space"
 	fi
 	$PK run syscalls --json -q --no-kernel-agg -p comm=syscaller >/tmp/user 2>/tmp/user.err &
 	user=$!
