@@ -14,7 +14,7 @@ static const struct {
 } commands[] = {
 	{ "list", cmd_list, "list the recipes on the search path" },
 	{ "show", cmd_show, "describe a recipe: parameters, events, every tracefs write it can cause" },
-	{ "plan", cmd_plan, "dry run: what run would choose and write to tracefs" },
+	{ "plan", cmd_plan, "dry run: what run would choose and write to tracefs (a set: monitor --plan)" },
 	{ "run", cmd_run, "trace with a recipe until Ctrl-C or -d SECONDS" },
 	{ "monitor", cmd_monitor, "several recipes at once until stopped; metrics for Prometheus" },
 	{ "compare", cmd_compare, "join a client's and a server's tcp-reqresp --json runs" },
